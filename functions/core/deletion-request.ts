@@ -1,0 +1,109 @@
+// core: the deletion request, its lifecycle and the rules for moving between states.
+
+export const REQUEST_STATUSES = [
+  'pending_verification',
+  'received',
+  'queued',
+  'in_progress',
+  'completed',
+  'completed_with_retention',
+  'failed',
+  'canceled',
+] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+export const TERMINAL_STATUSES: readonly RequestStatus[] = [
+  'completed',
+  'completed_with_retention',
+  'canceled',
+];
+
+export function isTerminal(status: RequestStatus): boolean {
+  return TERMINAL_STATUSES.includes(status);
+}
+
+/** From which states a request may move into each state. Terminal states never change. */
+export const ALLOWED_PREDECESSORS: Readonly<Record<RequestStatus, readonly RequestStatus[]>> = {
+  pending_verification: [],
+  received: ['pending_verification'],
+  queued: ['received'],
+  in_progress: ['received', 'queued', 'in_progress', 'failed'],
+  completed: ['in_progress'],
+  completed_with_retention: ['in_progress'],
+  failed: ['received', 'queued', 'in_progress'],
+  canceled: ['pending_verification', 'received', 'queued', 'failed'],
+};
+
+export type Channel = 'facebook' | 'instagram' | 'whatsapp' | 'web' | 'email';
+
+/** Which identifiers a subject can be known by. Values stay on the request only until it completes. */
+export type IdentifierKind =
+  | 'facebook_asid'
+  | 'instagram_scoped_id'
+  | 'facebook_page_scoped_id'
+  | 'whatsapp_phone'
+  | 'whatsapp_bsuid'
+  | 'email'
+  | 'account_id';
+
+export interface SubjectIdentifier {
+  readonly kind: IdentifierKind;
+  readonly value: string;
+}
+
+export interface TableOutcome {
+  readonly table: string;
+  readonly deleted: number;
+  readonly anonymised: number;
+  readonly retained: number;
+  readonly retentionReason?: string;
+}
+
+export interface DeletionRequest {
+  readonly requestId: string;
+  readonly confirmationCode: string;
+  readonly status: RequestStatus;
+  readonly channel: Channel;
+  /** Raw identifiers of the subject: needed to find their data, removed when the request ends. */
+  readonly subject: readonly SubjectIdentifier[];
+  /** Keyed hashes of the subject's identifiers: what logs and audit records may carry. */
+  readonly subjectHashes: readonly string[];
+  readonly receivedAt: string;
+  readonly updatedAt: string;
+  readonly completedAt?: string;
+  readonly outcomes: readonly TableOutcome[];
+  readonly lastError?: string;
+  readonly attempts: number;
+}
+
+/** What the status page may show: no identifier of the person, ever. */
+export interface DeletionStatusView {
+  readonly v: 1;
+  readonly confirmation_code: string;
+  readonly status: RequestStatus;
+  readonly channel: Channel;
+  readonly received_at: string;
+  readonly updated_at: string;
+  readonly completed_at?: string;
+  readonly tables_purged?: number;
+  readonly items_deleted?: number;
+}
+
+export function toStatusView(request: DeletionRequest): DeletionStatusView {
+  const done = isTerminal(request.status);
+  return {
+    v: 1,
+    confirmation_code: request.confirmationCode,
+    status: request.status,
+    channel: request.channel,
+    received_at: request.receivedAt,
+    updated_at: request.updatedAt,
+    ...(request.completedAt ? { completed_at: request.completedAt } : {}),
+    ...(done
+      ? {
+          tables_purged: request.outcomes.length,
+          items_deleted: request.outcomes.reduce((sum, outcome) => sum + outcome.deleted, 0),
+        }
+      : {}),
+  };
+}

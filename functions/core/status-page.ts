@@ -1,0 +1,88 @@
+// core: the human status page. Plain HTML, no script, nothing that identifies the person.
+import { createHash } from 'node:crypto';
+import type { DeletionStatusView, RequestStatus } from './deletion-request.js';
+
+const STYLE = `body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a;background:#fff;line-height:1.5}
+h1{font-size:1.5rem}dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}
+.status{font-size:1.125rem;padding:.75rem 1rem;border-left:4px solid #0b5394;background:#eef3fa}`;
+
+/** Content-Security-Policy for the page: no scripts at all, only this page's own inline style. */
+export const STATUS_PAGE_CSP = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`;
+
+const STATUS_WORDS: Record<RequestStatus, string> = {
+  pending_verification: 'We are waiting for you to confirm the request from the link we sent you.',
+  received: 'We have received your request and will start on it shortly.',
+  queued: 'Your request is in line to be processed.',
+  in_progress: 'We are deleting your data now.',
+  completed: 'Done. The data this request covered has been deleted.',
+  completed_with_retention:
+    'Done. The data this request covered has been deleted, except records the law requires us to keep (listed below).',
+  failed: 'We hit a problem and are retrying automatically. You do not need to do anything.',
+  canceled: 'This request was canceled.',
+};
+
+const CHANNEL_WORDS: Record<DeletionStatusView['channel'], string> = {
+  facebook: 'Facebook (removing our app or asking for your data to be deleted)',
+  instagram: 'Instagram (removing our app or asking for your data to be deleted)',
+  whatsapp: 'WhatsApp message',
+  web: 'Our website',
+  email: 'Email to our support team',
+};
+
+function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+function layout(title: string, main: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex, nofollow">
+<meta name="referrer" content="no-referrer">
+<title>${escapeHtml(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<main>
+${main}
+</main>
+</body>
+</html>
+`;
+}
+
+function formatDate(iso: string): string {
+  return new Date(iso).toUTCString();
+}
+
+export function renderStatusPage(view: DeletionStatusView): string {
+  const rows: [string, string][] = [
+    ['Confirmation code', view.confirmation_code],
+    ['Asked through', CHANNEL_WORDS[view.channel]],
+    ['Received', formatDate(view.received_at)],
+    ['Last update', formatDate(view.updated_at)],
+  ];
+  if (view.completed_at) rows.push(['Completed', formatDate(view.completed_at)]);
+  if (view.items_deleted !== undefined) rows.push(['Records deleted', String(view.items_deleted)]);
+  const details = rows
+    .map(([term, value]) => `<dt>${escapeHtml(term)}</dt><dd>${escapeHtml(value)}</dd>`)
+    .join('\n');
+  return layout(
+    'Your data deletion request',
+    `<h1>Your data deletion request</h1>
+<p class="status" role="status">${escapeHtml(STATUS_WORDS[view.status])}</p>
+<dl>
+${details}
+</dl>`,
+  );
+}
+
+export function renderNotFoundPage(): string {
+  return layout(
+    'Deletion request not found',
+    `<h1>Deletion request not found</h1>
+<p>We could not find a deletion request for this link. Check that you copied the whole link, including the confirmation code.</p>`,
+  );
+}

@@ -1,0 +1,22 @@
+// runtime: AWS SDK clients, created once per process. Endpoints come from the SDK's standard
+// AWS_ENDPOINT_URL_* variables, which is how the local runner points them at the stand-ins.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+
+let documentClient: DynamoDBDocumentClient | undefined;
+let sqsClient: SQSClient | undefined;
+
+export function dynamoDocumentClient(): DynamoDBDocumentClient {
+  documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return documentClient;
+}
+
+export function sqs(): SQSClient {
+  // Calls go to the configured (or regional) endpoint rather than the host inside the queue URL: the
+  // same place in AWS, and it lets AWS_ENDPOINT_URL_SQS point at a stand-in.
+  sqsClient ??= new SQSClient({ useQueueUrlAsEndpoint: false });
+  return sqsClient;
+}

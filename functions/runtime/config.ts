@@ -1,0 +1,63 @@
+// runtime: the one reader of process.env. Each function reads only what it needs and fails at cold
+// start, with the variable's name, when something is missing.
+import { z } from 'zod';
+import { QUEUE_URL_ENV } from '../declarations/pipeline.js';
+import { tableEnvVar, type TableDeclaration } from '../declarations/tables.js';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function required(env: Env, name: string): string {
+  const value = env[name];
+  if (value === undefined || value === '') throw new ConfigError(`Missing environment variable ${name}`);
+  return value;
+}
+
+function integer(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const parsed = z.coerce.number().int().nonnegative().safeParse(raw);
+  if (!parsed.success) throw new ConfigError(`${name} must be a non-negative integer`);
+  return parsed.data;
+}
+
+export function tableName(env: Env, table: TableDeclaration): string {
+  return required(env, tableEnvVar(table));
+}
+
+export function queueUrl(env: Env): string {
+  return required(env, QUEUE_URL_ENV);
+}
+
+export function publicBaseUrl(env: Env): string {
+  const value = required(env, 'PUBLIC_BASE_URL').replace(/\/+$/, '');
+  if (!z.url({ protocol: /^https?$/ }).safeParse(value).success) {
+    throw new ConfigError('PUBLIC_BASE_URL must be an http(s) URL');
+  }
+  return value;
+}
+
+export interface SignedRequestWindow {
+  readonly maxAgeSeconds: number;
+  readonly maxSkewSeconds: number;
+}
+
+/** Meta documents no delivery bound; a day tolerates slow retries while limiting old replays. */
+export function signedRequestWindow(env: Env): SignedRequestWindow {
+  return {
+    maxAgeSeconds: integer(env, 'SIGNED_REQUEST_MAX_AGE_SECONDS', 24 * 60 * 60),
+    maxSkewSeconds: integer(env, 'SIGNED_REQUEST_MAX_SKEW_SECONDS', 5 * 60),
+  };
+}
+
+/** How long a finished request's status page (with no personal data) stays available. */
+export function statusRetentionDays(env: Env): number {
+  return integer(env, 'STATUS_RETENTION_DAYS', 400);
+}
+
+export function reconcileGraceSeconds(env: Env, fallback: number): number {
+  return integer(env, 'RECONCILE_GRACE_SECONDS', fallback);
+}

@@ -1,0 +1,26 @@
+// runtime: builds the adapters a handler needs from configuration, once per process.
+import { makeDynamoDeletionRequestStore } from '../adapters/dynamo-deletion-requests.js';
+import { makeSqsJobQueue } from '../adapters/sqs-job-queue.js';
+import { makeIdentifierHasher, type IdentifierHasher } from '../core/keyed-hash.js';
+import { DELETION_REQUESTS_TABLE } from '../declarations/tables.js';
+import { queueUrl, tableName, type Env } from './config.js';
+import { dynamoDocumentClient, sqs } from './aws-clients.js';
+import type { SecretReader } from './secrets.js';
+
+export function deletionRequestStore(env: Env) {
+  return makeDynamoDeletionRequestStore(dynamoDocumentClient(), tableName(env, DELETION_REQUESTS_TABLE));
+}
+
+export function deletionJobQueue(env: Env) {
+  return makeSqsJobQueue(sqs(), queueUrl(env));
+}
+
+/** The identifier hasher, keyed with the current pepper (re-read when the secret cache expires). */
+export function identifierHasher(secrets: SecretReader): () => Promise<IdentifierHasher> {
+  let cached: { pepper: string; hasher: IdentifierHasher } | undefined;
+  return async () => {
+    const [pepper = ''] = await secrets('identifierPepper');
+    if (!cached || cached.pepper !== pepper) cached = { pepper, hasher: makeIdentifierHasher(pepper) };
+    return cached.hasher;
+  };
+}

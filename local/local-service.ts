@@ -1,0 +1,208 @@
+// local: the whole service on one machine with no cloud account: stand-ins, tables and queues from
+// the declarations, demo data, the real handlers behind an HTTP server, and the queue poller and
+// reconciler that Lambda and EventBridge provide in AWS.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { Context } from 'aws-lambda';
+import { FUNCTIONS, ROUTES, type FunctionDeclaration } from '../functions/declarations/functions.js';
+import { DELETION_PIPELINE } from '../functions/declarations/pipeline.js';
+import { lambdaContext, startLocalApi, type ApiHandler } from './api-gateway.js';
+import { provision } from './provision.js';
+import { startQueuePoller, type SqsHandler } from './queue-poller.js';
+import { seedDemoData } from './seed-data.js';
+import { startStandIns } from './stand-ins.js';
+
+/** Local defaults: test-only values, never used in AWS (which reads Secrets Manager). */
+export const LOCAL_DEFAULTS = {
+  PORT: '3000',
+  META_APP_SECRET: 'local-meta-app-secret-not-for-production',
+  INSTAGRAM_APP_SECRET: 'local-instagram-app-secret-not-for-production',
+  WHATSAPP_APP_SECRET: 'local-whatsapp-app-secret-not-for-production',
+  WHATSAPP_VERIFY_TOKEN: 'local-whatsapp-verify-token',
+  IDENTIFIER_PEPPER: 'local-identifier-pepper-not-for-production',
+  DYNAMODB_PORT: '0',
+  SQS_PORT: '0',
+  SES_PORT: '0',
+  GRAPH_PORT: '0',
+  /** The reconciler looks for requests that missed the queue this often (ms), after this grace (s). */
+  RECONCILE_INTERVAL_MS: '2000',
+  RECONCILE_GRACE_SECONDS: '1',
+  /** A failed job is retried after this many seconds locally (AWS waits the visibility timeout). */
+  RETRY_AFTER_SECONDS: '1',
+} as const;
+
+export interface LocalServiceOptions {
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly seed?: boolean;
+  readonly log?: (message: string) => void;
+}
+
+export interface LocalService {
+  readonly baseUrl: string;
+  readonly publicBaseUrl: string;
+  readonly endpoints: { dynamodb: string; sqs: string; ses: string; graph: string };
+  readonly queueUrl: string;
+  readonly deadLetterQueueUrl: string;
+  readonly settings: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+function setting(env: LocalServiceOptions['env'], name: keyof typeof LOCAL_DEFAULTS): string {
+  const value = env?.[name];
+  return value === undefined || value === '' ? LOCAL_DEFAULTS[name] : value;
+}
+
+function port(env: LocalServiceOptions['env'], name: keyof typeof LOCAL_DEFAULTS): number {
+  const value = Number(setting(env, name));
+  if (!Number.isInteger(value) || value < 0 || value > 65535)
+    throw new Error(`${name} must be a port number`);
+  return value;
+}
+
+async function loadHandler<T>(fn: FunctionDeclaration): Promise<T> {
+  const module = (await import(new URL(`../${fn.entry}`, import.meta.url).href)) as { handler: T };
+  return module.handler;
+}
+
+export async function startLocalService(options: LocalServiceOptions = {}): Promise<LocalService> {
+  const env = options.env ?? process.env;
+  const log = options.log ?? (() => undefined);
+  const apiHandlers = new Map<string, ApiHandler>();
+
+  const standIns = await startStandIns({
+    dynamodb: port(env, 'DYNAMODB_PORT'),
+    sqs: port(env, 'SQS_PORT'),
+    ses: port(env, 'SES_PORT'),
+    graph: port(env, 'GRAPH_PORT'),
+  });
+
+  const controlRoutes = (req: IncomingMessage, res: ServerResponse, body: Buffer): boolean => {
+    const path = new URL(req.url ?? '/', 'http://local').pathname;
+    if (!path.startsWith('/__local/')) return false;
+    const reply = (status: number, payload: unknown) => {
+      res.writeHead(status, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(payload));
+    };
+    if (path === '/__local/faults/sqs' && req.method === 'POST') {
+      const { action, count } = JSON.parse(body.toString('utf8') || '{}') as {
+        action?: string;
+        count?: number;
+      };
+      if (typeof action !== 'string' || !Number.isInteger(count))
+        return (reply(400, { error: 'action and count' }), true);
+      standIns.sqsFaults.failNext(action, count ?? 0);
+      return (reply(200, { pending: standIns.sqsFaults.pendingFaults() }), true);
+    }
+    if (path === '/__local/info' && req.method === 'GET')
+      return (reply(200, { endpoints: standIns.endpoints }), true);
+    return (reply(404, { error: 'not_found' }), true);
+  };
+
+  const api = await startLocalApi({
+    port: port(env, 'PORT'),
+    routes: ROUTES,
+    handlerFor: (route) => apiHandlers.get(route.functionId),
+    controlRoutes,
+  });
+  const publicBaseUrl = (env.PUBLIC_BASE_URL || api.url).replace(/\/+$/, '');
+
+  const provisioned = await provision(standIns.endpoints);
+  const settings: Record<string, string> = {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: standIns.endpoints.dynamodb,
+    AWS_ENDPOINT_URL_SQS: standIns.endpoints.sqs,
+    AWS_ENDPOINT_URL_SES: standIns.endpoints.ses,
+    GRAPH_API_BASE_URL: standIns.endpoints.graph,
+    PUBLIC_BASE_URL: publicBaseUrl,
+    META_APP_SECRET: setting(env, 'META_APP_SECRET'),
+    INSTAGRAM_APP_SECRET: setting(env, 'INSTAGRAM_APP_SECRET'),
+    WHATSAPP_APP_SECRET: setting(env, 'WHATSAPP_APP_SECRET'),
+    WHATSAPP_VERIFY_TOKEN: setting(env, 'WHATSAPP_VERIFY_TOKEN'),
+    IDENTIFIER_PEPPER: setting(env, 'IDENTIFIER_PEPPER'),
+    RECONCILE_GRACE_SECONDS: setting(env, 'RECONCILE_GRACE_SECONDS'),
+    POWERTOOLS_METRICS_DISABLED: env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+    POWERTOOLS_LOG_LEVEL: env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    ...provisioned.env,
+  };
+  // The handlers read their configuration from the environment at load, as in Lambda.
+  Object.assign(process.env, settings);
+
+  for (const fn of [FUNCTIONS.metaCallbacks, FUNCTIONS.deletionStatus]) {
+    apiHandlers.set(fn.id, await loadHandler<ApiHandler>(fn));
+  }
+  const worker = await loadHandler<SqsHandler>(FUNCTIONS.deletionWorker);
+  const reconciler = await loadHandler<(event: unknown, context: Context) => Promise<unknown>>(
+    FUNCTIONS.reconciler,
+  );
+
+  if (options.seed !== false) {
+    const documents = DynamoDBDocumentClient.from(
+      new DynamoDBClient({
+        endpoint: standIns.endpoints.dynamodb,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      }),
+    );
+    const seeded = await seedDemoData(documents);
+    documents.destroy();
+    log(`Seeded ${seeded.items} demo items`);
+  }
+
+  const sqs = new SQSClient({
+    endpoint: standIns.endpoints.sqs,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const queueArn =
+    (
+      await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: provisioned.queueUrl, AttributeNames: ['QueueArn'] }),
+      )
+    ).Attributes?.QueueArn ?? '';
+  const poller = startQueuePoller({
+    sqs,
+    queueUrl: provisioned.queueUrl,
+    queueArn,
+    batchSize: DELETION_PIPELINE.batchSize,
+    handler: worker,
+    context: () => lambdaContext(FUNCTIONS.deletionWorker.id),
+    retryAfterSeconds: Number(setting(env, 'RETRY_AFTER_SECONDS')),
+    onError: (error) => log(`Worker error: ${(error as Error).name}`),
+  });
+
+  let reconciling = false;
+  const reconcileTimer = setInterval(
+    async () => {
+      if (reconciling) return;
+      reconciling = true;
+      try {
+        await reconciler({}, lambdaContext(FUNCTIONS.reconciler.id));
+      } catch (error) {
+        log(`Reconciler error: ${(error as Error).name}`);
+      } finally {
+        reconciling = false;
+      }
+    },
+    Number(setting(env, 'RECONCILE_INTERVAL_MS')),
+  );
+
+  return {
+    baseUrl: api.url,
+    publicBaseUrl,
+    endpoints: standIns.endpoints,
+    queueUrl: provisioned.queueUrl,
+    deadLetterQueueUrl: provisioned.deadLetterQueueUrl,
+    settings,
+    async stop() {
+      clearInterval(reconcileTimer);
+      await poller.stop();
+      sqs.destroy();
+      await api.stop();
+      await standIns.stop();
+    },
+  };
+}

@@ -1,0 +1,33 @@
+// local: `npm start`. Runs the service locally on its embedded defaults until Ctrl-C.
+import { ANA } from './seed-data.js';
+import { startLocalService } from './local-service.js';
+
+const service = await startLocalService({ log: (message) => console.log(message) });
+
+console.log(`
+Deletion service running locally
+  API:            ${service.baseUrl}
+  Public base:    ${service.publicBaseUrl}
+  Callback:       POST ${service.baseUrl}/meta/data-deletion
+  Status:         GET  ${service.baseUrl}/deletion-status?code=<confirmation code>
+
+Stand-ins (127.0.0.1)
+  DynamoDB:       ${service.endpoints.dynamodb}
+  SQS:            ${service.endpoints.sqs}   (queue ${service.queueUrl})
+  SES:            ${service.endpoints.ses}   (sent mail at /store)
+  Graph API:      ${service.endpoints.graph}   (calls at /__calls)
+
+Try it: npm run demo   (signs a deletion callback for Ana, Facebook id ${ANA.facebookAsid}, and follows it)
+Ctrl-C stops everything.
+LOCAL_SERVICE_READY ${JSON.stringify({ baseUrl: service.baseUrl, endpoints: service.endpoints })}
+`);
+
+let stopping = false;
+async function shutdown() {
+  if (stopping) return;
+  stopping = true;
+  await service.stop();
+  process.exit(0);
+}
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);
