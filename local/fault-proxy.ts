@@ -9,12 +9,15 @@ export interface FaultProxy {
   /** Fails the next `count` calls whose X-Amz-Target ends with `.${action}`. */
   failNext(action: string, count: number): void;
   pendingFaults(): Record<string, number>;
+  /** Calls forwarded (not failed) per action, e.g. { SendMessage: 3 }. */
+  forwardedCalls(): Record<string, number>;
   stop(): Promise<void>;
 }
 
 export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
   const target = new URL(targetUrl);
   const faults = new Map<string, number>();
+  const forwarded = new Map<string, number>();
 
   function takeFault(amzTarget: string | undefined): boolean {
     const action = amzTarget?.split('.').pop();
@@ -51,6 +54,8 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
         res.end(JSON.stringify({ __type: 'com.amazonaws.sqs#InvalidAddress', message: 'Injected fault' }));
         return;
       }
+      const action = (Array.isArray(amzTarget) ? amzTarget[0] : amzTarget)?.split('.').pop();
+      if (action) forwarded.set(action, (forwarded.get(action) ?? 0) + 1);
       forward(req, res, Buffer.concat(chunks));
     });
   });
@@ -62,6 +67,7 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
       faults.set(action, (faults.get(action) ?? 0) + count);
     },
     pendingFaults: () => Object.fromEntries(faults),
+    forwardedCalls: () => Object.fromEntries(forwarded),
     stop: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

@@ -78,26 +78,27 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     graph: port(env, 'GRAPH_PORT'),
   });
 
+  // Local-only control routes: look inside, and inject faults for tests.
   const controlRoutes = (req: IncomingMessage, res: ServerResponse, body: Buffer): boolean => {
     const path = new URL(req.url ?? '/', 'http://local').pathname;
     if (!path.startsWith('/__local/')) return false;
     const reply = (status: number, payload: unknown) => {
       res.writeHead(status, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify(payload));
+      return true;
     };
-    if (path === '/__local/faults/sqs' && req.method === 'POST') {
-      const { action, count } = JSON.parse(body.toString('utf8') || '{}') as {
-        action?: string;
-        count?: number;
-      };
-      if (typeof action !== 'string' || !Number.isInteger(count))
-        return (reply(400, { error: 'action and count' }), true);
-      standIns.sqsFaults.failNext(action, count ?? 0);
-      return (reply(200, { pending: standIns.sqsFaults.pendingFaults() }), true);
+    if (path === '/__local/info' && req.method === 'GET') {
+      return reply(200, { endpoints: standIns.endpoints, sqsCalls: standIns.sqsFaults.forwardedCalls() });
     }
-    if (path === '/__local/info' && req.method === 'GET')
-      return (reply(200, { endpoints: standIns.endpoints }), true);
-    return (reply(404, { error: 'not_found' }), true);
+    if (path === '/__local/faults/sqs' && req.method === 'POST') {
+      const { action, count } = JSON.parse(body.toString('utf8') || '{}') as { action?: unknown; count?: unknown };
+      if (typeof action !== 'string' || typeof count !== 'number' || !Number.isInteger(count)) {
+        return reply(400, { error: 'expected {"action": string, "count": integer}' });
+      }
+      standIns.sqsFaults.failNext(action, count);
+      return reply(200, { pending: standIns.sqsFaults.pendingFaults() });
+    }
+    return reply(404, { error: 'not_found' });
   };
 
   const api = await startLocalApi({

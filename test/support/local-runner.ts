@@ -1,0 +1,109 @@
+// test support: starts `npm start`'s entry point as a child process on free ports and talks to it
+// over HTTP, as a person or Meta would.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+
+export interface RunningService {
+  readonly baseUrl: string;
+  readonly endpoints: { dynamodb: string; sqs: string; ses: string; graph: string };
+  readonly output: () => string;
+  readonly documents: DynamoDBDocumentClient;
+  scan(table: string): Promise<Record<string, unknown>[]>;
+  sqsCalls(): Promise<Record<string, number>>;
+  failSqs(action: string, count: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startRunner(env: Record<string, string> = {}): Promise<RunningService> {
+  const child: ChildProcess = spawn(`${ROOT}node_modules/.bin/tsx`, ['local/start.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PORT: '0',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      RECONCILE_INTERVAL_MS: '500',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const ready = new Promise<{ baseUrl: string; endpoints: RunningService['endpoints'] }>(
+    (resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`local runner not ready:\n${output}`)), 30_000);
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString('utf8');
+        const match = /LOCAL_SERVICE_READY (\{.*\})/.exec(output);
+        if (match?.[1]) {
+          clearTimeout(timer);
+          resolve(JSON.parse(match[1]));
+        }
+      };
+      child.stdout?.on('data', onData);
+      child.stderr?.on('data', onData);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`local runner exited with ${code}:\n${output}`));
+      });
+    },
+  );
+  const { baseUrl, endpoints } = await ready;
+  const documents = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint: endpoints.dynamodb,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    }),
+  );
+
+  return {
+    baseUrl,
+    endpoints,
+    output: () => output,
+    documents,
+    async scan(table) {
+      const items: Record<string, unknown>[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await documents.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start }));
+        items.push(...((page.Items ?? []) as Record<string, unknown>[]));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return items;
+    },
+    async sqsCalls() {
+      const info = (await (await fetch(`${baseUrl}/__local/info`)).json()) as {
+        sqsCalls: Record<string, number>;
+      };
+      return info.sqsCalls;
+    },
+    async failSqs(action, count) {
+      const response = await fetch(`${baseUrl}/__local/faults/sqs`, {
+        method: 'POST',
+        body: JSON.stringify({ action, count }),
+      });
+      if (!response.ok) throw new Error(`could not arm fault: ${response.status}`);
+    },
+    async stop() {
+      documents.destroy();
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGINT');
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    },
+  };
+}
+
+/** Polls until `check` returns a value, or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
