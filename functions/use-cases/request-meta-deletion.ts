@@ -86,11 +86,12 @@ export function makeRequestMetaDeletion(ports: MetaDeletionPorts) {
     const request = created.created ? candidate : created.existing;
     if (created.created) {
       ports.events.count('DeletionRequested', 1, { channel: CHANNEL });
+      // Only the call that created the request enqueues it: concurrent or later replays never send
+      // a second job, and a request whose send failed is left to the reconciler.
+      await enqueue(request);
     } else {
       await ports.store.ensureCodePointer(request);
     }
-    // A replay finds the request queued already; only one still waiting for the queue is sent again.
-    if (request.status === 'received') await enqueue(request);
     return {
       ok: true,
       url: statusUrl(ports.publicBaseUrl, request.confirmationCode),

@@ -1,0 +1,174 @@
+// integration: the intake, worker and reconciler use cases wired to the real adapters against the
+// stand-ins, with failures injected between steps.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { PurgeQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { makeDynamoDeletionRequestStore } from '../../functions/adapters/dynamo-deletion-requests.js';
+import { makeDynamoTablePurger } from '../../functions/adapters/dynamo-table-purger.js';
+import { makeSqsJobQueue } from '../../functions/adapters/sqs-job-queue.js';
+import { makeIdentifierHasher } from '../../functions/core/keyed-hash.js';
+import { mappedTables } from '../../functions/declarations/tables.js';
+import type { DeletionRequestStore, JobQueue } from '../../functions/use-cases/ports.js';
+import { makeProcessDeletionJob } from '../../functions/use-cases/process-deletion-job.js';
+import { makeReconcileUnqueued } from '../../functions/use-cases/reconcile-unqueued.js';
+import { makeRequestMetaDeletion } from '../../functions/use-cases/request-meta-deletion.js';
+import { deletionPayload, signRequest } from '../support/signing.js';
+import { startTestStandIns, type TestStandIns } from '../support/stand-ins.js';
+
+const SECRET = 'integration-secret';
+let env: TestStandIns;
+let store: DeletionRequestStore;
+let queue: JobQueue;
+const counted: string[] = [];
+const events = { count: (metric: string) => void counted.push(metric) };
+const clock = { now: () => new Date() };
+let userCounter = 0;
+
+beforeAll(async () => {
+  env = await startTestStandIns();
+  store = makeDynamoDeletionRequestStore(env.documents, 'DeletionRequests');
+  queue = makeSqsJobQueue(env.sqs, env.provisioned.queueUrl);
+});
+afterAll(() => env?.stop());
+beforeEach(async () => {
+  counted.length = 0;
+  await env.sqs.send(new PurgeQueueCommand({ QueueUrl: env.provisioned.queueUrl }));
+});
+
+function intake(jobQueue: JobQueue = queue) {
+  return makeRequestMetaDeletion({
+    store,
+    queue: jobQueue,
+    clock,
+    secrets: async () => [SECRET],
+    hashIdentifier: async () => makeIdentifierHasher('pepper'),
+    events,
+    warn: () => undefined,
+    publicBaseUrl: 'https://privacy.example.com',
+    window: { maxAgeSeconds: 86400, maxSkewSeconds: 300 },
+  });
+}
+
+function worker(storeOverride: DeletionRequestStore = store) {
+  return makeProcessDeletionJob({
+    store: storeOverride,
+    purger: makeDynamoTablePurger(env.documents, { tableName: (table) => table.id }),
+    tables: mappedTables(),
+    clock,
+    events,
+    statusRetentionDays: 400,
+  });
+}
+
+async function receiveJobs(): Promise<unknown[]> {
+  const received = await env.sqs.send(
+    new ReceiveMessageCommand({ QueueUrl: env.provisioned.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+  );
+  return (received.Messages ?? []).map((message) => JSON.parse(message.Body ?? 'null'));
+}
+
+async function newUserWithData(items: number) {
+  userCounter += 1;
+  const userId = `2000000000000${String(userCounter).padStart(4, '0')}`;
+  const rows = Array.from({ length: items }, (_, index) => ({
+    PutRequest: { Item: { subject: `facebook_asid#${userId}`, item: `PAGE#${index}`, name: 'x' } },
+  }));
+  for (let i = 0; i < rows.length; i += 25) {
+    await env.documents.send(new BatchWriteCommand({ RequestItems: { MetaPlatformData: rows.slice(i, i + 25) } }));
+  }
+  return userId;
+}
+
+const signed = (userId: string) => signRequest(deletionPayload(userId, Math.floor(Date.now() / 1000)), SECRET);
+
+describe('deletion pipeline', () => {
+  it('enqueues a job that carries only the request id', async () => {
+    const userId = await newUserWithData(1);
+    const result = await intake()(signed(userId));
+    expect(result.ok).toBe(true);
+
+    const jobs = await receiveJobs();
+
+    expect(jobs).toHaveLength(1);
+    expect(Object.keys(jobs[0] as object).sort()).toEqual(['requestId', 'v']);
+    expect(JSON.stringify(jobs)).not.toContain(userId);
+  });
+
+  it('answers concurrent duplicates of one callback with one code and one job', async () => {
+    const userId = await newUserWithData(1);
+    const request = signed(userId);
+
+    const results = await Promise.all(Array.from({ length: 4 }, () => intake()(request)));
+
+    const codes = new Set(results.map((result) => (result.ok ? result.confirmationCode : 'rejected')));
+    expect(codes.size).toBe(1);
+    expect(codes.has('rejected')).toBe(false);
+    expect(await receiveJobs()).toHaveLength(1);
+  });
+
+  it('keeps a request whose job could not be sent, and the reconciler enqueues it', async () => {
+    const userId = await newUserWithData(2);
+    const failingQueue: JobQueue = {
+      sendDeletionJob: async () => {
+        throw new Error('queue unavailable');
+      },
+    };
+
+    const result = await intake(failingQueue)(signed(userId));
+
+    expect(result.ok).toBe(true);
+    expect(counted).toContain('JobEnqueueFailed');
+    expect(await receiveJobs()).toHaveLength(0);
+    const reconciled = await makeReconcileUnqueued({ store, queue, clock, graceSeconds: 0 })();
+    expect(reconciled.enqueued).toBeGreaterThanOrEqual(1);
+    const code = result.ok ? result.confirmationCode : '';
+    expect((await store.getByCode(code))?.status).toBe('queued');
+    expect(await receiveJobs()).toHaveLength(1);
+  });
+
+  it('completes a request once; a redelivered job changes nothing', async () => {
+    const userId = await newUserWithData(40);
+    const result = await intake()(signed(userId));
+    const request = await store.getByCode(result.ok ? result.confirmationCode : '');
+
+    expect(await worker()(request!.requestId)).toBe('completed');
+    expect(await worker()(request!.requestId)).toBe('already_finished');
+
+    const done = await store.get(request!.requestId);
+    expect(done?.status).toBe('completed');
+    expect(done?.outcomes).toEqual([{ table: 'MetaPlatformData', deleted: 40, anonymised: 0, retained: 0 }]);
+    expect(done?.subject).toEqual([]);
+    expect(counted.filter((metric) => metric === 'DeletionCompleted')).toHaveLength(1);
+  });
+
+  it('recovers with correct counts when the worker fails after purging but before completing', async () => {
+    const userId = await newUserWithData(30);
+    const result = await intake()(signed(userId));
+    const requestId = (await store.getByCode(result.ok ? result.confirmationCode : ''))!.requestId;
+    let failCompletion = true;
+    const flakyStore: DeletionRequestStore = {
+      ...store,
+      transition: async (id, from, to, options) => {
+        if (to === 'completed' && failCompletion) {
+          failCompletion = false;
+          throw new Error('DynamoDB unavailable');
+        }
+        return store.transition(id, from, to, options);
+      },
+    };
+
+    await expect(worker(flakyStore)(requestId)).rejects.toThrow('DynamoDB unavailable');
+    expect((await store.get(requestId))?.status).toBe('failed');
+    expect(await worker(flakyStore)(requestId)).toBe('completed');
+
+    const done = await store.get(requestId);
+    expect(done?.status).toBe('completed');
+    expect(done?.attempts).toBe(2);
+    expect(done?.outcomes[0]?.deleted).toBe(30);
+  });
+
+  it('ignores a job for a request that does not exist', async () => {
+    expect(await worker()('req_doesnotexist000000')).toBe('unknown_request');
+    expect(counted).toContain('JobForUnknownRequest');
+  });
+});

@@ -1,0 +1,42 @@
+// test support: the AWS stand-ins in this process, with the declared tables and queues created.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { provision, type Provisioned } from '../../local/provision.js';
+import { startStandIns, type StandIns } from '../../local/stand-ins.js';
+
+export interface TestStandIns {
+  readonly standIns: StandIns;
+  readonly provisioned: Provisioned;
+  readonly documents: DynamoDBDocumentClient;
+  readonly sqs: SQSClient;
+  stop(): Promise<void>;
+}
+
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+export async function startTestStandIns(): Promise<TestStandIns> {
+  const standIns = await startStandIns({ dynamodb: 0, sqs: 0, ses: 0, graph: 0 });
+  const provisioned = await provision(standIns.endpoints);
+  const documents = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ endpoint: standIns.endpoints.dynamodb, region: 'us-east-1', credentials }),
+    { marshallOptions: { removeUndefinedValues: true } },
+  );
+  const sqs = new SQSClient({
+    endpoint: standIns.endpoints.sqs,
+    region: 'us-east-1',
+    credentials,
+    useQueueUrlAsEndpoint: false,
+  });
+  return {
+    standIns,
+    provisioned,
+    documents,
+    sqs,
+    async stop() {
+      documents.destroy();
+      sqs.destroy();
+      await standIns.stop();
+    },
+  };
+}
