@@ -132,8 +132,9 @@ export function makeDynamoDeletionRequestStore(
       } catch (error) {
         // A pointer to another request means a code collision, which 143 random bits make impossible
         // in practice; surface it rather than point one person's code at another's request.
-        if (isConditionalFailure(error))
-          throw new Error('Confirmation code already points to another request');
+        if (isConditionalFailure(error)) {
+          throw new Error('Confirmation code already points to another request', { cause: error });
+        }
         throw error;
       }
     },

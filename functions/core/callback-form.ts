@@ -6,16 +6,20 @@ export type CallbackFormResult =
   | { readonly ok: false; readonly status: 400 | 415; readonly error: string };
 
 export function parseCallbackForm(contentType: string | undefined, body: Buffer): CallbackFormResult {
-  const mediaType = (contentType ?? 'application/x-www-form-urlencoded').split(';')[0]?.trim().toLowerCase();
+  const mediaType = (contentType?.trim() || 'application/x-www-form-urlencoded')
+    .split(';')[0]
+    ?.trim()
+    .toLowerCase();
+  if (mediaType !== 'application/x-www-form-urlencoded' && mediaType !== 'application/json') {
+    return { ok: false, status: 415, error: 'unsupported_media_type' };
+  }
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(body);
   } catch {
     return { ok: false, status: 400, error: 'invalid_encoding' };
   }
-  if (mediaType === 'application/x-www-form-urlencoded') return fromForm(text);
-  if (mediaType === 'application/json') return fromJson(text);
-  return { ok: false, status: 415, error: 'unsupported_media_type' };
+  return mediaType === 'application/json' ? fromJson(text) : fromForm(text);
 }
 
 function fromForm(text: string): CallbackFormResult {

@@ -87,6 +87,8 @@ export interface DeletionStatusView {
   readonly completed_at?: string;
   readonly tables_purged?: number;
   readonly items_deleted?: number;
+  /** Records kept for a legal reason, and why: Meta asks for a justification of any refusal. */
+  readonly kept?: readonly { readonly records: number; readonly reason: string }[];
 }
 
 export function toStatusView(request: DeletionRequest): DeletionStatusView {
@@ -103,6 +105,12 @@ export function toStatusView(request: DeletionRequest): DeletionStatusView {
       ? {
           tables_purged: request.outcomes.length,
           items_deleted: request.outcomes.reduce((sum, outcome) => sum + outcome.deleted, 0),
+          kept: request.outcomes
+            .filter((outcome) => outcome.retained > 0)
+            .map((outcome) => ({
+              records: outcome.retained,
+              reason: outcome.retentionReason ?? 'Required by law',
+            })),
         }
       : {}),
   };

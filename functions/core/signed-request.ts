@@ -38,6 +38,8 @@ export const MAX_SIGNED_REQUEST_LENGTH = 4096;
 const SIGNED_REQUEST_SHAPE = /^[A-Za-z0-9_-]+={0,2}\.[A-Za-z0-9_-]+={0,2}$/;
 const MAC_BYTES = 32;
 const DIGITS = /^[0-9]{1,32}$/;
+/** Case-insensitive over ASCII only: a non-unicode regex never folds `ſ` into `s`. */
+const ALGORITHM = /^HMAC-SHA256$/i;
 
 export function verifySignedRequest(
   signedRequest: string,
@@ -58,6 +60,15 @@ export function verifySignedRequest(
 
   const parsed = parsePayload(payloadBytes, policy, nowSeconds);
   return parsed.ok ? { ok: true, payload: parsed.payload, matchedSecretIndex } : parsed;
+}
+
+/**
+ * The form of a signed request that identifies one callback: padding on the signature segment does
+ * not change what was signed, so a padded and an unpadded copy are the same callback.
+ */
+export function canonicalSignedRequest(signedRequest: string): string {
+  const [signature = '', payload = ''] = signedRequest.split('.');
+  return `${signature.replace(/=+$/, '')}.${payload}`;
 }
 
 /** HMAC-SHA256 of the payload segment as transmitted, as a raw 32-byte buffer. */
@@ -92,7 +103,7 @@ function parsePayload(
   }
   const fields = decoded as Record<string, unknown>;
   // Meta's legacy helpers upper-cased the algorithm before comparing; we accept any case.
-  if (typeof fields.algorithm !== 'string' || fields.algorithm.toUpperCase() !== 'HMAC-SHA256') {
+  if (typeof fields.algorithm !== 'string' || !ALGORITHM.test(fields.algorithm)) {
     return { ok: false, reason: 'unsupported_algorithm' };
   }
   // A number would lose precision above 2^53, so only a digit string is an app-scoped id.

@@ -69,13 +69,16 @@ export function renderStatusPage(view: DeletionStatusView): string {
   const details = rows
     .map(([term, value]) => `<dt>${escapeHtml(term)}</dt><dd>${escapeHtml(value)}</dd>`)
     .join('\n');
+  const kept = (view.kept ?? [])
+    .map((entry) => `<li>${escapeHtml(`${entry.records} record(s): ${entry.reason}`)}</li>`)
+    .join('\n');
   return layout(
     'Your data deletion request',
     `<h1>Your data deletion request</h1>
 <p class="status" role="status">${escapeHtml(STATUS_WORDS[view.status])}</p>
 <dl>
 ${details}
-</dl>`,
+</dl>${kept ? `\n<h2>What we keep, and why</h2>\n<ul>\n${kept}\n</ul>` : ''}`,
   );
 }
 

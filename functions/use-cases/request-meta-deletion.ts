@@ -3,7 +3,11 @@
 import { newConfirmationCode, requestIdForIntake } from '../core/confirmation-code.js';
 import type { Channel, DeletionRequest } from '../core/deletion-request.js';
 import type { IdentifierHasher } from '../core/keyed-hash.js';
-import { verifySignedRequest, type SignedRequestRejection } from '../core/signed-request.js';
+import {
+  canonicalSignedRequest,
+  verifySignedRequest,
+  type SignedRequestRejection,
+} from '../core/signed-request.js';
 import type { EventRecorder } from '../runtime/observability.js';
 import type { Clock, DeletionRequestStore, JobQueue } from './ports.js';
 import { statusUrl } from './status-url.js';
@@ -67,7 +71,7 @@ export function makeRequestMetaDeletion(ports: MetaDeletionPorts) {
       candidate: verification.matchedSecretIndex === 0 ? 'current' : 'fallback',
     });
 
-    const requestId = requestIdForIntake('facebook-data-deletion', signedRequest);
+    const requestId = requestIdForIntake('facebook-data-deletion', canonicalSignedRequest(signedRequest));
     const hash = await ports.hashIdentifier();
     const candidate: DeletionRequest = {
       requestId,

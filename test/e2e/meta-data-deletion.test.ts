@@ -25,7 +25,8 @@ async function postCallback(body: string, contentType = 'application/x-www-form-
     headers: { 'Content-Type': contentType },
     body,
   });
-  return { status: response.status, type: response.headers.get('content-type'), json: await response.json() };
+  const json = (await response.json()) as { url?: string; confirmation_code?: string; error?: string };
+  return { status: response.status, type: response.headers.get('content-type'), json };
 }
 
 async function statusOf(code: string) {
@@ -56,7 +57,7 @@ describe('POST /meta/data-deletion', () => {
     expect(answer.type).toMatch(/^application\/json/);
     expect(answer.json.confirmation_code).toMatch(/^[A-Za-z0-9]{24}$/);
     expect(answer.json.url).toBe(`${service.baseUrl}/deletion-status?code=${answer.json.confirmation_code}`);
-    const done = await completed(answer.json.confirmation_code);
+    const done = await completed(answer.json.confirmation_code ?? '');
     expect(done.items_deleted).toBe(7);
     expect(await metaItemsOf(ANA)).toEqual([]);
     expect(await metaItemsOf(BEN)).toEqual(bensItems);
@@ -65,7 +66,7 @@ describe('POST /meta/data-deletion', () => {
   it('returns the same url and code when Meta retries, and enqueues nothing new', async () => {
     const body = callbackFormBody(signRequest(deletionPayload('10000000000000077', now()), SECRET));
     const first = await postCallback(body);
-    await completed(first.json.confirmation_code);
+    await completed(first.json.confirmation_code ?? '');
     const sendsBefore = (await service.sqsCalls()).SendMessage ?? 0;
 
     const replay = await postCallback(body);
@@ -73,18 +74,28 @@ describe('POST /meta/data-deletion', () => {
     expect(replay.status).toBe(200);
     expect(replay.json).toEqual(first.json);
     expect((await service.sqsCalls()).SendMessage ?? 0).toBe(sendsBefore);
-    expect((await statusOf(first.json.confirmation_code)).body.status).toBe('completed');
+    expect((await statusOf(first.json.confirmation_code ?? '')).body.status).toBe('completed');
   });
 
   it.each([
-    ['a wrong secret', () => callbackFormBody(signRequest(deletionPayload(BEN, now()), 'another-secret')), 403],
+    [
+      'a wrong secret',
+      () => callbackFormBody(signRequest(deletionPayload(BEN, now()), 'another-secret')),
+      403,
+    ],
     ['garbage', () => 'signed_request=not-a-signed-request', 400],
     ['no field', () => 'something=else', 400],
-    ['a stale request', () => callbackFormBody(signRequest(deletionPayload(BEN, now() - 3 * 86400), SECRET)), 400],
+    [
+      'a stale request',
+      () => callbackFormBody(signRequest(deletionPayload(BEN, now() - 3 * 86400), SECRET)),
+      400,
+    ],
     [
       'a numeric user id',
       () =>
-        callbackFormBody(signRequest({ algorithm: 'HMAC-SHA256', issued_at: now(), user_id: 10000000000000002 }, SECRET)),
+        callbackFormBody(
+          signRequest({ algorithm: 'HMAC-SHA256', issued_at: now(), user_id: 10000000000000002 }, SECRET),
+        ),
       400,
     ],
     ['an oversized body', () => `signed_request=${'a'.repeat(20_000)}`, 413],
@@ -110,10 +121,12 @@ describe('POST /meta/data-deletion', () => {
   it('still completes the request when the queue send fails after the request was persisted', async () => {
     await service.failSqs('SendMessage', 1);
 
-    const answer = await postCallback(callbackFormBody(signRequest(deletionPayload('10000000000000088', now()), SECRET)));
+    const answer = await postCallback(
+      callbackFormBody(signRequest(deletionPayload('10000000000000088', now()), SECRET)),
+    );
 
     expect(answer.status).toBe(200);
-    const done = await completed(answer.json.confirmation_code);
+    const done = await completed(answer.json.confirmation_code ?? '');
     expect(done.status).toBe('completed');
     expect(service.output()).toContain('Deletion job not enqueued; left for the reconciler');
   });
@@ -122,7 +135,7 @@ describe('POST /meta/data-deletion', () => {
 describe('GET /deletion-status', () => {
   it('shows a human page and JSON without any identifier of the person', async () => {
     const answer = await postCallback(callbackFormBody(signRequest(deletionPayload(BEN, now()), SECRET)));
-    const code = answer.json.confirmation_code as string;
+    const code = answer.json.confirmation_code ?? '';
     await completed(code);
 
     const json = await statusOf(code);

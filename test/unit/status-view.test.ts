@@ -1,0 +1,224 @@
+// Unit tests for what the public status URL shows: the JSON view and the HTML page carry no
+// identifier of the person, escape what they render, and the page runs under a strict CSP.
+import { describe, it, expect } from '@jest/globals';
+import { createHash } from 'node:crypto';
+import {
+  REQUEST_STATUSES,
+  toStatusView,
+  type DeletionRequest,
+  type DeletionStatusView,
+} from '../../functions/core/deletion-request.js';
+import { STATUS_PAGE_CSP, renderNotFoundPage, renderStatusPage } from '../../functions/core/status-page.js';
+import { makeIdentifierHasher } from '../../functions/core/keyed-hash.js';
+
+const ASID = '10000000000000001';
+const SUBJECT_HASH = makeIdentifierHasher('test_pepper')('facebook_asid', ASID);
+const REQUEST_ID = 'req_Zk3xL0aP9qT2vW8yB1cD4eF6gH7iJ5kM';
+const CODE = 'AbCdEfGhIjKlMnOpQrStUvWx';
+
+function deletionRequest(overrides: Partial<DeletionRequest> = {}): DeletionRequest {
+  return {
+    requestId: REQUEST_ID,
+    confirmationCode: CODE,
+    status: 'received',
+    channel: 'facebook',
+    subject: [{ kind: 'facebook_asid', value: ASID }],
+    subjectHashes: [SUBJECT_HASH],
+    receivedAt: '2025-12-31T23:00:00.000Z',
+    updatedAt: '2025-12-31T23:00:05.000Z',
+    outcomes: [],
+    lastError: `lookup failed for facebook_asid#${ASID}`,
+    attempts: 1,
+    ...overrides,
+  };
+}
+
+const COMPLETED = deletionRequest({
+  status: 'completed',
+  completedAt: '2025-12-31T23:01:00.000Z',
+  outcomes: [
+    { table: 'MetaPlatformData', deleted: 12, anonymised: 0, retained: 0 },
+    { table: 'Other', deleted: 3, anonymised: 1, retained: 0 },
+  ],
+});
+
+function styleOf(html: string): string[] {
+  return [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((match) => match[1] ?? '');
+}
+
+function cspDirectives(csp: string): Map<string, string[]> {
+  return new Map(
+    csp
+      .split(';')
+      .map((directive) => directive.trim().split(/\s+/))
+      .filter((parts) => parts[0])
+      .map(([name = '', ...values]) => [name, values]),
+  );
+}
+
+describe('toStatusView', () => {
+  it.each(REQUEST_STATUSES)('shows no identifier of the person while %s', (status) => {
+    const json = JSON.stringify(toStatusView(deletionRequest({ status })));
+    expect(json).not.toContain(ASID);
+    expect(json).not.toContain(SUBJECT_HASH);
+    expect(json).not.toContain(REQUEST_ID);
+  });
+
+  it('exposes only the published fields', () => {
+    expect(Object.keys(toStatusView(COMPLETED)).sort()).toStrictEqual(
+      [
+        'v',
+        'confirmation_code',
+        'status',
+        'channel',
+        'received_at',
+        'updated_at',
+        'completed_at',
+        'tables_purged',
+        'items_deleted',
+        'kept',
+      ].sort(),
+    );
+  });
+
+  it('shows the confirmation code, status, channel and times', () => {
+    expect(toStatusView(deletionRequest())).toStrictEqual({
+      v: 1,
+      confirmation_code: CODE,
+      status: 'received',
+      channel: 'facebook',
+      received_at: '2025-12-31T23:00:00.000Z',
+      updated_at: '2025-12-31T23:00:05.000Z',
+    });
+  });
+
+  it('counts tables and deleted items once the request is done', () => {
+    expect(toStatusView(COMPLETED)).toMatchObject({
+      completed_at: '2025-12-31T23:01:00.000Z',
+      tables_purged: 2,
+      items_deleted: 15,
+    });
+  });
+
+  it.each(['received', 'queued', 'in_progress', 'failed'] as const)(
+    'shows no counts while the request is %s',
+    (status) => {
+      const view = toStatusView(deletionRequest({ status, outcomes: COMPLETED.outcomes }));
+      expect(view).not.toHaveProperty('tables_purged');
+      expect(view).not.toHaveProperty('items_deleted');
+    },
+  );
+});
+
+describe('renderStatusPage', () => {
+  it.each(REQUEST_STATUSES)('renders no identifier of the person while %s', (status) => {
+    const html = renderStatusPage(toStatusView(deletionRequest({ status, outcomes: COMPLETED.outcomes })));
+    expect(html).not.toContain(ASID);
+    expect(html).not.toContain(SUBJECT_HASH);
+    expect(html).not.toContain(REQUEST_ID);
+  });
+
+  it('shows the confirmation code and the count of deleted records', () => {
+    const html = renderStatusPage(toStatusView(COMPLETED));
+    expect(html).toContain(CODE);
+    expect(html).toMatch(/Records deleted<\/dt><dd>15</);
+  });
+
+  it('words every status differently, in full sentences', () => {
+    const words = REQUEST_STATUSES.map((status) => {
+      const html = renderStatusPage(toStatusView(deletionRequest({ status })));
+      expect(html).not.toContain('undefined');
+      return /<p class="status" role="status">([^<]+)<\/p>/.exec(html)?.[1];
+    });
+    for (const sentence of words) expect(sentence).toMatch(/\.$/);
+    expect(new Set(words).size).toBe(REQUEST_STATUSES.length);
+  });
+
+  it.each(['facebook', 'instagram', 'whatsapp', 'web', 'email'] as const)(
+    'names the %s channel in words',
+    (channel) => {
+      const html = renderStatusPage(toStatusView(deletionRequest({ channel })));
+      expect(html).toMatch(/<dt>Asked through<\/dt><dd>[^<]{3,}<\/dd>/);
+      expect(html).not.toContain('undefined');
+    },
+  );
+
+  it('HTML-escapes what it renders', () => {
+    const view: DeletionStatusView = {
+      ...toStatusView(deletionRequest()),
+      confirmation_code: `<script>alert("x")</script>&'`,
+    };
+    const html = renderStatusPage(view);
+    expect(html).not.toContain('<script');
+    expect(html).not.toContain('alert("x")');
+    expect(html).toContain('&#60;script&#62;alert(&#34;x&#34;)&#60;/script&#62;&#38;&#39;');
+  });
+
+  it('contains no script and no inline style attributes', () => {
+    for (const html of [renderStatusPage(toStatusView(COMPLETED)), renderNotFoundPage()]) {
+      expect(html).not.toMatch(/<script/i);
+      expect(html).not.toMatch(/\sstyle=/i);
+      expect(html).not.toMatch(/\son[a-z]+=/i);
+    }
+  });
+
+  it('asks search engines not to index the page', () => {
+    expect(renderStatusPage(toStatusView(COMPLETED))).toMatch(/<meta name="robots" content="[^"]*noindex/);
+    expect(renderNotFoundPage()).toMatch(/<meta name="robots" content="[^"]*noindex/);
+  });
+
+  it('lists the records kept, and why, when a request completed with retention', () => {
+    const reason = 'Invoices are kept for ten years under tax law';
+    const request = deletionRequest({
+      status: 'completed_with_retention',
+      completedAt: '2025-12-31T23:01:00.000Z',
+      outcomes: [
+        { table: 'MetaPlatformData', deleted: 12, anonymised: 0, retained: 0 },
+        { table: 'Invoices', deleted: 0, anonymised: 2, retained: 2, retentionReason: reason },
+      ],
+    });
+    const html = renderStatusPage(toStatusView(request));
+    expect(html).toContain('listed below');
+    // Meta requires a legitimate justification for any refusal to delete (protocols.md §1.7).
+    expect(html).toContain(reason);
+  });
+});
+
+describe('renderNotFoundPage', () => {
+  it('says the request was not found, and nothing more', () => {
+    const html = renderNotFoundPage();
+    expect(html).toContain('Deletion request not found');
+    expect(html).not.toMatch(/<dl>/);
+  });
+});
+
+describe('STATUS_PAGE_CSP', () => {
+  const directives = cspDirectives(STATUS_PAGE_CSP);
+
+  it("allows no 'unsafe-inline' or 'unsafe-eval' anywhere", () => {
+    expect(STATUS_PAGE_CSP).not.toContain('unsafe-inline');
+    expect(STATUS_PAGE_CSP).not.toContain('unsafe-eval');
+  });
+
+  it('denies everything by default and allows no script', () => {
+    expect(directives.get('default-src')).toStrictEqual(["'none'"]);
+    expect(directives.has('script-src')).toBe(false);
+  });
+
+  it('forbids framing and base-uri changes', () => {
+    expect(directives.get('frame-ancestors')).toStrictEqual(["'none'"]);
+    expect(directives.get('base-uri')).toStrictEqual(["'none'"]);
+  });
+
+  it.each([
+    ['status page', () => renderStatusPage(toStatusView(COMPLETED))],
+    ['not-found page', () => renderNotFoundPage()],
+  ])("allows exactly the %s's one <style> element by its sha256", (_name, render) => {
+    const styles = styleOf(render());
+    expect(styles).toHaveLength(1);
+    const digest = createHash('sha256')
+      .update(styles[0] ?? '', 'utf8')
+      .digest('base64');
+    expect(directives.get('style-src')).toStrictEqual([`'sha256-${digest}'`]);
+  });
+});
