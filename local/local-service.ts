@@ -91,7 +91,10 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
       return reply(200, { endpoints: standIns.endpoints, sqsCalls: standIns.sqsFaults.forwardedCalls() });
     }
     if (path === '/__local/faults/sqs' && req.method === 'POST') {
-      const { action, count } = JSON.parse(body.toString('utf8') || '{}') as { action?: unknown; count?: unknown };
+      const { action, count } = JSON.parse(body.toString('utf8') || '{}') as {
+        action?: unknown;
+        count?: unknown;
+      };
       if (typeof action !== 'string' || typeof count !== 'number' || !Number.isInteger(count)) {
         return reply(400, { error: 'expected {"action": string, "count": integer}' });
       }

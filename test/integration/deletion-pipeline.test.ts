@@ -62,7 +62,11 @@ function worker(storeOverride: DeletionRequestStore = store) {
 
 async function receiveJobs(): Promise<unknown[]> {
   const received = await env.sqs.send(
-    new ReceiveMessageCommand({ QueueUrl: env.provisioned.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+    new ReceiveMessageCommand({
+      QueueUrl: env.provisioned.queueUrl,
+      MaxNumberOfMessages: 10,
+      WaitTimeSeconds: 0,
+    }),
   );
   return (received.Messages ?? []).map((message) => JSON.parse(message.Body ?? 'null'));
 }
@@ -74,12 +78,15 @@ async function newUserWithData(items: number) {
     PutRequest: { Item: { subject: `facebook_asid#${userId}`, item: `PAGE#${index}`, name: 'x' } },
   }));
   for (let i = 0; i < rows.length; i += 25) {
-    await env.documents.send(new BatchWriteCommand({ RequestItems: { MetaPlatformData: rows.slice(i, i + 25) } }));
+    await env.documents.send(
+      new BatchWriteCommand({ RequestItems: { MetaPlatformData: rows.slice(i, i + 25) } }),
+    );
   }
   return userId;
 }
 
-const signed = (userId: string) => signRequest(deletionPayload(userId, Math.floor(Date.now() / 1000)), SECRET);
+const signed = (userId: string) =>
+  signRequest(deletionPayload(userId, Math.floor(Date.now() / 1000)), SECRET);
 
 describe('deletion pipeline', () => {
   it('enqueues a job that carries only the request id', async () => {

@@ -68,12 +68,22 @@ describe('DynamoDB deletion request store', () => {
     const request = newRequest();
     await store.create(request);
     const at = new Date();
-    expect(await store.transition(request.requestId, ['queued'], 'in_progress', { event: 'x', at })).toBe(false);
-    expect(await store.transition(request.requestId, ['received'], 'in_progress', { event: 'started', at })).toBe(true);
+    expect(await store.transition(request.requestId, ['queued'], 'in_progress', { event: 'x', at })).toBe(
+      false,
+    );
     expect(
-      await store.transition(request.requestId, ['in_progress'], 'completed', { event: 'done', at, forgetSubject: true }),
+      await store.transition(request.requestId, ['received'], 'in_progress', { event: 'started', at }),
     ).toBe(true);
-    expect(await store.transition(request.requestId, ['in_progress'], 'failed', { event: 'x', at })).toBe(false);
+    expect(
+      await store.transition(request.requestId, ['in_progress'], 'completed', {
+        event: 'done',
+        at,
+        forgetSubject: true,
+      }),
+    ).toBe(true);
+    expect(await store.transition(request.requestId, ['in_progress'], 'failed', { event: 'x', at })).toBe(
+      false,
+    );
 
     const stored = await store.get(request.requestId);
     expect(stored?.status).toBe('completed');
@@ -84,8 +94,18 @@ describe('DynamoDB deletion request store', () => {
   it('adds table outcomes up across passes', async () => {
     const request = newRequest();
     await store.create(request);
-    await store.addOutcome(request.requestId, { table: 'MetaPlatformData', deleted: 3, anonymised: 0, retained: 0 });
-    await store.addOutcome(request.requestId, { table: 'MetaPlatformData', deleted: 2, anonymised: 0, retained: 0 });
+    await store.addOutcome(request.requestId, {
+      table: 'MetaPlatformData',
+      deleted: 3,
+      anonymised: 0,
+      retained: 0,
+    });
+    await store.addOutcome(request.requestId, {
+      table: 'MetaPlatformData',
+      deleted: 2,
+      anonymised: 0,
+      retained: 0,
+    });
     expect((await store.get(request.requestId))?.outcomes).toEqual([
       { table: 'MetaPlatformData', deleted: 5, anonymised: 0, retained: 0 },
     ]);

@@ -15,7 +15,11 @@ beforeAll(async () => {
 afterAll(() => env?.stop());
 
 async function seed(subject: string, count: number) {
-  const items = Array.from({ length: count }, (_, index) => ({ subject, item: `ITEM#${index}`, payload: 'x' }));
+  const items = Array.from({ length: count }, (_, index) => ({
+    subject,
+    item: `ITEM#${index}`,
+    payload: 'x',
+  }));
   for (let i = 0; i < items.length; i += 25) {
     await env.documents.send(
       new BatchWriteCommand({
@@ -34,7 +38,9 @@ function withUnprocessedItems(client: DynamoDBDocumentClient, calls: { count: nu
         const requests = command.input.RequestItems?.MetaPlatformData ?? [];
         if (calls.count % 2 === 0 && requests.length > 1) {
           const half = Math.ceil(requests.length / 2);
-          await client.send(new BatchWriteCommand({ RequestItems: { MetaPlatformData: requests.slice(0, half) } }));
+          await client.send(
+            new BatchWriteCommand({ RequestItems: { MetaPlatformData: requests.slice(0, half) } }),
+          );
           return { UnprocessedItems: { MetaPlatformData: requests.slice(half) } };
         }
       }
@@ -95,6 +101,8 @@ describe('DynamoDB table purger', () => {
     } as unknown as DynamoDBDocumentClient;
     const purger = makeDynamoTablePurger(stuck, { ...options, maxRetries: 3 });
 
-    await expect(purger.purge(table, [{ kind: 'facebook_asid', value: '666' }])).rejects.toThrow(/unprocessed/);
+    await expect(purger.purge(table, [{ kind: 'facebook_asid', value: '666' }])).rejects.toThrow(
+      /unprocessed/,
+    );
   });
 });
