@@ -122,6 +122,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     AWS_ENDPOINT_URL_SES: standIns.endpoints.ses,
     GRAPH_API_BASE_URL: standIns.endpoints.graph,
     PUBLIC_BASE_URL: publicBaseUrl,
+    SES_FROM_ADDRESS: env.SES_FROM_ADDRESS || 'privacy@example.com',
     META_APP_SECRET: setting(env, 'META_APP_SECRET'),
     INSTAGRAM_APP_SECRET: setting(env, 'INSTAGRAM_APP_SECRET'),
     WHATSAPP_APP_SECRET: setting(env, 'WHATSAPP_APP_SECRET'),

@@ -1,9 +1,6 @@
 // adapters: the DeletionRequests table. One item per request (`REQUEST#<id>`) and one pointer per
 // confirmation code (`CODE#<code>`), written with conditional single-item writes only.
-import {
-  ConditionalCheckFailedException,
-  type ConditionalCheckFailedException as ConditionalError,
-} from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DeletionRequest, RequestStatus, TableOutcome } from '../core/deletion-request.js';
@@ -12,40 +9,50 @@ import type { CreateResult, DeletionRequestStore, TransitionOptions } from '../u
 const requestKey = (requestId: string) => ({ pk: `REQUEST#${requestId}` });
 const codeKey = (code: string) => ({ pk: `CODE#${code}` });
 const AWAITING_QUEUE = 'yes';
+const WORKABLE: readonly RequestStatus[] = ['received', 'queued', 'in_progress', 'failed'];
 /** Per-table counts live in flat attributes (`deleted:<Table>`) so they can be added atomically. */
-const COUNT_PREFIX = {
-  deleted: 'deleted:',
-  anonymised: 'anonymised:',
-  retained: 'retained:',
-  reason: 'reason:',
-};
+const COUNT = { deleted: 'deleted:', anonymised: 'anonymised:', retained: 'retained:' } as const;
+const REASON = 'reason:';
+const UNTIL = 'until:';
 
-interface RequestItem {
+type RequestItem = Record<string, unknown> & {
   pk: string;
   requestId: string;
   confirmationCode: string;
   status: RequestStatus;
   channel: DeletionRequest['channel'];
   subject?: DeletionRequest['subject'];
-  subjectHashes: string[];
+  subjectHashes?: string[];
   receivedAt: string;
   updatedAt: string;
-  completedAt?: string;
-  [countAttribute: `${string}:${string}`]: unknown;
-  attempts?: number;
-  lastError?: string;
-  awaitingQueue?: string;
-  events?: { at: string; event: string }[];
+};
+
+function isConditionalFailure(error: unknown): boolean {
+  return error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException';
 }
 
-function isConditionalFailure(error: unknown): error is ConditionalError {
-  return (
-    error instanceof ConditionalCheckFailedException ||
-    (error as Error)?.name === 'ConditionalCheckFailedException'
-  );
+function outcomesOf(item: RequestItem): TableOutcome[] {
+  const tables = Object.keys(item)
+    .filter((name) => name.startsWith(COUNT.deleted))
+    .map((name) => name.slice(COUNT.deleted.length))
+    .sort();
+  const count = (prefix: string, table: string) => Number(item[`${prefix}${table}`] ?? 0);
+  return tables.map((table) => {
+    const reason = item[`${REASON}${table}`];
+    const until = item[`${UNTIL}${table}`];
+    return {
+      table,
+      deleted: count(COUNT.deleted, table),
+      anonymised: count(COUNT.anonymised, table),
+      retained: count(COUNT.retained, table),
+      ...(typeof reason === 'string' ? { retentionReason: reason } : {}),
+      ...(typeof until === 'string' ? { retainedUntil: until } : {}),
+    };
+  });
 }
 
 function toRequest(item: RequestItem): DeletionRequest {
+  const optional = <T>(name: string) => (item[name] === undefined ? {} : { [name]: item[name] as T });
   return {
     requestId: item.requestId,
     confirmationCode: item.confirmationCode,
@@ -55,36 +62,43 @@ function toRequest(item: RequestItem): DeletionRequest {
     subjectHashes: item.subjectHashes ?? [],
     receivedAt: item.receivedAt,
     updatedAt: item.updatedAt,
-    ...(item.completedAt ? { completedAt: item.completedAt } : {}),
-    ...(item.lastError ? { lastError: item.lastError } : {}),
-    attempts: item.attempts ?? 0,
+    attempts: Number(item.attempts ?? 0),
     outcomes: outcomesOf(item),
+    ...optional<string>('completedAt'),
+    ...optional<string>('lastError'),
+    ...optional<string[]>('identitiesReached'),
+    ...optional<boolean>('resolved'),
+    ...optional<number>('nextStep'),
+    ...optional<string>('emailConfirmationSentAt'),
   };
 }
 
-function outcomesOf(item: RequestItem): TableOutcome[] {
-  const tables = Object.keys(item)
-    .filter((name) => name.startsWith(COUNT_PREFIX.deleted))
-    .map((name) => name.slice(COUNT_PREFIX.deleted.length))
-    .sort();
-  const count = (prefix: string, table: string) =>
-    Number(item[`${prefix}${table}` as `${string}:${string}`] ?? 0);
-  return tables.map((table) => {
-    const reason = item[`${COUNT_PREFIX.reason}${table}` as `${string}:${string}`];
-    return {
-      table,
-      deleted: count(COUNT_PREFIX.deleted, table),
-      anonymised: count(COUNT_PREFIX.anonymised, table),
-      retained: count(COUNT_PREFIX.retained, table),
-      ...(typeof reason === 'string' ? { retentionReason: reason } : {}),
-    };
-  });
-}
+export function makeDynamoDeletionRequestStore(client: DynamoDBDocumentClient, tableName: string): DeletionRequestStore {
+  async function update(
+    requestId: string,
+    expression: string,
+    condition: string,
+    names: Record<string, string>,
+    values: Record<string, unknown>,
+  ): Promise<boolean> {
+    try {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: requestKey(requestId),
+          UpdateExpression: expression,
+          ConditionExpression: condition,
+          ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+          ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalFailure(error)) return false;
+      throw error;
+    }
+  }
 
-export function makeDynamoDeletionRequestStore(
-  client: DynamoDBDocumentClient,
-  tableName: string,
-): DeletionRequestStore {
   const store: DeletionRequestStore = {
     async create(request): Promise<CreateResult> {
       const item: RequestItem = {
@@ -103,11 +117,7 @@ export function makeDynamoDeletionRequestStore(
       };
       try {
         await client.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: item,
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
+          new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
         );
       } catch (error) {
         if (!isConditionalFailure(error)) throw error;
@@ -156,83 +166,98 @@ export function makeDynamoDeletionRequestStore(
 
     async transition(requestId, from, to, options: TransitionOptions) {
       const at = options.at.toISOString();
-      const names: Record<string, string> = { '#status': 'status' };
-      const values: Record<string, unknown> = {
-        ':to': to,
-        ':at': at,
-        ':event': [{ at, event: options.event }],
-        ':empty': [],
-      };
-      const sets = [
-        '#status = :to',
-        'updatedAt = :at',
-        'events = list_append(if_not_exists(events, :empty), :event)',
-      ];
+      const values: Record<string, unknown> = { ':to': to, ':at': at, ':event': [{ at, event: options.event }], ':empty': [] };
+      const sets = ['#status = :to', 'updatedAt = :at', 'events = list_append(if_not_exists(events, :empty), :event)'];
       const removes: string[] = [];
       from.forEach((status, index) => (values[`:from${index}`] = status));
       if (to !== 'received') removes.push('awaitingQueue');
       if (to === 'completed' || to === 'completed_with_retention') sets.push('completedAt = :at');
       if (options.forgetSubject) removes.push('subject');
+      if (options.releaseLease) removes.push('leaseUntil');
       if (options.lastError !== undefined) {
         sets.push('lastError = :error');
         values[':error'] = options.lastError;
-      }
-      if (options.countAttempt) {
-        sets.push('attempts = if_not_exists(attempts, :zero) + :one');
-        values[':zero'] = 0;
-        values[':one'] = 1;
       }
       if (options.expiresAt) {
         sets.push('expiresAt = :expiresAt');
         values[':expiresAt'] = Math.floor(options.expiresAt.getTime() / 1000);
       }
-      const condition = `attribute_exists(pk) AND #status IN (${from.map((_, index) => `:from${index}`).join(', ')})`;
-      try {
-        await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: requestKey(requestId),
-            UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
-            ConditionExpression: condition,
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionalFailure(error)) return false;
-        throw error;
-      }
+      return update(
+        requestId,
+        `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+        `attribute_exists(pk) AND #status IN (${from.map((_, index) => `:from${index}`).join(', ')})`,
+        { '#status': 'status' },
+        values,
+      );
     },
 
-    async addOutcome(requestId, outcome) {
-      // Counts are added, not set: a retried job only finds what the crashed attempt left behind.
+    async acquireLease(requestId, now, leaseUntil) {
+      const at = now.toISOString();
+      const values: Record<string, unknown> = {
+        ':in_progress': 'in_progress',
+        ':at': at,
+        ':now': now.getTime(),
+        ':until': leaseUntil.getTime(),
+        ':event': [{ at, event: 'started' }],
+        ':empty': [],
+        ':zero': 0,
+        ':one': 1,
+      };
+      WORKABLE.forEach((status, index) => (values[`:w${index}`] = status));
+      return update(
+        requestId,
+        'SET #status = :in_progress, updatedAt = :at, leaseUntil = :until, attempts = if_not_exists(attempts, :zero) + :one, events = list_append(if_not_exists(events, :empty), :event) REMOVE awaitingQueue',
+        `attribute_exists(pk) AND #status IN (${WORKABLE.map((_, index) => `:w${index}`).join(', ')}) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)`,
+        { '#status': 'status' },
+        values,
+      );
+    },
+
+    async saveResolution(requestId, subject, reachedKinds) {
+      await update(
+        requestId,
+        'SET subject = :subject, identitiesReached = :reached, resolved = :true',
+        'attribute_exists(pk) AND #status = :in_progress',
+        { '#status': 'status' },
+        { ':subject': subject, ':reached': reachedKinds, ':true': true, ':in_progress': 'in_progress' },
+      );
+    },
+
+    async recordPurgeProgress(requestId, outcome, nextStep) {
+      // Counts are added, not set: a resumed job only finds what the earlier attempt left behind.
       const names: Record<string, string> = {
-        '#deleted': `${COUNT_PREFIX.deleted}${outcome.table}`,
-        '#anonymised': `${COUNT_PREFIX.anonymised}${outcome.table}`,
-        '#retained': `${COUNT_PREFIX.retained}${outcome.table}`,
+        '#deleted': `${COUNT.deleted}${outcome.table}`,
+        '#anonymised': `${COUNT.anonymised}${outcome.table}`,
+        '#retained': `${COUNT.retained}${outcome.table}`,
       };
       const values: Record<string, unknown> = {
         ':deleted': outcome.deleted,
         ':anonymised': outcome.anonymised,
         ':retained': outcome.retained,
+        ':next': nextStep,
       };
-      let reason = '';
+      const sets = ['nextStep = :next'];
       if (outcome.retentionReason) {
-        names['#reason'] = `${COUNT_PREFIX.reason}${outcome.table}`;
+        names['#reason'] = `${REASON}${outcome.table}`;
         values[':reason'] = outcome.retentionReason;
-        reason = ' SET #reason = :reason';
+        sets.push('#reason = :reason');
       }
-      await client.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: requestKey(requestId),
-          UpdateExpression: `ADD #deleted :deleted, #anonymised :anonymised, #retained :retained${reason}`,
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
+      if (outcome.retainedUntil) {
+        names['#until'] = `${UNTIL}${outcome.table}`;
+        values[':until'] = outcome.retainedUntil;
+        sets.push('#until = :until');
+      }
+      await update(
+        requestId,
+        `SET ${sets.join(', ')} ADD #deleted :deleted, #anonymised :anonymised, #retained :retained`,
+        'attribute_exists(pk)',
+        names,
+        values,
       );
+    },
+
+    async markConfirmationSent(requestId, _channel, at) {
+      await update(requestId, 'SET emailConfirmationSentAt = :at', 'attribute_exists(pk)', {}, { ':at': at.toISOString() });
     },
 
     async listAwaitingQueue(before, limit) {

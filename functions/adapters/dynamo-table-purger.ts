@@ -1,71 +1,88 @@
-// adapters: applies a table's data-map rule to a subject's items in DynamoDB. Finds items by the
-// declared lookups (paginated queries), deletes them with BatchWriteItem in chunks of 25 with a few
-// requests in flight, and retries unprocessed items with jittered exponential backoff.
-import { BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { SubjectIdentifier, TableOutcome } from '../core/deletion-request.js';
-import type { SubjectLookup } from '../declarations/tables.js';
-import type { MappedTable, TablePurger } from '../use-cases/ports.js';
+// adapters: carries out purge-plan steps in DynamoDB. Finds a subject's items by the step's lookup
+// (a key or index query), deletes them with BatchWriteItem in chunks of 25 with a few requests in
+// flight (retrying unprocessed items and throttling with jittered exponential backoff), or anonymises
+// them with conditional updates.
+import {
+  BatchWriteCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { PurgeStep } from '../core/purge-plan.js';
+import type { MappedTable } from '../declarations/tables.js';
+import type { PurgePage, TablePurger } from '../use-cases/ports.js';
 
 export interface PurgerOptions {
-  /** Physical table name for a declared table. */
+  /** Physical table name of a declared table. */
   readonly tableName: (table: MappedTable) => string;
   /** BatchWriteItem requests in flight at once. */
   readonly concurrency?: number;
   readonly maxRetries?: number;
   readonly baseDelayMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
+  readonly now?: () => Date;
 }
 
 type Key = Record<string, unknown>;
+type Item = Record<string, unknown>;
 const BATCH_SIZE = 25;
+const DAY_MS = 86_400_000;
+const RETRYABLE = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'ServiceUnavailable',
+]);
+
+function keyNames(table: MappedTable): string[] {
+  return [table.partitionKey.name, ...(table.sortKey ? [table.sortKey.name] : [])];
+}
+
+/** Attributes a step removes; an item still holding one of them is not done yet. */
+function removedAttributes(step: PurgeStep): readonly string[] {
+  return step.action.type === 'delete' ? [] : step.action.remove;
+}
 
 export function makeDynamoTablePurger(client: DynamoDBDocumentClient, options: PurgerOptions): TablePurger {
   const concurrency = options.concurrency ?? 4;
   const maxRetries = options.maxRetries ?? 8;
   const baseDelayMs = options.baseDelayMs ?? 25;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const now = options.now ?? (() => new Date());
 
-  async function* subjectKeys(
-    table: MappedTable,
-    subject: readonly SubjectIdentifier[],
-  ): AsyncGenerator<Key[]> {
-    const keyNames = [table.partitionKey.name, ...(table.sortKey ? [table.sortKey.name] : [])];
-    for (const lookup of table.personalData.lookups) {
-      for (const identifier of subject.filter((candidate) => candidate.kind === lookup.identifier)) {
-        yield* queryKeys(table, lookup, identifier.value, keyNames);
+  async function withRetries<T>(call: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await call();
+      } catch (error) {
+        if (attempt >= maxRetries || !RETRYABLE.has((error as Error).name)) throw error;
+        await sleep(Math.random() * baseDelayMs * 2 ** attempt);
       }
     }
   }
 
-  async function* queryKeys(
-    table: MappedTable,
-    lookup: SubjectLookup,
-    value: string,
-    keyNames: string[],
-  ): AsyncGenerator<Key[]> {
-    let startKey: Key | undefined;
-    do {
-      const page = await client.send(
-        new QueryCommand({
-          TableName: options.tableName(table),
-          ...(lookup.index ? { IndexName: lookup.index } : {}),
-          KeyConditionExpression: '#k = :v',
-          ExpressionAttributeNames: Object.fromEntries([
-            ['#k', lookup.keyAttribute],
-            ...keyNames.map((n, i) => [`#p${i}`, n]),
-          ]),
-          ExpressionAttributeValues: { ':v': `${lookup.keyPrefix ?? ''}${value}` },
-          ProjectionExpression: keyNames.map((_, i) => `#p${i}`).join(', '),
-          ...(lookup.index ? {} : { ConsistentRead: true }),
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      const keys = (page.Items ?? []).map((item) =>
-        Object.fromEntries(keyNames.map((name) => [name, item[name]])),
-      );
-      if (keys.length > 0) yield keys;
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+  /** The query finding the step's items that still need work. */
+  function stepQuery(step: PurgeStep): QueryCommandInput {
+    const names: Record<string, string> = { '#k': step.lookup.keyAttribute };
+    const values: Record<string, unknown> = { ':v': `${step.lookup.keyPrefix ?? ''}${step.value}` };
+    const pending = removedAttributes(step).map((attribute, index) => {
+      names[`#r${index}`] = attribute;
+      return `attribute_exists(#r${index})`;
+    });
+    if (step.action.type === 'retain') {
+      names['#ttl'] = step.action.ttlAttribute;
+      pending.push('attribute_not_exists(#ttl)');
+    }
+    return {
+      TableName: options.tableName(step.table),
+      ...(step.lookup.index ? { IndexName: step.lookup.index } : { ConsistentRead: true }),
+      KeyConditionExpression: '#k = :v',
+      ...(pending.length > 0 ? { FilterExpression: pending.join(' OR ') } : {}),
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    };
   }
 
   async function deleteChunk(tableName: string, keys: Key[]): Promise<void> {
@@ -73,42 +90,120 @@ export function makeDynamoTablePurger(client: DynamoDBDocumentClient, options: P
     for (let attempt = 0; pending.length > 0; attempt += 1) {
       if (attempt > maxRetries) throw new Error(`BatchWriteItem left ${pending.length} items unprocessed`);
       if (attempt > 0) await sleep(Math.random() * baseDelayMs * 2 ** attempt);
-      const result = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+      const result = await withRetries(() =>
+        client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } })),
+      );
       pending = (result.UnprocessedItems?.[tableName] ?? []).flatMap((request) =>
         request.DeleteRequest?.Key ? [{ DeleteRequest: { Key: request.DeleteRequest.Key } }] : [],
       );
     }
   }
 
-  async function deleteAll(tableName: string, keys: Key[]): Promise<void> {
-    const chunks: Key[][] = [];
-    for (let i = 0; i < keys.length; i += BATCH_SIZE) chunks.push(keys.slice(i, i + BATCH_SIZE));
+  async function inLanes<T>(work: T[], run: (unit: T) => Promise<void>): Promise<void> {
     let next = 0;
-    const lanes = Array.from({ length: Math.min(concurrency, chunks.length) }, async () => {
-      while (next < chunks.length) {
-        const chunk = chunks[next++];
-        if (chunk) await deleteChunk(tableName, chunk);
+    const lanes = Array.from({ length: Math.min(concurrency, work.length) }, async () => {
+      while (next < work.length) {
+        const unit = work[next++];
+        if (unit !== undefined) await run(unit);
       }
     });
     await Promise.all(lanes);
   }
 
+  async function anonymise(step: PurgeStep, item: Item): Promise<boolean> {
+    const table = step.table;
+    const key = Object.fromEntries(keyNames(table).map((name) => [name, item[name]]));
+    const names: Record<string, string> = { '#pk': table.partitionKey.name };
+    const removes = removedAttributes(step).map((attribute, index) => {
+      names[`#r${index}`] = attribute;
+      return `#r${index}`;
+    });
+    const values: Record<string, unknown> = {};
+    const sets: string[] = [];
+    if (step.action.type === 'retain') {
+      names['#ttl'] = step.action.ttlAttribute;
+      values[':ttl'] = Math.floor((now().getTime() + step.action.retentionDays * DAY_MS) / 1000);
+      values[':reason'] = step.action.reasonCode;
+      sets.push('#ttl = :ttl', 'retentionReason = :reason');
+    }
+    try {
+      await withRetries(() =>
+        client.send(
+          new UpdateCommand({
+            TableName: options.tableName(table),
+            Key: key,
+            UpdateExpression: [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : '']
+              .filter(Boolean)
+              .join(' '),
+            ConditionExpression: 'attribute_exists(#pk)',
+            ExpressionAttributeNames: names,
+            ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      // Deleted meanwhile (by a delete rule of a wider scope): nothing left to anonymise.
+      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
   return {
-    async purge(table, subject): Promise<TableOutcome> {
-      const action = table.personalData.action;
-      if (action.type !== 'delete') throw new Error(`Purge action ${action.type} is not supported yet`);
-      const tableName = options.tableName(table);
-      let deleted = 0;
-      for await (const keys of subjectKeys(table, subject)) {
-        await deleteAll(tableName, keys);
-        deleted += keys.length;
+    async purgePage(step, maxItems): Promise<PurgePage> {
+      const query = stepQuery(step);
+      const items: Item[] = [];
+      let startKey: Key | undefined;
+      // A filtered query may return empty pages before the end: keep reading until items or the end.
+      do {
+        const page = await withRetries(() =>
+          client.send(
+            new QueryCommand({
+              ...query,
+              Limit: maxItems - items.length,
+              ...(step.action.type === 'delete' ? { ProjectionExpression: keyNames(step.table).map((_, i) => `#p${i}`).join(', ') } : {}),
+              ExpressionAttributeNames: {
+                ...query.ExpressionAttributeNames,
+                ...(step.action.type === 'delete' ? Object.fromEntries(keyNames(step.table).map((n, i) => [`#p${i}`, n])) : {}),
+              },
+              ExclusiveStartKey: startKey,
+            }),
+          ),
+        );
+        items.push(...((page.Items ?? []) as Item[]));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey && items.length < maxItems);
+
+      const done = startKey === undefined;
+      if (step.action.type === 'delete') {
+        const names = keyNames(step.table);
+        const keys = items.map((item) => Object.fromEntries(names.map((name) => [name, item[name]])));
+        const chunks: Key[][] = [];
+        for (let i = 0; i < keys.length; i += BATCH_SIZE) chunks.push(keys.slice(i, i + BATCH_SIZE));
+        const tableName = options.tableName(step.table);
+        await inLanes(chunks, (chunk) => deleteChunk(tableName, chunk));
+        return { deleted: keys.length, anonymised: 0, retained: 0, done };
       }
-      return { table: table.id, deleted, anonymised: 0, retained: 0 };
+      let changed = 0;
+      await inLanes(items, async (item) => {
+        if (await anonymise(step, item)) changed += 1;
+      });
+      return step.action.type === 'retain'
+        ? { deleted: 0, anonymised: 0, retained: changed, done }
+        : { deleted: 0, anonymised: changed, retained: 0, done };
     },
 
-    async countRemaining(table, subject) {
+    async countRemaining(step) {
+      const query = stepQuery(step);
       let remaining = 0;
-      for await (const keys of subjectKeys(table, subject)) remaining += keys.length;
+      let startKey: Key | undefined;
+      do {
+        const page = await withRetries(() =>
+          client.send(new QueryCommand({ ...query, Select: 'COUNT', ExclusiveStartKey: startKey })),
+        );
+        remaining += page.Count ?? 0;
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
       return remaining;
     },
   };

@@ -56,7 +56,10 @@ export interface TableOutcome {
   readonly deleted: number;
   readonly anonymised: number;
   readonly retained: number;
+  /** Reason code of a retention rule (see the data map); worded for people on the status page. */
   readonly retentionReason?: string;
+  /** Until when retained records are kept (ISO date). */
+  readonly retainedUntil?: string;
 }
 
 export interface DeletionRequest {
@@ -74,6 +77,13 @@ export interface DeletionRequest {
   readonly outcomes: readonly TableOutcome[];
   readonly lastError?: string;
   readonly attempts: number;
+  /** Identities the request reached through identity links: kinds only, never values. */
+  readonly identitiesReached?: readonly string[];
+  /** Whether `subject` already holds the resolved (linked) identities. */
+  readonly resolved?: boolean;
+  /** Index of the next purge-plan step; lets a continued or retried job resume. */
+  readonly nextStep?: number;
+  readonly emailConfirmationSentAt?: string;
 }
 
 /** What the status page may show: no identifier of the person, ever. */

@@ -1,7 +1,8 @@
-// core: which categories of data a request from each channel covers, as the privacy policy words
-// it. A Facebook or Instagram callback covers the Meta platform data held for that scoped user.
-import type { Channel } from './deletion-request.js';
-import type { DataCategory, PersonalDataRule, TableDeclaration } from '../declarations/tables.js';
+// core: what a request from each channel covers, as the privacy policy words it. A Facebook or
+// Instagram callback covers the Meta platform data held for that scoped user; a WhatsApp "DELETE MY
+// DATA" covers WhatsApp data; a verified request by email, web or support covers everything.
+import type { Channel, IdentifierKind } from './deletion-request.js';
+import { DATA_CATEGORIES, type DataCategory } from '../declarations/tables.js';
 
 const META_PLATFORM_DATA: readonly DataCategory[] = [
   'meta_pages',
@@ -11,21 +12,60 @@ const META_PLATFORM_DATA: readonly DataCategory[] = [
   'meta_access_tokens',
   'instagram_media',
   'meta_insights',
+  'meta_profile_fields',
+  'meta_identity_link',
 ];
 
-export const CHANNEL_SCOPE: Readonly<Record<Channel, readonly DataCategory[]>> = {
-  facebook: META_PLATFORM_DATA,
-  instagram: META_PLATFORM_DATA,
-  whatsapp: [],
-  web: META_PLATFORM_DATA,
-  email: META_PLATFORM_DATA,
+const WHATSAPP_DATA: readonly DataCategory[] = [
+  'whatsapp_message_content',
+  'whatsapp_message_metadata',
+  'whatsapp_receipts',
+  'whatsapp_identifiers',
+  'whatsapp_identity_link',
+];
+
+export type ScopeName = 'meta_platform_data' | 'whatsapp_data' | 'everything';
+
+export interface Scope {
+  readonly name: ScopeName;
+  readonly categories: readonly DataCategory[];
+  /** Identifiers that get a suppression record: nothing more is sent to them. */
+  readonly suppressedIdentifiers: readonly IdentifierKind[];
+}
+
+const SCOPES: Readonly<Record<ScopeName, Scope>> = {
+  meta_platform_data: {
+    name: 'meta_platform_data',
+    categories: META_PLATFORM_DATA,
+    suppressedIdentifiers: ['facebook_asid', 'instagram_scoped_id', 'facebook_page_scoped_id'],
+  },
+  whatsapp_data: {
+    name: 'whatsapp_data',
+    categories: WHATSAPP_DATA,
+    suppressedIdentifiers: ['whatsapp_phone', 'whatsapp_bsuid'],
+  },
+  everything: {
+    name: 'everything',
+    categories: DATA_CATEGORIES,
+    suppressedIdentifiers: [
+      'facebook_asid',
+      'instagram_scoped_id',
+      'facebook_page_scoped_id',
+      'whatsapp_phone',
+      'whatsapp_bsuid',
+      'email',
+    ],
+  },
 };
 
-/** The mapped tables holding at least one category in the channel's scope. */
-export function tablesInScope<T extends TableDeclaration & { personalData: PersonalDataRule }>(
-  channel: Channel,
-  tables: readonly T[],
-): T[] {
-  const scope = new Set(CHANNEL_SCOPE[channel]);
-  return tables.filter((table) => table.personalData.categories.some((category) => scope.has(category)));
+const CHANNEL_SCOPE: Readonly<Record<Channel, ScopeName>> = {
+  facebook: 'meta_platform_data',
+  instagram: 'meta_platform_data',
+  whatsapp: 'whatsapp_data',
+  web: 'everything',
+  email: 'everything',
+};
+
+export function scopeOf(channel: Channel): Scope {
+  return SCOPES[CHANNEL_SCOPE[channel]];
 }

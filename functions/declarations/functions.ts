@@ -1,9 +1,10 @@
 // declarations: the Lambda functions and the HTTP routes in front of them. The stack turns each
 // entry into a NodejsFunction with exactly the grants listed here; the local runner serves the same
 // routes with the same handlers.
-import { DELETION_REQUESTS_TABLE, mappedTables, type TableDeclaration } from './tables.js';
+import type { SecretName } from '../runtime/secrets.js';
+import { DELETION_REQUESTS_TABLE, SUPPRESSIONS_TABLE, mappedTables, type TableDeclaration } from './tables.js';
 
-export type SecretId = 'metaAppSecret';
+export type SecretId = SecretName;
 
 export interface FunctionDeclaration {
   readonly id: string;
@@ -15,6 +16,8 @@ export interface FunctionDeclaration {
   readonly readTables: readonly TableDeclaration[];
   readonly writeTables: readonly TableDeclaration[];
   readonly sendsJobs: boolean;
+  /** Sends email through SES (the confirmation after a deletion). */
+  readonly sendsEmail: boolean;
   readonly secrets: readonly SecretId[];
 }
 
@@ -37,7 +40,8 @@ export const FUNCTIONS = {
     readTables: [],
     writeTables: [DELETION_REQUESTS_TABLE],
     sendsJobs: true,
-    secrets: ['metaAppSecret'],
+    sendsEmail: false,
+    secrets: ['metaAppSecret', 'identifierPepper'],
   },
   deletionStatus: {
     id: 'DeletionStatus',
@@ -48,18 +52,22 @@ export const FUNCTIONS = {
     readTables: [DELETION_REQUESTS_TABLE],
     writeTables: [],
     sendsJobs: false,
+    sendsEmail: false,
     secrets: [],
   },
   deletionWorker: {
     id: 'DeletionWorker',
     entry: 'functions/handlers/deletion-worker.ts',
-    description: 'Processes deletion jobs: purges the data map, records outcomes, completes the request.',
+    description:
+      'Processes deletion jobs: resolves identities, purges the data map, suppresses, confirms, completes.',
     timeoutSeconds: 60,
     memoryMb: 512,
     readTables: [],
-    writeTables: [DELETION_REQUESTS_TABLE, ...mappedTables()],
-    sendsJobs: false,
-    secrets: [],
+    writeTables: [DELETION_REQUESTS_TABLE, SUPPRESSIONS_TABLE, ...mappedTables()],
+    // Continuation jobs, when a subject has more items than one invocation handles.
+    sendsJobs: true,
+    sendsEmail: true,
+    secrets: ['identifierPepper'],
   },
   reconciler: {
     id: 'QueueReconciler',
@@ -70,6 +78,7 @@ export const FUNCTIONS = {
     readTables: [],
     writeTables: [DELETION_REQUESTS_TABLE],
     sendsJobs: true,
+    sendsEmail: false,
     secrets: [],
   },
 } as const satisfies Record<string, FunctionDeclaration>;

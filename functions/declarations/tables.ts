@@ -1,6 +1,7 @@
 // declarations: every DynamoDB table of the service, declared once. The CDK stack creates them from
 // this list, the local runner creates the same tables in the stand-in, and the worker reads the
-// personal-data rules (the data map) from here.
+// personal-data rules (the data map) from here. Synthesis fails for a table that is neither mapped
+// nor exempt with a reason.
 import type { IdentifierKind } from '../core/deletion-request.js';
 
 export interface KeyAttribute {
@@ -15,14 +16,32 @@ export interface IndexDeclaration {
 }
 
 /** Kinds of personal data, as the privacy policy names them. */
-export type DataCategory =
-  | 'meta_pages'
-  | 'meta_page_roles'
-  | 'meta_page_metadata'
-  | 'meta_publishing_permissions'
-  | 'meta_access_tokens'
-  | 'instagram_media'
-  | 'meta_insights';
+export const DATA_CATEGORIES = [
+  'account_profile',
+  'meta_profile_fields',
+  'meta_identity_link',
+  'whatsapp_identity_link',
+  'email_identity_link',
+  'meta_pages',
+  'meta_page_roles',
+  'meta_page_metadata',
+  'meta_publishing_permissions',
+  'meta_access_tokens',
+  'instagram_media',
+  'meta_insights',
+  'whatsapp_message_content',
+  'whatsapp_message_metadata',
+  'whatsapp_receipts',
+  'whatsapp_identifiers',
+  'ai_transcripts',
+  'support_logs',
+  'preferences',
+  'analytics_identifiers',
+  'integration_tokens',
+  'billing_records',
+  'fraud_prevention_records',
+] as const;
+export type DataCategory = (typeof DATA_CATEGORIES)[number];
 
 /** How a subject's items are found in a table: by key (or index) and identifier. */
 export interface SubjectLookup {
@@ -37,21 +56,34 @@ export interface SubjectLookup {
 
 export type PurgeAction =
   | { readonly type: 'delete' }
-  | { readonly type: 'anonymise'; readonly attributes: readonly string[] }
+  | {
+      readonly type: 'anonymise';
+      /** Attributes removed from the item; the rest of it is kept. */
+      readonly remove: readonly string[];
+    }
   | {
       readonly type: 'retain';
-      readonly reasonCode: string;
+      /** Shown to the person, in words, on the status page. */
+      readonly reasonCode: RetentionReasonCode;
       readonly legalBasis: string;
       readonly retentionDays: number;
       /** Identifying attributes removed even from a retained record. */
-      readonly anonymiseAttributes: readonly string[];
+      readonly remove: readonly string[];
+      /** Attribute set to the expiry time (epoch seconds), the table's TTL attribute. */
+      readonly ttlAttribute: string;
     };
 
-export interface PersonalDataRule {
-  readonly kind: 'mapped';
+export type RetentionReasonCode = 'tax_and_accounting' | 'fraud_prevention';
+
+export interface PurgeRule {
   readonly categories: readonly DataCategory[];
   readonly lookups: readonly SubjectLookup[];
   readonly action: PurgeAction;
+}
+
+export interface PersonalDataRules {
+  readonly kind: 'mapped';
+  readonly rules: readonly PurgeRule[];
 }
 
 export interface PersonalDataExemption {
@@ -68,20 +100,31 @@ export interface TableDeclaration {
   readonly sortKey?: KeyAttribute;
   readonly indexes: readonly IndexDeclaration[];
   readonly ttlAttribute?: string;
-  readonly personalData: PersonalDataRule | PersonalDataExemption;
+  readonly personalData: PersonalDataRules | PersonalDataExemption;
 }
+
+export type MappedTable = TableDeclaration & { readonly personalData: PersonalDataRules };
+
+const S = (name: string): KeyAttribute => ({ name, type: 'S' });
+const byKey = (identifier: IdentifierKind, keyAttribute: string, prefixed = true): SubjectLookup => ({
+  identifier,
+  keyAttribute,
+  ...(prefixed ? { keyPrefix: `${identifier}#` } : {}),
+});
+const byIndex = (identifier: IdentifierKind, index: string): SubjectLookup => ({
+  identifier,
+  index,
+  keyAttribute: index,
+});
+const DELETE = { type: 'delete' } as const;
 
 export const DELETION_REQUESTS_TABLE: TableDeclaration = {
   id: 'DeletionRequests',
   description: 'Deletion requests, their status-page code pointers and their audit trail.',
-  partitionKey: { name: 'pk', type: 'S' },
+  partitionKey: S('pk'),
   indexes: [
     // Sparse: only requests persisted but not yet handed to the queue carry `awaitingQueue`.
-    {
-      name: 'awaitingQueue',
-      partitionKey: { name: 'awaitingQueue', type: 'S' },
-      sortKey: { name: 'receivedAt', type: 'S' },
-    },
+    { name: 'awaitingQueue', partitionKey: S('awaitingQueue'), sortKey: S('receivedAt') },
   ],
   ttlAttribute: 'expiresAt',
   personalData: {
@@ -91,42 +134,297 @@ export const DELETION_REQUESTS_TABLE: TableDeclaration = {
   },
 };
 
-export const META_PLATFORM_DATA_TABLE: TableDeclaration = {
-  id: 'MetaPlatformData',
+export const IDENTITY_LINKS_TABLE: TableDeclaration = {
+  id: 'IdentityLinks',
   description:
-    'Data received through Meta platform integrations: connected pages, roles, page metadata, publishing permissions, tokens, Instagram media and insights.',
-  partitionKey: { name: 'subject', type: 'S' },
-  sortKey: { name: 'item', type: 'S' },
-  indexes: [],
+    'Which identities belong to one account: Facebook and Instagram scoped ids, page-scoped ids, WhatsApp phone and BSUID, email. The only source of identity resolution.',
+  partitionKey: S('identity'),
+  indexes: [{ name: 'accountId', partitionKey: S('accountId'), sortKey: S('identity') }],
   personalData: {
     kind: 'mapped',
-    categories: [
-      'meta_pages',
-      'meta_page_roles',
-      'meta_page_metadata',
-      'meta_publishing_permissions',
-      'meta_access_tokens',
-      'instagram_media',
-      'meta_insights',
+    rules: [
+      {
+        categories: ['meta_identity_link'],
+        lookups: [
+          byKey('facebook_asid', 'identity'),
+          byKey('instagram_scoped_id', 'identity'),
+          byKey('facebook_page_scoped_id', 'identity'),
+        ],
+        action: DELETE,
+      },
+      {
+        categories: ['whatsapp_identity_link'],
+        lookups: [byKey('whatsapp_phone', 'identity'), byKey('whatsapp_bsuid', 'identity')],
+        action: DELETE,
+      },
+      { categories: ['email_identity_link'], lookups: [byKey('email', 'identity')], action: DELETE },
     ],
-    lookups: [
-      { identifier: 'facebook_asid', keyAttribute: 'subject', keyPrefix: 'facebook_asid#' },
-      { identifier: 'instagram_scoped_id', keyAttribute: 'subject', keyPrefix: 'instagram_scoped_id#' },
-    ],
-    action: { type: 'delete' },
   },
 };
 
-export const TABLES: readonly TableDeclaration[] = [DELETION_REQUESTS_TABLE, META_PLATFORM_DATA_TABLE];
+export const ACCOUNTS_TABLE: TableDeclaration = {
+  id: 'Accounts',
+  description: 'Customer accounts and profiles: name, email, company, and profile fields that came from Meta.',
+  partitionKey: S('accountId'),
+  indexes: [],
+  personalData: {
+    kind: 'mapped',
+    rules: [
+      { categories: ['account_profile'], lookups: [byKey('account_id', 'accountId', false)], action: DELETE },
+      {
+        categories: ['meta_profile_fields'],
+        lookups: [byKey('account_id', 'accountId', false)],
+        action: {
+          type: 'anonymise',
+          remove: ['facebookAsid', 'instagramScopedId', 'metaName', 'metaPictureUrl', 'instagramUsername'],
+        },
+      },
+    ],
+  },
+};
+
+export const META_PLATFORM_DATA_TABLE: TableDeclaration = {
+  id: 'MetaPlatformData',
+  description:
+    'Data received through Meta platform integrations: connected pages, roles, page metadata, publishing permissions, Instagram media and captions, insights.',
+  partitionKey: S('subject'),
+  sortKey: S('item'),
+  indexes: [{ name: 'pageScopedId', partitionKey: S('pageScopedId'), sortKey: S('item') }],
+  personalData: {
+    kind: 'mapped',
+    rules: [
+      {
+        categories: [
+          'meta_pages',
+          'meta_page_roles',
+          'meta_page_metadata',
+          'meta_publishing_permissions',
+          'instagram_media',
+          'meta_insights',
+        ],
+        lookups: [
+          byKey('facebook_asid', 'subject'),
+          byKey('instagram_scoped_id', 'subject'),
+          byIndex('facebook_page_scoped_id', 'pageScopedId'),
+        ],
+        action: DELETE,
+      },
+    ],
+  },
+};
+
+export const INTEGRATION_TOKENS_TABLE: TableDeclaration = {
+  id: 'IntegrationTokens',
+  description:
+    'Access tokens: Meta user and page tokens (with the pages their webhooks are subscribed for) and other integration tokens of an account.',
+  partitionKey: S('owner'),
+  sortKey: S('tokenId'),
+  indexes: [],
+  personalData: {
+    kind: 'mapped',
+    rules: [
+      {
+        categories: ['meta_access_tokens'],
+        lookups: [byKey('facebook_asid', 'owner'), byKey('instagram_scoped_id', 'owner')],
+        action: DELETE,
+      },
+      { categories: ['integration_tokens'], lookups: [byKey('account_id', 'owner')], action: DELETE },
+    ],
+  },
+};
+
+export const WHATSAPP_MESSAGES_TABLE: TableDeclaration = {
+  id: 'WhatsAppMessages',
+  description:
+    'WhatsApp conversations: inbound and outbound message content, metadata and delivery/read receipts. Content expires by TTL.',
+  partitionKey: S('contact'),
+  sortKey: S('messageKey'),
+  indexes: [{ name: 'bsuid', partitionKey: S('bsuid'), sortKey: S('messageKey') }],
+  ttlAttribute: 'expiresAt',
+  personalData: {
+    kind: 'mapped',
+    rules: [
+      {
+        categories: ['whatsapp_message_content', 'whatsapp_message_metadata', 'whatsapp_receipts'],
+        lookups: [byKey('whatsapp_phone', 'contact'), byKey('whatsapp_bsuid', 'contact'), byIndex('whatsapp_bsuid', 'bsuid')],
+        action: DELETE,
+      },
+    ],
+  },
+};
+
+export const WHATSAPP_CONTACTS_TABLE: TableDeclaration = {
+  id: 'WhatsAppContacts',
+  description: 'WhatsApp contacts per business number: wa_id, BSUID, profile name, last inbound time (24-hour window).',
+  partitionKey: S('contact'),
+  sortKey: S('phoneNumberId'),
+  indexes: [{ name: 'bsuid', partitionKey: S('bsuid'), sortKey: S('phoneNumberId') }],
+  personalData: {
+    kind: 'mapped',
+    rules: [
+      {
+        categories: ['whatsapp_identifiers'],
+        lookups: [byKey('whatsapp_phone', 'contact'), byKey('whatsapp_bsuid', 'contact'), byIndex('whatsapp_bsuid', 'bsuid')],
+        action: DELETE,
+      },
+    ],
+  },
+};
+
+export const AGENT_TRANSCRIPTS_TABLE: TableDeclaration = {
+  id: 'AgentTranscripts',
+  description: 'Conversation transcripts of the AI agents, per account or per visitor email.',
+  partitionKey: S('accountId'),
+  sortKey: S('turn'),
+  indexes: [{ name: 'visitorEmail', partitionKey: S('visitorEmail'), sortKey: S('turn') }],
+  personalData: {
+    kind: 'mapped',
+    rules: [
+      {
+        categories: ['ai_transcripts'],
+        lookups: [byKey('account_id', 'accountId', false), byIndex('email', 'visitorEmail')],
+        action: DELETE,
+      },
+    ],
+  },
+};
+
+export const SUPPORT_TICKETS_TABLE: TableDeclaration = {
+  id: 'SupportTickets',
+  description: 'Support logs: tickets and messages exchanged with support staff.',
+  partitionKey: S('ticketId'),
+  indexes: [
+    { name: 'requesterEmail', partitionKey: S('requesterEmail') },
+    { name: 'accountId', partitionKey: S('accountId') },
+  ],
+  personalData: {
+    kind: 'mapped',
+    rules: [
+      {
+        categories: ['support_logs'],
+        lookups: [byIndex('email', 'requesterEmail'), byIndex('account_id', 'accountId')],
+        action: DELETE,
+      },
+    ],
+  },
+};
+
+export const PREFERENCES_TABLE: TableDeclaration = {
+  id: 'Preferences',
+  description: 'Stored preferences of an account (language, notifications, saved settings).',
+  partitionKey: S('accountId'),
+  sortKey: S('preference'),
+  indexes: [],
+  personalData: {
+    kind: 'mapped',
+    rules: [{ categories: ['preferences'], lookups: [byKey('account_id', 'accountId', false)], action: DELETE }],
+  },
+};
+
+export const ANALYTICS_IDENTIFIERS_TABLE: TableDeclaration = {
+  id: 'AnalyticsIdentifiers',
+  description: 'Analytics identifiers (device and cookie ids) linked to an account.',
+  partitionKey: S('accountId'),
+  sortKey: S('analyticsId'),
+  indexes: [],
+  personalData: {
+    kind: 'mapped',
+    rules: [
+      { categories: ['analytics_identifiers'], lookups: [byKey('account_id', 'accountId', false)], action: DELETE },
+    ],
+  },
+};
+
+export const BILLING_RECORDS_TABLE: TableDeclaration = {
+  id: 'BillingRecords',
+  description: 'Invoices and payments. Kept for the statutory period, with the identifying fields removed.',
+  partitionKey: S('accountId'),
+  sortKey: S('invoiceId'),
+  indexes: [],
+  ttlAttribute: 'retainUntil',
+  personalData: {
+    kind: 'mapped',
+    rules: [
+      {
+        categories: ['billing_records'],
+        lookups: [byKey('account_id', 'accountId', false)],
+        action: {
+          type: 'retain',
+          reasonCode: 'tax_and_accounting',
+          legalBasis: 'GDPR Art. 17(3)(b) and 6(1)(c): statutory bookkeeping and tax retention (e.g. 10 years, HGB §257, AO §147)',
+          retentionDays: 3653,
+          remove: ['customerName', 'customerEmail', 'billingAddress', 'phone'],
+          ttlAttribute: 'retainUntil',
+        },
+      },
+    ],
+  },
+};
+
+export const FRAUD_SIGNALS_TABLE: TableDeclaration = {
+  id: 'FraudSignals',
+  description: 'Fraud-prevention records (chargebacks, abuse reports). Kept for a limited period without identifying fields.',
+  partitionKey: S('accountId'),
+  sortKey: S('signalId'),
+  indexes: [],
+  ttlAttribute: 'retainUntil',
+  personalData: {
+    kind: 'mapped',
+    rules: [
+      {
+        categories: ['fraud_prevention_records'],
+        lookups: [byKey('account_id', 'accountId', false)],
+        action: {
+          type: 'retain',
+          reasonCode: 'fraud_prevention',
+          legalBasis: 'GDPR Art. 6(1)(f): legitimate interest in preventing fraud, kept 2 years',
+          retentionDays: 730,
+          remove: ['email', 'phone', 'ipAddress', 'name'],
+          ttlAttribute: 'retainUntil',
+        },
+      },
+    ],
+  },
+};
+
+export const SUPPRESSIONS_TABLE: TableDeclaration = {
+  id: 'Suppressions',
+  description: 'Keyed hashes of identifiers that must receive no further messages (after deletion or opt-out).',
+  partitionKey: S('identifierHash'),
+  indexes: [],
+  personalData: {
+    kind: 'exempt',
+    reason:
+      'Holds only keyed (peppered HMAC) hashes of identifiers, kept so that a person who asked us to stop is never messaged again; no raw identifier is stored.',
+  },
+};
+
+export const TABLES: readonly TableDeclaration[] = [
+  DELETION_REQUESTS_TABLE,
+  IDENTITY_LINKS_TABLE,
+  ACCOUNTS_TABLE,
+  META_PLATFORM_DATA_TABLE,
+  INTEGRATION_TOKENS_TABLE,
+  WHATSAPP_MESSAGES_TABLE,
+  WHATSAPP_CONTACTS_TABLE,
+  AGENT_TRANSCRIPTS_TABLE,
+  SUPPORT_TICKETS_TABLE,
+  PREFERENCES_TABLE,
+  ANALYTICS_IDENTIFIERS_TABLE,
+  BILLING_RECORDS_TABLE,
+  FRAUD_SIGNALS_TABLE,
+  SUPPRESSIONS_TABLE,
+];
 
 /** Environment variable through which a function learns a table's physical name. */
 export function tableEnvVar(table: Pick<TableDeclaration, 'id'>): string {
   return `TABLE_${table.id.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`;
 }
 
-export function mappedTables(): readonly (TableDeclaration & { personalData: PersonalDataRule })[] {
-  return TABLES.filter(
-    (table): table is TableDeclaration & { personalData: PersonalDataRule } =>
-      table.personalData.kind === 'mapped',
-  );
+export function isMapped(table: TableDeclaration): table is MappedTable {
+  return table.personalData.kind === 'mapped';
+}
+
+export function mappedTables(): readonly MappedTable[] {
+  return TABLES.filter(isMapped);
 }

@@ -3,29 +3,42 @@
 // maxReceiveCount a failing job moves to the dead-letter queue.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { makeDynamoIdentityResolver } from '../adapters/dynamo-identity-resolver.js';
+import { makeDynamoSuppressionList } from '../adapters/dynamo-suppression-list.js';
 import { makeDynamoTablePurger } from '../adapters/dynamo-table-purger.js';
+import { makeSesEmailNotifier } from '../adapters/ses-email-notifier.js';
 import { DeletionJobMessage } from '../core/job-message.js';
-import { mappedTables } from '../declarations/tables.js';
+import { FUNCTIONS } from '../declarations/functions.js';
+import { IDENTITY_LINKS_TABLE, SUPPRESSIONS_TABLE, mappedTables } from '../declarations/tables.js';
 import { makeProcessDeletionJob } from '../use-cases/process-deletion-job.js';
 import { systemClock } from '../use-cases/ports.js';
-import { statusRetentionDays, tableName } from '../runtime/config.js';
-import { dynamoDocumentClient } from '../runtime/aws-clients.js';
+import { emailSettings, publicBaseUrl, purgeSettings, statusRetentionDays, tableName } from '../runtime/config.js';
+import { dynamoDocumentClient, ses } from '../runtime/aws-clients.js';
 import { logger, metrics, powertoolsEvents } from '../runtime/observability.js';
-import { deletionRequestStore } from '../runtime/wiring.js';
+import { makeSecretReader } from '../runtime/secrets.js';
+import { deletionJobQueue, deletionRequestStore, identifierHasher } from '../runtime/wiring.js';
 
 const env = process.env;
 const tables = mappedTables();
 const physicalNames = new Map(tables.map((table) => [table.id, tableName(env, table)]));
+const documents = dynamoDocumentClient();
 
 const processDeletionJob = makeProcessDeletionJob({
   store: deletionRequestStore(env),
-  purger: makeDynamoTablePurger(dynamoDocumentClient(), {
-    tableName: (table) => physicalNames.get(table.id) ?? table.id,
-  }),
+  purger: makeDynamoTablePurger(documents, { tableName: (table) => physicalNames.get(table.id) ?? table.id }),
+  resolver: makeDynamoIdentityResolver(documents, tableName(env, IDENTITY_LINKS_TABLE)),
+  suppressions: makeDynamoSuppressionList(documents, tableName(env, SUPPRESSIONS_TABLE)),
+  email: makeSesEmailNotifier(ses(), emailSettings(env)),
+  queue: deletionJobQueue(env),
   tables,
   clock: systemClock,
   events: powertoolsEvents,
+  hashIdentifier: identifierHasher(makeSecretReader(env)),
+  publicBaseUrl: publicBaseUrl(env),
   statusRetentionDays: statusRetentionDays(env),
+  // Longer than one invocation can run, shorter than the queue's visibility timeout.
+  leaseMillis: (FUNCTIONS.deletionWorker.timeoutSeconds + 30) * 1000,
+  budget: purgeSettings(env),
 });
 
 const processor = new BatchProcessor(EventType.SQS);

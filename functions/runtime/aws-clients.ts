@@ -3,9 +3,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { SESClient } from '@aws-sdk/client-ses';
 
 let documentClient: DynamoDBDocumentClient | undefined;
 let sqsClient: SQSClient | undefined;
+let sesClient: SESClient | undefined;
 
 export function dynamoDocumentClient(): DynamoDBDocumentClient {
   documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
@@ -19,4 +21,10 @@ export function sqs(): SQSClient {
   // same place in AWS, and it lets AWS_ENDPOINT_URL_SQS point at a stand-in.
   sqsClient ??= new SQSClient({ useQueueUrlAsEndpoint: false });
   return sqsClient;
+}
+
+export function ses(): SESClient {
+  // A bounded wait: an SES outage fails the job (retried later) instead of hanging it to the timeout.
+  sesClient ??= new SESClient({ requestHandler: { requestTimeout: 5_000, connectionTimeout: 2_000 } });
+  return sesClient;
 }

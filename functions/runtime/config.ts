@@ -61,3 +61,28 @@ export function statusRetentionDays(env: Env): number {
 export function reconcileGraceSeconds(env: Env, fallback: number): number {
   return integer(env, 'RECONCILE_GRACE_SECONDS', fallback);
 }
+
+export interface PurgeSettings {
+  readonly maxItems: number;
+  readonly maxMillis: number;
+  readonly pageSize: number;
+}
+
+/** Work per worker invocation: about half the 60 s Lambda timeout, so no invocation approaches it. */
+export function purgeSettings(env: Env): PurgeSettings {
+  return {
+    maxItems: integer(env, 'PURGE_MAX_ITEMS_PER_INVOCATION', 20_000),
+    maxMillis: integer(env, 'PURGE_MAX_MILLIS_PER_INVOCATION', 30_000),
+    pageSize: integer(env, 'PURGE_PAGE_SIZE', 1_000),
+  };
+}
+
+export interface EmailSettings {
+  readonly from: string;
+  readonly configurationSet?: string;
+}
+
+export function emailSettings(env: Env): EmailSettings {
+  const configurationSet = env.SES_CONFIGURATION_SET;
+  return { from: required(env, 'SES_FROM_ADDRESS'), ...(configurationSet ? { configurationSet } : {}) };
+}

@@ -6,7 +6,9 @@ import type {
   SubjectIdentifier,
   TableOutcome,
 } from '../core/deletion-request.js';
-import type { PersonalDataRule, TableDeclaration } from '../declarations/tables.js';
+import type { PurgeStep } from '../core/purge-plan.js';
+
+export type { MappedTable } from '../declarations/tables.js';
 
 export interface Clock {
   now(): Date;
@@ -14,8 +16,7 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
-export type CreateResult =
-  { readonly created: true } | { readonly created: false; readonly existing: DeletionRequest };
+export type CreateResult = { readonly created: true } | { readonly created: false; readonly existing: DeletionRequest };
 
 export interface TransitionOptions {
   readonly event: string;
@@ -23,8 +24,9 @@ export interface TransitionOptions {
   /** Remove the raw subject identifiers (done when the request reaches a terminal state). */
   readonly forgetSubject?: boolean;
   readonly lastError?: string;
-  readonly countAttempt?: boolean;
   readonly expiresAt?: Date;
+  /** Release the worker's lease, so a retry need not wait for it to expire. */
+  readonly releaseLease?: boolean;
 }
 
 export interface DeletionRequestStore {
@@ -41,8 +43,16 @@ export interface DeletionRequestStore {
     to: RequestStatus,
     options: TransitionOptions,
   ): Promise<boolean>;
-  /** Adds what one purge pass did to a table to the request's counts. */
-  addOutcome(requestId: string, outcome: TableOutcome): Promise<void>;
+  /**
+   * Moves the request to in_progress and takes the worker's lease, unless another worker holds an
+   * unexpired lease; false then (or when the request is not in a workable state).
+   */
+  acquireLease(requestId: string, now: Date, leaseUntil: Date): Promise<boolean>;
+  /** Records the identities the subject's identifiers resolved to (raw, until the request ends). */
+  saveResolution(requestId: string, subject: readonly SubjectIdentifier[], reachedKinds: readonly string[]): Promise<void>;
+  /** Adds what one page of a purge step did, and where the plan stands, in one write. */
+  recordPurgeProgress(requestId: string, outcome: TableOutcome, nextStep: number): Promise<void>;
+  markConfirmationSent(requestId: string, channel: 'email', at: Date): Promise<void>;
   /** Requests persisted but not enqueued, received before `before`. */
   listAwaitingQueue(before: Date, limit: number): Promise<readonly string[]>;
 }
@@ -51,11 +61,37 @@ export interface JobQueue {
   sendDeletionJob(requestId: string): Promise<void>;
 }
 
-export type MappedTable = TableDeclaration & { readonly personalData: PersonalDataRule };
+export interface PurgePage {
+  readonly deleted: number;
+  readonly anonymised: number;
+  readonly retained: number;
+  /** True when the step has no more items to process. */
+  readonly done: boolean;
+}
 
 export interface TablePurger {
-  /** Applies the table's rule to every item of the subject; returns what was done. */
-  purge(table: MappedTable, subject: readonly SubjectIdentifier[]): Promise<TableOutcome>;
-  /** Items of the subject still present (after a purge this must be zero for deleted tables). */
-  countRemaining(table: MappedTable, subject: readonly SubjectIdentifier[]): Promise<number>;
+  /** Processes up to `maxItems` items of one step; call again until `done`. */
+  purgePage(step: PurgeStep, maxItems: number): Promise<PurgePage>;
+  /** Items of the step still holding what the step removes (zero after a complete purge). */
+  countRemaining(step: PurgeStep): Promise<number>;
+}
+
+export interface IdentityResolver {
+  /** The subject's identifiers plus every identity its linked accounts state; never a guessed link. */
+  resolve(subject: readonly SubjectIdentifier[]): Promise<SubjectIdentifier[]>;
+}
+
+export interface SuppressionList {
+  suppress(identifierHashes: readonly string[], reason: string, at: Date): Promise<void>;
+  isSuppressed(identifierHash: string): Promise<boolean>;
+}
+
+export interface ConfirmationMessage {
+  readonly confirmationCode: string;
+  readonly statusUrl: string;
+  readonly completedAt: Date;
+}
+
+export interface EmailNotifier {
+  sendDeletionConfirmation(to: string, message: ConfirmationMessage): Promise<void>;
 }

@@ -1,28 +1,61 @@
-// use-cases: one deletion job. Moves the request to in_progress, purges every mapped table in the
-// request's scope, checks that nothing remains, and completes it, forgetting the raw identifiers.
-// Safe to run again from any point: deletes are idempotent and every state change is conditional.
-import { isTerminal } from '../core/deletion-request.js';
-import { tablesInScope } from '../core/scope.js';
+// use-cases: one deletion job. Takes the request's lease, resolves the subject's linked identities,
+// carries out the purge plan within a budget (continuing in a new job when the budget runs out),
+// checks that nothing remains, writes the suppression records, confirms once by email, and
+// completes the request, forgetting the raw identifiers. Safe to run again from any point.
+import { isTerminal, type DeletionRequest, type TableOutcome } from '../core/deletion-request.js';
+import type { IdentifierHasher } from '../core/keyed-hash.js';
+import { planPurge, type PurgeStep } from '../core/purge-plan.js';
+import { scopeOf } from '../core/scope.js';
 import type { EventRecorder } from '../runtime/observability.js';
-import type { Clock, DeletionRequestStore, MappedTable, TablePurger } from './ports.js';
+import type {
+  Clock,
+  DeletionRequestStore,
+  EmailNotifier,
+  IdentityResolver,
+  JobQueue,
+  MappedTable,
+  SuppressionList,
+  TablePurger,
+} from './ports.js';
+import { statusUrl } from './status-url.js';
+
+export interface PurgeBudget {
+  /** Items one invocation handles before it hands over to a continuation job. */
+  readonly maxItems: number;
+  /** Milliseconds one invocation works before it hands over (well under the Lambda timeout). */
+  readonly maxMillis: number;
+  /** Items per page: one count-and-progress write per page. */
+  readonly pageSize: number;
+}
 
 export interface ProcessJobPorts {
   readonly store: DeletionRequestStore;
   readonly purger: TablePurger;
+  readonly resolver: IdentityResolver;
+  readonly suppressions: SuppressionList;
+  readonly email: EmailNotifier;
+  readonly queue: JobQueue;
   readonly tables: readonly MappedTable[];
   readonly clock: Clock;
   readonly events: EventRecorder;
+  readonly hashIdentifier: () => Promise<IdentifierHasher>;
+  readonly publicBaseUrl: string;
   readonly statusRetentionDays: number;
+  /** How long a worker holds a request; longer than the Lambda timeout, shorter than the visibility timeout. */
+  readonly leaseMillis: number;
+  readonly budget: PurgeBudget;
 }
 
-export type JobOutcome = 'completed' | 'already_finished' | 'unknown_request' | 'not_verified';
+export type JobOutcome =
+  | 'completed'
+  | 'continued'
+  | 'already_finished'
+  | 'busy'
+  | 'unknown_request'
+  | 'not_verified';
 
 export class PurgeIncompleteError extends Error {
   override readonly name = 'PurgeIncompleteError';
-}
-
-export class RequestBusyError extends Error {
-  override readonly name = 'RequestBusyError';
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -30,61 +63,129 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export function makeProcessDeletionJob(ports: ProcessJobPorts) {
   const { store, purger, clock, events } = ports;
 
+  function outcomeOf(step: PurgeStep, page: { deleted: number; anonymised: number; retained: number }): TableOutcome {
+    const retention =
+      step.action.type === 'retain' && page.retained > 0
+        ? {
+            retentionReason: step.action.reasonCode,
+            retainedUntil: new Date(clock.now().getTime() + step.action.retentionDays * DAY_MS).toISOString().slice(0, 10),
+          }
+        : {};
+    return { table: step.table.id, deleted: page.deleted, anonymised: page.anonymised, retained: page.retained, ...retention };
+  }
+
+  /** Runs the plan from `from`; returns false when the budget ran out before the end. */
+  async function runPlan(request: DeletionRequest, steps: readonly PurgeStep[], from: number): Promise<boolean> {
+    const started = clock.now().getTime();
+    let items = 0;
+    for (let index = from; index < steps.length; index += 1) {
+      const step = steps[index]!;
+      for (;;) {
+        if (items >= ports.budget.maxItems || clock.now().getTime() - started >= ports.budget.maxMillis) return false;
+        const page = await purger.purgePage(step, Math.min(ports.budget.pageSize, ports.budget.maxItems - items));
+        const touched = page.deleted + page.anonymised + page.retained;
+        items += touched;
+        if (touched > 0 || page.done) {
+          await store.recordPurgeProgress(request.requestId, outcomeOf(step, page), page.done ? index + 1 : index);
+        }
+        if (touched > 0) events.count('ItemsPurged', touched);
+        if (page.done) break;
+      }
+    }
+    return true;
+  }
+
+  async function verify(steps: readonly PurgeStep[]): Promise<void> {
+    for (const step of steps) {
+      const remaining = await purger.countRemaining(step);
+      if (remaining > 0) throw new PurgeIncompleteError(`${remaining} items remain in ${step.table.id}`);
+    }
+  }
+
+  async function finish(request: DeletionRequest): Promise<void> {
+    const hash = await ports.hashIdentifier();
+    const scope = scopeOf(request.channel);
+    const suppressed = request.subject.filter((identifier) => scope.suppressedIdentifiers.includes(identifier.kind));
+    await ports.suppressions.suppress(
+      suppressed.map((identifier) => hash(identifier.kind, identifier.value)),
+      `deletion:${request.requestId}`,
+      clock.now(),
+    );
+
+    const email = request.subject.find((identifier) => identifier.kind === 'email');
+    if (email && !request.emailConfirmationSentAt) {
+      // Sent before it is marked: a crash between the two can repeat it, a failure never loses it.
+      await ports.email.sendDeletionConfirmation(email.value, {
+        confirmationCode: request.confirmationCode,
+        statusUrl: statusUrl(ports.publicBaseUrl, request.confirmationCode),
+        completedAt: clock.now(),
+      });
+      await store.markConfirmationSent(request.requestId, 'email', clock.now());
+      events.count('ConfirmationSent', 1, { channel: 'email' });
+    }
+
+    const retained = request.outcomes.some((outcome) => outcome.retained > 0);
+    const now = clock.now();
+    await store.transition(request.requestId, ['in_progress'], retained ? 'completed_with_retention' : 'completed', {
+      event: 'completed',
+      at: now,
+      forgetSubject: true,
+      releaseLease: true,
+      expiresAt: new Date(now.getTime() + ports.statusRetentionDays * DAY_MS),
+    });
+    events.count('DeletionCompleted', 1, { channel: request.channel });
+    events.count('DeletionLatencyMs', now.getTime() - new Date(request.receivedAt).getTime());
+  }
+
   return async function processDeletionJob(requestId: string): Promise<JobOutcome> {
-    const request = await store.get(requestId);
-    if (!request) {
+    const found = await store.get(requestId);
+    if (!found) {
       events.count('JobForUnknownRequest');
       return 'unknown_request';
     }
-    if (isTerminal(request.status)) return 'already_finished';
-    if (request.status === 'pending_verification') return 'not_verified';
+    if (isTerminal(found.status)) return 'already_finished';
+    if (found.status === 'pending_verification') return 'not_verified';
 
-    const started = await store.transition(
-      requestId,
-      ['received', 'queued', 'in_progress', 'failed'],
-      'in_progress',
-      {
-        event: 'started',
-        at: clock.now(),
-        countAttempt: true,
-      },
-    );
-    if (!started) {
+    const now = clock.now();
+    if (!(await store.acquireLease(requestId, now, new Date(now.getTime() + ports.leaseMillis)))) {
       const current = await store.get(requestId);
       if (current && isTerminal(current.status)) return 'already_finished';
-      throw new RequestBusyError(`Request ${requestId} could not be started`);
+      // Another worker holds the request; its own job message stays in flight until it finishes.
+      return 'busy';
     }
 
-    const startedAt = clock.now().getTime();
     try {
-      const tables = tablesInScope(request.channel, ports.tables);
-      for (const table of tables) {
-        const outcome = await purger.purge(table, request.subject);
-        await store.addOutcome(requestId, outcome);
-        events.count('ItemsPurged', outcome.deleted + outcome.anonymised);
+      let request = found;
+      if (!request.resolved) {
+        const subject = await ports.resolver.resolve(request.subject);
+        const reached = [...new Set(subject.map((identifier) => identifier.kind))].sort();
+        await store.saveResolution(requestId, subject, reached);
+        request = { ...request, subject, identitiesReached: reached, resolved: true };
       }
-      for (const table of tables) {
-        if (table.personalData.action.type !== 'delete') continue;
-        const remaining = await purger.countRemaining(table, request.subject);
-        if (remaining > 0) throw new PurgeIncompleteError(`${remaining} items remain in ${table.id}`);
+      const steps = planPurge(request.channel, request.subject, ports.tables);
+
+      if (!(await runPlan(request, steps, request.nextStep ?? 0))) {
+        await ports.queue.sendDeletionJob(requestId);
+        await store.transition(requestId, ['in_progress'], 'in_progress', {
+          event: 'continued',
+          at: clock.now(),
+          releaseLease: true,
+        });
+        events.count('PurgeContinued');
+        return 'continued';
       }
-      const now = clock.now();
-      await store.transition(requestId, ['in_progress'], 'completed', {
-        event: 'completed',
-        at: now,
-        forgetSubject: true,
-        expiresAt: new Date(now.getTime() + ports.statusRetentionDays * DAY_MS),
-      });
-      events.count('DeletionCompleted', 1, { channel: request.channel });
-      events.count('PurgeDurationMs', now.getTime() - startedAt);
+      await verify(steps);
+      // Read back: the outcomes recorded by every attempt decide completed or completed_with_retention.
+      await finish((await store.get(requestId)) ?? request);
       return 'completed';
     } catch (error) {
       await store.transition(requestId, ['in_progress'], 'failed', {
         event: 'failed',
         at: clock.now(),
         lastError: (error as Error).name,
+        releaseLease: true,
       });
-      events.count('DeletionFailed', 1, { channel: request.channel });
+      events.count('DeletionFailed', 1, { channel: found.channel });
       throw error;
     }
   };

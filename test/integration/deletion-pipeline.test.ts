@@ -4,12 +4,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { PurgeQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { makeDynamoDeletionRequestStore } from '../../functions/adapters/dynamo-deletion-requests.js';
-import { makeDynamoTablePurger } from '../../functions/adapters/dynamo-table-purger.js';
 import { makeSqsJobQueue } from '../../functions/adapters/sqs-job-queue.js';
 import { makeIdentifierHasher } from '../../functions/core/keyed-hash.js';
-import { mappedTables } from '../../functions/declarations/tables.js';
 import type { DeletionRequestStore, JobQueue } from '../../functions/use-cases/ports.js';
-import { makeProcessDeletionJob } from '../../functions/use-cases/process-deletion-job.js';
 import { makeReconcileUnqueued } from '../../functions/use-cases/reconcile-unqueued.js';
 import { makeRequestMetaDeletion } from '../../functions/use-cases/request-meta-deletion.js';
 import { deletionPayload, signRequest } from '../support/signing.js';
@@ -46,17 +43,6 @@ function intake(jobQueue: JobQueue = queue) {
     warn: () => undefined,
     publicBaseUrl: 'https://privacy.example.com',
     window: { maxAgeSeconds: 86400, maxSkewSeconds: 300 },
-  });
-}
-
-function worker(storeOverride: DeletionRequestStore = store) {
-  return makeProcessDeletionJob({
-    store: storeOverride,
-    purger: makeDynamoTablePurger(env.documents, { tableName: (table) => table.id }),
-    tables: mappedTables(),
-    clock,
-    events,
-    statusRetentionDays: 400,
   });
 }
 
@@ -131,51 +117,5 @@ describe('deletion pipeline', () => {
     const code = result.ok ? result.confirmationCode : '';
     expect((await store.getByCode(code))?.status).toBe('queued');
     expect(await receiveJobs()).toHaveLength(1);
-  });
-
-  it('completes a request once; a redelivered job changes nothing', async () => {
-    const userId = await newUserWithData(40);
-    const result = await intake()(signed(userId));
-    const request = await store.getByCode(result.ok ? result.confirmationCode : '');
-
-    expect(await worker()(request!.requestId)).toBe('completed');
-    expect(await worker()(request!.requestId)).toBe('already_finished');
-
-    const done = await store.get(request!.requestId);
-    expect(done?.status).toBe('completed');
-    expect(done?.outcomes).toEqual([{ table: 'MetaPlatformData', deleted: 40, anonymised: 0, retained: 0 }]);
-    expect(done?.subject).toEqual([]);
-    expect(counted.filter((metric) => metric === 'DeletionCompleted')).toHaveLength(1);
-  });
-
-  it('recovers with correct counts when the worker fails after purging but before completing', async () => {
-    const userId = await newUserWithData(30);
-    const result = await intake()(signed(userId));
-    const requestId = (await store.getByCode(result.ok ? result.confirmationCode : ''))!.requestId;
-    let failCompletion = true;
-    const flakyStore: DeletionRequestStore = {
-      ...store,
-      transition: async (id, from, to, options) => {
-        if (to === 'completed' && failCompletion) {
-          failCompletion = false;
-          throw new Error('DynamoDB unavailable');
-        }
-        return store.transition(id, from, to, options);
-      },
-    };
-
-    await expect(worker(flakyStore)(requestId)).rejects.toThrow('DynamoDB unavailable');
-    expect((await store.get(requestId))?.status).toBe('failed');
-    expect(await worker(flakyStore)(requestId)).toBe('completed');
-
-    const done = await store.get(requestId);
-    expect(done?.status).toBe('completed');
-    expect(done?.attempts).toBe(2);
-    expect(done?.outcomes[0]?.deleted).toBe(30);
-  });
-
-  it('ignores a job for a request that does not exist', async () => {
-    expect(await worker()('req_doesnotexist000000')).toBe('unknown_request');
-    expect(counted).toContain('JobForUnknownRequest');
   });
 });

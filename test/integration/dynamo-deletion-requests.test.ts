@@ -91,24 +91,29 @@ describe('DynamoDB deletion request store', () => {
     expect(stored?.subject).toEqual([]);
   });
 
-  it('adds table outcomes up across passes', async () => {
+  it('adds table outcomes up across pages and records where the plan stands', async () => {
     const request = newRequest();
     await store.create(request);
-    await store.addOutcome(request.requestId, {
-      table: 'MetaPlatformData',
-      deleted: 3,
-      anonymised: 0,
-      retained: 0,
-    });
-    await store.addOutcome(request.requestId, {
-      table: 'MetaPlatformData',
-      deleted: 2,
-      anonymised: 0,
-      retained: 0,
-    });
-    expect((await store.get(request.requestId))?.outcomes).toEqual([
-      { table: 'MetaPlatformData', deleted: 5, anonymised: 0, retained: 0 },
-    ]);
+    const page = (deleted: number) => ({ table: 'MetaPlatformData', deleted, anonymised: 0, retained: 0 });
+    await store.recordPurgeProgress(request.requestId, page(3), 0);
+    await store.recordPurgeProgress(request.requestId, page(2), 1);
+    const stored = await store.get(request.requestId);
+    expect(stored?.outcomes).toEqual([page(5)]);
+    expect(stored?.nextStep).toBe(1);
+  });
+
+  it('gives the lease to one worker at a time until it is released or expires', async () => {
+    const request = newRequest();
+    await store.create(request);
+    const now = new Date();
+    const until = new Date(now.getTime() + 60_000);
+    expect(await store.acquireLease(request.requestId, now, until)).toBe(true);
+    expect(await store.acquireLease(request.requestId, now, until)).toBe(false);
+    expect(await store.acquireLease(request.requestId, new Date(until.getTime() + 1), until)).toBe(true);
+    const released = { event: 'continued', at: now, releaseLease: true };
+    await store.transition(request.requestId, ['in_progress'], 'in_progress', released);
+    expect(await store.acquireLease(request.requestId, now, until)).toBe(true);
+    expect((await store.get(request.requestId))?.attempts).toBe(3);
   });
 
   it('lists requests still waiting for the queue until they are queued', async () => {

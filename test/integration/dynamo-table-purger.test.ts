@@ -1,32 +1,50 @@
 // integration: the purge adapter against the DynamoDB stand-in, including the retry paths the
 // stand-in never takes by itself (UnprocessedItems), injected around the real client.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { makeDynamoTablePurger } from '../../functions/adapters/dynamo-table-purger.js';
-import { META_PLATFORM_DATA_TABLE, mappedTables } from '../../functions/declarations/tables.js';
+import type { SubjectIdentifier } from '../../functions/core/deletion-request.js';
+import { planPurge } from '../../functions/core/purge-plan.js';
+import { mappedTables } from '../../functions/declarations/tables.js';
+import type { TablePurger } from '../../functions/use-cases/ports.js';
 import { startTestStandIns, type TestStandIns } from '../support/stand-ins.js';
 
 let env: TestStandIns;
-const table = mappedTables().find((candidate) => candidate.id === META_PLATFORM_DATA_TABLE.id)!;
 
 beforeAll(async () => {
   env = await startTestStandIns();
 });
 afterAll(() => env?.stop());
 
-async function seed(subject: string, count: number) {
-  const items = Array.from({ length: count }, (_, index) => ({
-    subject,
-    item: `ITEM#${index}`,
-    payload: 'x',
-  }));
+async function put(table: string, items: Record<string, unknown>[]) {
   for (let i = 0; i < items.length; i += 25) {
     await env.documents.send(
       new BatchWriteCommand({
-        RequestItems: { MetaPlatformData: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) },
+        RequestItems: { [table]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) },
       }),
     );
   }
+}
+
+const metaItems = (subject: string, count: number) =>
+  Array.from({ length: count }, (_, index) => ({ subject, item: `ITEM#${index}`, payload: 'x' }));
+
+/** Runs every step of the email-scope plan for `subject` in the given tables to the end. */
+async function purgeAll(purger: TablePurger, subject: SubjectIdentifier[], tables: string[]) {
+  const totals = { deleted: 0, anonymised: 0, retained: 0 };
+  const steps = planPurge('email', subject, mappedTables()).filter((step) => tables.includes(step.table.id));
+  for (const step of steps) {
+    for (;;) {
+      const page = await purger.purgePage(step, 1000);
+      totals.deleted += page.deleted;
+      totals.anonymised += page.anonymised;
+      totals.retained += page.retained;
+      if (page.done) break;
+    }
+  }
+  let remaining = 0;
+  for (const step of steps) remaining += await purger.countRemaining(step);
+  return { ...totals, remaining };
 }
 
 /** Wraps the real client: every other BatchWriteItem leaves its second half unprocessed. */
@@ -35,13 +53,11 @@ function withUnprocessedItems(client: DynamoDBDocumentClient, calls: { count: nu
     send: async (command: unknown) => {
       if (command instanceof BatchWriteCommand) {
         calls.count += 1;
-        const requests = command.input.RequestItems?.MetaPlatformData ?? [];
-        if (calls.count % 2 === 0 && requests.length > 1) {
+        const [table, requests = []] = Object.entries(command.input.RequestItems ?? {})[0] ?? [];
+        if (calls.count % 2 === 0 && table && requests.length > 1) {
           const half = Math.ceil(requests.length / 2);
-          await client.send(
-            new BatchWriteCommand({ RequestItems: { MetaPlatformData: requests.slice(0, half) } }),
-          );
-          return { UnprocessedItems: { MetaPlatformData: requests.slice(half) } };
+          await client.send(new BatchWriteCommand({ RequestItems: { [table]: requests.slice(0, half) } }));
+          return { UnprocessedItems: { [table]: requests.slice(half) } };
         }
       }
       return client.send(command as never);
@@ -49,50 +65,116 @@ function withUnprocessedItems(client: DynamoDBDocumentClient, calls: { count: nu
   } as unknown as DynamoDBDocumentClient;
 }
 
-const options = { tableName: () => 'MetaPlatformData', sleep: async () => undefined };
+const options = { tableName: (table: { id: string }) => table.id, sleep: async () => undefined };
 
 describe('DynamoDB table purger', () => {
   it("deletes every item of the subject across pages, and only the subject's", async () => {
-    await seed('facebook_asid#111', 1200);
-    await seed('facebook_asid#222', 30);
+    await put('MetaPlatformData', [
+      ...metaItems('facebook_asid#111', 2500),
+      ...metaItems('facebook_asid#222', 30),
+    ]);
     const purger = makeDynamoTablePurger(env.documents, options);
-    const subject = [{ kind: 'facebook_asid' as const, value: '111' }];
 
-    const outcome = await purger.purge(table, subject);
+    const result = await purgeAll(purger, [{ kind: 'facebook_asid', value: '111' }], ['MetaPlatformData']);
 
-    expect(outcome).toEqual({ table: 'MetaPlatformData', deleted: 1200, anonymised: 0, retained: 0 });
-    expect(await purger.countRemaining(table, subject)).toBe(0);
-    expect(await purger.countRemaining(table, [{ kind: 'facebook_asid', value: '222' }])).toBe(30);
+    expect(result).toEqual({ deleted: 2500, anonymised: 0, retained: 0, remaining: 0 });
+    const other = await purgeAll(makeDynamoTablePurger(env.documents, options), [], ['MetaPlatformData']);
+    expect(other.deleted).toBe(0);
+    const bens = await env.documents.send(
+      new GetCommand({
+        TableName: 'MetaPlatformData',
+        Key: { subject: 'facebook_asid#222', item: 'ITEM#29' },
+      }),
+    );
+    expect(bens.Item).toBeDefined();
   });
 
-  it('finds the subject under every identifier the table is keyed by', async () => {
-    await seed('facebook_asid#333', 5);
-    await seed('instagram_scoped_id#444', 4);
+  it('stops a page at the item budget and reports that more remain', async () => {
+    await put('MetaPlatformData', metaItems('facebook_asid#777', 120));
     const purger = makeDynamoTablePurger(env.documents, options);
+    const [step] = planPurge('facebook', [{ kind: 'facebook_asid', value: '777' }], mappedTables()).filter(
+      (candidate) => candidate.table.id === 'MetaPlatformData',
+    );
 
-    const outcome = await purger.purge(table, [
-      { kind: 'facebook_asid', value: '333' },
-      { kind: 'instagram_scoped_id', value: '444' },
+    const first = await purger.purgePage(step!, 50);
+
+    expect(first).toEqual({ deleted: 50, anonymised: 0, retained: 0, done: false });
+    expect(await purger.countRemaining(step!)).toBe(70);
+  });
+
+  it('anonymises named attributes and keeps the rest; retains with reason and expiry', async () => {
+    await put('Accounts', [
+      { accountId: 'acct_x', email: 'x@example.com', facebookAsid: '333', metaName: 'X', company: 'X Co' },
     ]);
+    await put('BillingRecords', [
+      {
+        accountId: 'acct_x',
+        invoiceId: 'I1',
+        amountCents: 100,
+        customerEmail: 'x@example.com',
+        customerName: 'X',
+      },
+    ]);
+    const purger = makeDynamoTablePurger(env.documents, options);
+    const subject: SubjectIdentifier[] = [{ kind: 'account_id', value: 'acct_x' }];
+    const [anonymise] = planPurge('facebook', subject, mappedTables()).filter(
+      (step) => step.table.id === 'Accounts',
+    );
 
-    expect(outcome.deleted).toBe(9);
+    expect(await purger.purgePage(anonymise!, 1000)).toEqual({
+      deleted: 0,
+      anonymised: 1,
+      retained: 0,
+      done: true,
+    });
+    expect(await purger.purgePage(anonymise!, 1000)).toEqual({
+      deleted: 0,
+      anonymised: 0,
+      retained: 0,
+      done: true,
+    });
+    const account = await env.documents.send(
+      new GetCommand({ TableName: 'Accounts', Key: { accountId: 'acct_x' } }),
+    );
+    expect(account.Item).toEqual({ accountId: 'acct_x', email: 'x@example.com', company: 'X Co' });
+
+    const retained = await purgeAll(purger, subject, ['BillingRecords']);
+    expect(retained).toEqual({ deleted: 0, anonymised: 0, retained: 1, remaining: 0 });
+    const invoice = await env.documents.send(
+      new GetCommand({ TableName: 'BillingRecords', Key: { accountId: 'acct_x', invoiceId: 'I1' } }),
+    );
+    expect(invoice.Item).toMatchObject({ amountCents: 100, retentionReason: 'tax_and_accounting' });
+    expect(invoice.Item?.customerEmail).toBeUndefined();
+    expect(invoice.Item?.retainUntil).toBeGreaterThan(Date.now() / 1000 + 3000 * 86400);
+  });
+
+  it('finds a subject through a secondary index', async () => {
+    await put('SupportTickets', [
+      { ticketId: 'T1', requesterEmail: 'y@example.com' },
+      { ticketId: 'T2', requesterEmail: 'y@example.com' },
+      { ticketId: 'T3', requesterEmail: 'z@example.com' },
+    ]);
+    const result = await purgeAll(
+      makeDynamoTablePurger(env.documents, options),
+      [{ kind: 'email', value: 'y@example.com' }],
+      ['SupportTickets'],
+    );
+    expect(result).toMatchObject({ deleted: 2, remaining: 0 });
   });
 
   it('retries unprocessed items until every item is gone', async () => {
-    await seed('facebook_asid#555', 300);
+    await put('MetaPlatformData', metaItems('facebook_asid#555', 300));
     const calls = { count: 0 };
     const purger = makeDynamoTablePurger(withUnprocessedItems(env.documents, calls), options);
-    const subject = [{ kind: 'facebook_asid' as const, value: '555' }];
 
-    const outcome = await purger.purge(table, subject);
+    const result = await purgeAll(purger, [{ kind: 'facebook_asid', value: '555' }], ['MetaPlatformData']);
 
-    expect(outcome.deleted).toBe(300);
+    expect(result).toMatchObject({ deleted: 300, remaining: 0 });
     expect(calls.count).toBeGreaterThan(12);
-    expect(await makeDynamoTablePurger(env.documents, options).countRemaining(table, subject)).toBe(0);
   });
 
   it('gives up with an error when items stay unprocessed past the retry budget', async () => {
-    await seed('facebook_asid#666', 10);
+    await put('MetaPlatformData', metaItems('facebook_asid#666', 10));
     const stuck = {
       send: async (command: unknown) =>
         command instanceof BatchWriteCommand
@@ -101,8 +183,8 @@ describe('DynamoDB table purger', () => {
     } as unknown as DynamoDBDocumentClient;
     const purger = makeDynamoTablePurger(stuck, { ...options, maxRetries: 3 });
 
-    await expect(purger.purge(table, [{ kind: 'facebook_asid', value: '666' }])).rejects.toThrow(
-      /unprocessed/,
-    );
+    await expect(
+      purgeAll(purger, [{ kind: 'facebook_asid', value: '666' }], ['MetaPlatformData']),
+    ).rejects.toThrow(/unprocessed/);
   });
 });

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { TABLES } from '../../functions/declarations/tables.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
@@ -12,6 +13,8 @@ export interface RunningService {
   readonly output: () => string;
   readonly documents: DynamoDBDocumentClient;
   scan(table: string): Promise<Record<string, unknown>[]>;
+  /** Every item of every declared table. */
+  scanAll(): Promise<Record<string, unknown>[]>;
   sqsCalls(): Promise<Record<string, number>>;
   failSqs(action: string, count: number): Promise<void>;
   stop(): Promise<void>;
@@ -58,7 +61,7 @@ export async function startRunner(env: Record<string, string> = {}): Promise<Run
     }),
   );
 
-  return {
+  const service: RunningService = {
     baseUrl,
     endpoints,
     output: () => output,
@@ -72,6 +75,11 @@ export async function startRunner(env: Record<string, string> = {}): Promise<Run
         start = page.LastEvaluatedKey;
       } while (start);
       return items;
+    },
+    async scanAll() {
+      const all: Record<string, unknown>[] = [];
+      for (const table of TABLES) all.push(...(await service.scan(table.id)));
+      return all;
     },
     async sqsCalls() {
       const info = (await (await fetch(`${baseUrl}/__local/info`)).json()) as {
@@ -95,6 +103,7 @@ export async function startRunner(env: Record<string, string> = {}): Promise<Run
       if (child.exitCode === null) child.kill('SIGKILL');
     },
   };
+  return service;
 }
 
 /** Polls until `check` returns a value, or fails after `timeoutMs`. */

@@ -1,0 +1,46 @@
+// core: the purge plan. From the request's scope, the subject's identifiers and the data map, the
+// ordered list of steps the worker carries out. Pure and deterministic, so a resumed job computes
+// the same plan and continues at the step it had reached.
+import type { Channel, SubjectIdentifier } from './deletion-request.js';
+import { scopeOf } from './scope.js';
+import type { DataCategory, MappedTable, PurgeAction, SubjectLookup } from '../declarations/tables.js';
+
+export interface PurgeStep {
+  readonly table: MappedTable;
+  readonly lookup: SubjectLookup;
+  /** The identifier value the lookup queries by. */
+  readonly value: string;
+  readonly action: PurgeAction;
+  readonly categories: readonly DataCategory[];
+}
+
+/** Deletes run before anonymise and retain steps, so an item both deleted and anonymised counts once. */
+const ACTION_ORDER: Record<PurgeAction['type'], number> = { delete: 0, anonymise: 1, retain: 2 };
+
+export function planPurge(
+  channel: Channel,
+  subject: readonly SubjectIdentifier[],
+  tables: readonly MappedTable[],
+): PurgeStep[] {
+  const inScope = new Set(scopeOf(channel).categories);
+  const steps: PurgeStep[] = [];
+  for (const table of tables) {
+    const rules = table.personalData.rules
+      .filter((rule) => rule.categories.some((category) => inScope.has(category)))
+      .sort((a, b) => ACTION_ORDER[a.action.type] - ACTION_ORDER[b.action.type]);
+    for (const rule of rules) {
+      for (const lookup of rule.lookups) {
+        for (const identifier of subject.filter((candidate) => candidate.kind === lookup.identifier)) {
+          steps.push({
+            table,
+            lookup,
+            value: identifier.value,
+            action: rule.action,
+            categories: rule.categories.filter((category) => inScope.has(category)),
+          });
+        }
+      }
+    }
+  }
+  return steps;
+}

@@ -1,0 +1,156 @@
+// test support: the deletion worker wired to real adapters against in-process stand-ins, with hooks to
+// inject faults between steps, and checks over every table.
+import { SESClient } from '@aws-sdk/client-ses';
+import { GetCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { makeDynamoDeletionRequestStore } from '../../functions/adapters/dynamo-deletion-requests.js';
+import { makeDynamoIdentityResolver } from '../../functions/adapters/dynamo-identity-resolver.js';
+import { makeDynamoSuppressionList } from '../../functions/adapters/dynamo-suppression-list.js';
+import { makeDynamoTablePurger } from '../../functions/adapters/dynamo-table-purger.js';
+import { makeSesEmailNotifier } from '../../functions/adapters/ses-email-notifier.js';
+import { newConfirmationCode } from '../../functions/core/confirmation-code.js';
+import type { Channel, SubjectIdentifier } from '../../functions/core/deletion-request.js';
+import { makeIdentifierHasher } from '../../functions/core/keyed-hash.js';
+import { TABLES, mappedTables } from '../../functions/declarations/tables.js';
+import type {
+  DeletionRequestStore,
+  EmailNotifier,
+  JobQueue,
+  TablePurger,
+} from '../../functions/use-cases/ports.js';
+import { makeProcessDeletionJob, type PurgeBudget } from '../../functions/use-cases/process-deletion-job.js';
+import { seedDemoData, type DemoPerson } from '../../local/seed-data.js';
+import { startTestStandIns, type TestStandIns } from './stand-ins.js';
+
+export const PEPPER = 'test-pepper';
+
+export interface Overrides {
+  readonly documents?: DynamoDBDocumentClient;
+  readonly purger?: (real: TablePurger) => TablePurger;
+  readonly email?: (real: EmailNotifier) => EmailNotifier;
+  readonly store?: (real: DeletionRequestStore) => DeletionRequestStore;
+  readonly budget?: Partial<PurgeBudget>;
+}
+
+export interface Harness {
+  readonly env: TestStandIns;
+  readonly store: DeletionRequestStore;
+  readonly continuations: string[];
+  readonly metrics: string[];
+  /** Files a request (as intake does) and returns its id. */
+  file(channel: Channel, subject: SubjectIdentifier[]): Promise<string>;
+  worker(overrides?: Overrides): (requestId: string) => ReturnType<ReturnType<typeof makeProcessDeletionJob>>;
+  /** Runs the worker, and its continuation jobs, until the request is done. */
+  runToEnd(requestId: string, overrides?: Overrides): Promise<number>;
+  scanAll(): Promise<Record<string, Record<string, unknown>[]>>;
+  getItem(table: string, key: Record<string, unknown>): Promise<Record<string, unknown> | undefined>;
+  emailsTo(address: string): Promise<unknown[]>;
+  stop(): Promise<void>;
+}
+
+export async function startHarness(people: readonly DemoPerson[]): Promise<Harness> {
+  const env = await startTestStandIns();
+  await seedDemoData(env.documents, people);
+  // The SES stand-in keeps one mail store per process: start each harness from an empty one.
+  await fetch(`${env.standIns.endpoints.ses}/clear-store`, { method: 'POST' });
+  const store = makeDynamoDeletionRequestStore(env.documents, 'DeletionRequests');
+  const ses = new SESClient({
+    endpoint: env.standIns.endpoints.ses,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const continuations: string[] = [];
+  const metrics: string[] = [];
+  const queue: JobQueue = { sendDeletionJob: async (requestId) => void continuations.push(requestId) };
+  let counter = 0;
+
+  const harness: Harness = {
+    env,
+    store,
+    continuations,
+    metrics,
+    async file(channel, subject) {
+      counter += 1;
+      const requestId = `req_harness${Date.now()}${counter}`;
+      const at = new Date().toISOString();
+      const hash = makeIdentifierHasher(PEPPER);
+      await store.create({
+        requestId,
+        confirmationCode: newConfirmationCode(),
+        status: 'received',
+        channel,
+        subject,
+        subjectHashes: subject.map((identifier) => hash(identifier.kind, identifier.value)),
+        receivedAt: at,
+        updatedAt: at,
+        outcomes: [],
+        attempts: 0,
+      });
+      return requestId;
+    },
+    worker(overrides = {}) {
+      const documents = overrides.documents ?? env.documents;
+      const realPurger = makeDynamoTablePurger(documents, {
+        tableName: (table) => table.id,
+        sleep: async () => undefined,
+      });
+      const realEmail = makeSesEmailNotifier(ses, { from: 'privacy@example.com' });
+      return makeProcessDeletionJob({
+        store: overrides.store ? overrides.store(store) : store,
+        purger: overrides.purger ? overrides.purger(realPurger) : realPurger,
+        resolver: makeDynamoIdentityResolver(env.documents, 'IdentityLinks'),
+        suppressions: makeDynamoSuppressionList(env.documents, 'Suppressions'),
+        email: overrides.email ? overrides.email(realEmail) : realEmail,
+        queue,
+        tables: mappedTables(),
+        clock: { now: () => new Date() },
+        events: { count: (metric) => void metrics.push(metric) },
+        hashIdentifier: async () => makeIdentifierHasher(PEPPER),
+        publicBaseUrl: 'https://privacy.example.com',
+        statusRetentionDays: 400,
+        leaseMillis: 90_000,
+        budget: { maxItems: 20_000, maxMillis: 60_000, pageSize: 1_000, ...overrides.budget },
+      });
+    },
+    async runToEnd(requestId, overrides) {
+      const run = harness.worker(overrides);
+      let invocations = 0;
+      for (;;) {
+        invocations += 1;
+        const outcome = await run(requestId);
+        if (outcome !== 'continued') return invocations;
+        if (invocations > 1000) throw new Error('too many continuations');
+      }
+    },
+    async scanAll() {
+      const result: Record<string, Record<string, unknown>[]> = {};
+      for (const table of TABLES) {
+        const items: Record<string, unknown>[] = [];
+        let start: Record<string, unknown> | undefined;
+        do {
+          const page = await env.documents.send(
+            new ScanCommand({ TableName: table.id, ExclusiveStartKey: start }),
+          );
+          items.push(...((page.Items ?? []) as Record<string, unknown>[]));
+          start = page.LastEvaluatedKey;
+        } while (start);
+        result[table.id] = items;
+      }
+      return result;
+    },
+    async getItem(table, key) {
+      return (await env.documents.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true })))
+        .Item;
+    },
+    async emailsTo(address) {
+      const store = (await (await fetch(`${env.standIns.endpoints.ses}/store`)).json()) as {
+        emails: { destination: { to: string[] } }[];
+      };
+      return store.emails.filter((email) => email.destination.to.includes(address));
+    },
+    async stop() {
+      ses.destroy();
+      await env.stop();
+    },
+  };
+  return harness;
+}
