@@ -28,7 +28,10 @@ type RequestItem = Record<string, unknown> & {
 };
 
 function isConditionalFailure(error: unknown): boolean {
-  return error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException';
+  return (
+    error instanceof ConditionalCheckFailedException ||
+    (error as Error)?.name === 'ConditionalCheckFailedException'
+  );
 }
 
 function outcomesOf(item: RequestItem): TableOutcome[] {
@@ -73,7 +76,10 @@ function toRequest(item: RequestItem): DeletionRequest {
   };
 }
 
-export function makeDynamoDeletionRequestStore(client: DynamoDBDocumentClient, tableName: string): DeletionRequestStore {
+export function makeDynamoDeletionRequestStore(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+): DeletionRequestStore {
   async function update(
     requestId: string,
     expression: string,
@@ -117,7 +123,11 @@ export function makeDynamoDeletionRequestStore(client: DynamoDBDocumentClient, t
       };
       try {
         await client.send(
-          new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+          new PutCommand({
+            TableName: tableName,
+            Item: item,
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
         );
       } catch (error) {
         if (!isConditionalFailure(error)) throw error;
@@ -166,8 +176,17 @@ export function makeDynamoDeletionRequestStore(client: DynamoDBDocumentClient, t
 
     async transition(requestId, from, to, options: TransitionOptions) {
       const at = options.at.toISOString();
-      const values: Record<string, unknown> = { ':to': to, ':at': at, ':event': [{ at, event: options.event }], ':empty': [] };
-      const sets = ['#status = :to', 'updatedAt = :at', 'events = list_append(if_not_exists(events, :empty), :event)'];
+      const values: Record<string, unknown> = {
+        ':to': to,
+        ':at': at,
+        ':event': [{ at, event: options.event }],
+        ':empty': [],
+      };
+      const sets = [
+        '#status = :to',
+        'updatedAt = :at',
+        'events = list_append(if_not_exists(events, :empty), :event)',
+      ];
       const removes: string[] = [];
       from.forEach((status, index) => (values[`:from${index}`] = status));
       if (to !== 'received') removes.push('awaitingQueue');
@@ -257,7 +276,13 @@ export function makeDynamoDeletionRequestStore(client: DynamoDBDocumentClient, t
     },
 
     async markConfirmationSent(requestId, _channel, at) {
-      await update(requestId, 'SET emailConfirmationSentAt = :at', 'attribute_exists(pk)', {}, { ':at': at.toISOString() });
+      await update(
+        requestId,
+        'SET emailConfirmationSentAt = :at',
+        'attribute_exists(pk)',
+        {},
+        { ':at': at.toISOString() },
+      );
     },
 
     async listAwaitingQueue(before, limit) {

@@ -24,11 +24,18 @@ function parseIdentity(identity: string): SubjectIdentifier | undefined {
   return separator > 0 && KINDS.includes(kind) ? { kind, value: identity.slice(separator + 1) } : undefined;
 }
 
-export function makeDynamoIdentityResolver(client: DynamoDBDocumentClient, tableName: string): IdentityResolver {
+export function makeDynamoIdentityResolver(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+): IdentityResolver {
   return {
     async resolve(subject) {
-      const found = new Map<string, SubjectIdentifier>(subject.map((identifier) => [identityKey(identifier), identifier]));
-      const accountIds = new Set(subject.filter((identifier) => identifier.kind === 'account_id').map((i) => i.value));
+      const found = new Map<string, SubjectIdentifier>(
+        subject.map((identifier) => [identityKey(identifier), identifier]),
+      );
+      const accountIds = new Set(
+        subject.filter((identifier) => identifier.kind === 'account_id').map((i) => i.value),
+      );
 
       const lookups = subject.filter((identifier) => identifier.kind !== 'account_id');
       for (let i = 0; i < lookups.length; i += 100) {

@@ -132,7 +132,10 @@ export function makeDynamoTablePurger(client: DynamoDBDocumentClient, options: P
           new UpdateCommand({
             TableName: options.tableName(table),
             Key: key,
-            UpdateExpression: [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : '']
+            UpdateExpression: [
+              sets.length ? `SET ${sets.join(', ')}` : '',
+              removes.length ? `REMOVE ${removes.join(', ')}` : '',
+            ]
               .filter(Boolean)
               .join(' '),
             ConditionExpression: 'attribute_exists(#pk)',
@@ -161,10 +164,18 @@ export function makeDynamoTablePurger(client: DynamoDBDocumentClient, options: P
             new QueryCommand({
               ...query,
               Limit: maxItems - items.length,
-              ...(step.action.type === 'delete' ? { ProjectionExpression: keyNames(step.table).map((_, i) => `#p${i}`).join(', ') } : {}),
+              ...(step.action.type === 'delete'
+                ? {
+                    ProjectionExpression: keyNames(step.table)
+                      .map((_, i) => `#p${i}`)
+                      .join(', '),
+                  }
+                : {}),
               ExpressionAttributeNames: {
                 ...query.ExpressionAttributeNames,
-                ...(step.action.type === 'delete' ? Object.fromEntries(keyNames(step.table).map((n, i) => [`#p${i}`, n])) : {}),
+                ...(step.action.type === 'delete'
+                  ? Object.fromEntries(keyNames(step.table).map((n, i) => [`#p${i}`, n]))
+                  : {}),
               },
               ExclusiveStartKey: startKey,
             }),

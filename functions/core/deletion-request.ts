@@ -1,4 +1,5 @@
 // core: the deletion request, its lifecycle and the rules for moving between states.
+import { scopeOf, type ScopeName } from './scope.js';
 
 export const REQUEST_STATUSES = [
   'pending_verification',
@@ -92,34 +93,50 @@ export interface DeletionStatusView {
   readonly confirmation_code: string;
   readonly status: RequestStatus;
   readonly channel: Channel;
+  /** What the request covers, by channel (see core/scope.ts). */
+  readonly scope: ScopeName;
   readonly received_at: string;
   readonly updated_at: string;
   readonly completed_at?: string;
   readonly tables_purged?: number;
   readonly items_deleted?: number;
-  /** Records kept for a legal reason, and why: Meta asks for a justification of any refusal. */
-  readonly kept?: readonly { readonly records: number; readonly reason: string }[];
+  readonly items_anonymised?: number;
+  /** True when the request completed and we held nothing it covers. */
+  readonly no_data_held?: boolean;
+  /** Records kept for a legal reason, and until when: Meta asks for a justification of any refusal. */
+  readonly kept?: readonly {
+    readonly records: number;
+    readonly reason_code: string;
+    readonly until?: string;
+  }[];
 }
 
 export function toStatusView(request: DeletionRequest): DeletionStatusView {
   const done = isTerminal(request.status);
+  const sum = (count: (outcome: TableOutcome) => number) =>
+    request.outcomes.reduce((total, o) => total + count(o), 0);
+  const touched = sum((o) => o.deleted + o.anonymised + o.retained);
   return {
     v: 1,
     confirmation_code: request.confirmationCode,
     status: request.status,
     channel: request.channel,
+    scope: scopeOf(request.channel).name,
     received_at: request.receivedAt,
     updated_at: request.updatedAt,
     ...(request.completedAt ? { completed_at: request.completedAt } : {}),
     ...(done
       ? {
-          tables_purged: request.outcomes.length,
-          items_deleted: request.outcomes.reduce((sum, outcome) => sum + outcome.deleted, 0),
+          tables_purged: request.outcomes.filter((o) => o.deleted + o.anonymised + o.retained > 0).length,
+          items_deleted: sum((o) => o.deleted),
+          items_anonymised: sum((o) => o.anonymised),
+          no_data_held: request.status !== 'canceled' && touched === 0,
           kept: request.outcomes
             .filter((outcome) => outcome.retained > 0)
             .map((outcome) => ({
               records: outcome.retained,
-              reason: outcome.retentionReason ?? 'Required by law',
+              reason_code: outcome.retentionReason ?? 'legal_obligation',
+              ...(outcome.retainedUntil ? { until: outcome.retainedUntil } : {}),
             })),
         }
       : {}),

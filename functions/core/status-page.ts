@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { DeletionStatusView, RequestStatus } from './deletion-request.js';
 
 const STYLE = `body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a;background:#fff;line-height:1.5}
-h1{font-size:1.5rem}dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}
+h1{font-size:1.5rem}h2{font-size:1.125rem;margin-top:1.5rem}dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}
 .status{font-size:1.125rem;padding:.75rem 1rem;border-left:4px solid #0b5394;background:#eef3fa}`;
 
 /** Content-Security-Policy for the page: no scripts at all, only this page's own inline style. */
@@ -27,6 +27,31 @@ const CHANNEL_WORDS: Record<DeletionStatusView['channel'], string> = {
   whatsapp: 'WhatsApp message',
   web: 'Our website',
   email: 'Email to our support team',
+};
+
+const SCOPE_WORDS: Record<DeletionStatusView['scope'], string> = {
+  meta_platform_data:
+    'Data we received through Facebook and Instagram: your connected pages, page roles and page details, publishing permissions and access tokens, Instagram posts and captions, insights, the profile details that came from Meta, and the link between your account and your Facebook or Instagram identity.',
+  whatsapp_data:
+    'Your WhatsApp conversations with us: message content, message details, delivery and read receipts, and your WhatsApp identifiers.',
+  everything:
+    'Everything we hold about you: your account and profile, data from Facebook, Instagram and WhatsApp, AI assistant conversations, support history, preferences, analytics identifiers and connected-app tokens.',
+};
+
+const REASON_WORDS: Record<string, string> = {
+  tax_and_accounting:
+    'Invoices and payment records: tax and accounting law requires us to keep them. We removed your name, email address and postal address from them.',
+  fraud_prevention:
+    'Fraud-prevention records (for example chargebacks): kept for a limited time to protect you and us from fraud. We removed your name, email address, phone number and IP address from them.',
+  legal_obligation: 'Records the law requires us to keep.',
+};
+
+/** What Meta and WhatsApp may still hold on their side: their data is theirs to delete. */
+const PLATFORM_NOTE: Partial<Record<DeletionStatusView['scope'], string>> = {
+  meta_platform_data:
+    'Facebook and Instagram keep their own copy of your activity; to delete it, use the settings of Facebook or Instagram.',
+  whatsapp_data:
+    'WhatsApp keeps its own records of your chats on your phone and on its service; our deletion covers the copies we hold.',
 };
 
 function escapeHtml(value: string): string {
@@ -66,19 +91,34 @@ export function renderStatusPage(view: DeletionStatusView): string {
   ];
   if (view.completed_at) rows.push(['Completed', formatDate(view.completed_at)]);
   if (view.items_deleted !== undefined) rows.push(['Records deleted', String(view.items_deleted)]);
+  if (view.items_anonymised)
+    rows.push(['Records with personal details removed', String(view.items_anonymised)]);
   const details = rows
     .map(([term, value]) => `<dt>${escapeHtml(term)}</dt><dd>${escapeHtml(value)}</dd>`)
     .join('\n');
   const kept = (view.kept ?? [])
-    .map((entry) => `<li>${escapeHtml(`${entry.records} record(s): ${entry.reason}`)}</li>`)
+    .map((entry) => {
+      const reason = REASON_WORDS[entry.reason_code] ?? REASON_WORDS.legal_obligation ?? '';
+      const until = entry.until ? ` Kept until ${entry.until}, then deleted.` : '';
+      return `<li>${escapeHtml(`${entry.records} record(s). ${reason}${until}`)}</li>`;
+    })
     .join('\n');
+  const sections = [
+    `<h2>What this request covers</h2>\n<p>${escapeHtml(SCOPE_WORDS[view.scope])}</p>`,
+    view.no_data_held
+      ? '<p>We held no data covered by this request, so there was nothing to delete.</p>'
+      : '',
+    kept ? `<h2>What we keep, and why</h2>\n<ul>\n${kept}\n</ul>` : '',
+    PLATFORM_NOTE[view.scope] ? `<p>${escapeHtml(PLATFORM_NOTE[view.scope] ?? '')}</p>` : '',
+  ].filter(Boolean);
   return layout(
     'Your data deletion request',
     `<h1>Your data deletion request</h1>
 <p class="status" role="status">${escapeHtml(STATUS_WORDS[view.status])}</p>
 <dl>
 ${details}
-</dl>${kept ? `\n<h2>What we keep, and why</h2>\n<ul>\n${kept}\n</ul>` : ''}`,
+</dl>
+${sections.join('\n')}`,
   );
 }
 

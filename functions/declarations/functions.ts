@@ -2,7 +2,12 @@
 // entry into a NodejsFunction with exactly the grants listed here; the local runner serves the same
 // routes with the same handlers.
 import type { SecretName } from '../runtime/secrets.js';
-import { DELETION_REQUESTS_TABLE, SUPPRESSIONS_TABLE, mappedTables, type TableDeclaration } from './tables.js';
+import {
+  DELETION_REQUESTS_TABLE,
+  SUPPRESSIONS_TABLE,
+  mappedTables,
+  type TableDeclaration,
+} from './tables.js';
 
 export type SecretId = SecretName;
 

@@ -164,7 +164,8 @@ export const IDENTITY_LINKS_TABLE: TableDeclaration = {
 
 export const ACCOUNTS_TABLE: TableDeclaration = {
   id: 'Accounts',
-  description: 'Customer accounts and profiles: name, email, company, and profile fields that came from Meta.',
+  description:
+    'Customer accounts and profiles: name, email, company, and profile fields that came from Meta.',
   partitionKey: S('accountId'),
   indexes: [],
   personalData: {
@@ -246,7 +247,11 @@ export const WHATSAPP_MESSAGES_TABLE: TableDeclaration = {
     rules: [
       {
         categories: ['whatsapp_message_content', 'whatsapp_message_metadata', 'whatsapp_receipts'],
-        lookups: [byKey('whatsapp_phone', 'contact'), byKey('whatsapp_bsuid', 'contact'), byIndex('whatsapp_bsuid', 'bsuid')],
+        lookups: [
+          byKey('whatsapp_phone', 'contact'),
+          byKey('whatsapp_bsuid', 'contact'),
+          byIndex('whatsapp_bsuid', 'bsuid'),
+        ],
         action: DELETE,
       },
     ],
@@ -255,7 +260,8 @@ export const WHATSAPP_MESSAGES_TABLE: TableDeclaration = {
 
 export const WHATSAPP_CONTACTS_TABLE: TableDeclaration = {
   id: 'WhatsAppContacts',
-  description: 'WhatsApp contacts per business number: wa_id, BSUID, profile name, last inbound time (24-hour window).',
+  description:
+    'WhatsApp contacts per business number: wa_id, BSUID, profile name, last inbound time (24-hour window).',
   partitionKey: S('contact'),
   sortKey: S('phoneNumberId'),
   indexes: [{ name: 'bsuid', partitionKey: S('bsuid'), sortKey: S('phoneNumberId') }],
@@ -264,7 +270,11 @@ export const WHATSAPP_CONTACTS_TABLE: TableDeclaration = {
     rules: [
       {
         categories: ['whatsapp_identifiers'],
-        lookups: [byKey('whatsapp_phone', 'contact'), byKey('whatsapp_bsuid', 'contact'), byIndex('whatsapp_bsuid', 'bsuid')],
+        lookups: [
+          byKey('whatsapp_phone', 'contact'),
+          byKey('whatsapp_bsuid', 'contact'),
+          byIndex('whatsapp_bsuid', 'bsuid'),
+        ],
         action: DELETE,
       },
     ],
@@ -317,7 +327,9 @@ export const PREFERENCES_TABLE: TableDeclaration = {
   indexes: [],
   personalData: {
     kind: 'mapped',
-    rules: [{ categories: ['preferences'], lookups: [byKey('account_id', 'accountId', false)], action: DELETE }],
+    rules: [
+      { categories: ['preferences'], lookups: [byKey('account_id', 'accountId', false)], action: DELETE },
+    ],
   },
 };
 
@@ -330,7 +342,11 @@ export const ANALYTICS_IDENTIFIERS_TABLE: TableDeclaration = {
   personalData: {
     kind: 'mapped',
     rules: [
-      { categories: ['analytics_identifiers'], lookups: [byKey('account_id', 'accountId', false)], action: DELETE },
+      {
+        categories: ['analytics_identifiers'],
+        lookups: [byKey('account_id', 'accountId', false)],
+        action: DELETE,
+      },
     ],
   },
 };
@@ -351,7 +367,8 @@ export const BILLING_RECORDS_TABLE: TableDeclaration = {
         action: {
           type: 'retain',
           reasonCode: 'tax_and_accounting',
-          legalBasis: 'GDPR Art. 17(3)(b) and 6(1)(c): statutory bookkeeping and tax retention (e.g. 10 years, HGB §257, AO §147)',
+          legalBasis:
+            'GDPR Art. 17(3)(b) and 6(1)(c): statutory bookkeeping and tax retention (e.g. 10 years, HGB §257, AO §147)',
           retentionDays: 3653,
           remove: ['customerName', 'customerEmail', 'billingAddress', 'phone'],
           ttlAttribute: 'retainUntil',
@@ -363,7 +380,8 @@ export const BILLING_RECORDS_TABLE: TableDeclaration = {
 
 export const FRAUD_SIGNALS_TABLE: TableDeclaration = {
   id: 'FraudSignals',
-  description: 'Fraud-prevention records (chargebacks, abuse reports). Kept for a limited period without identifying fields.',
+  description:
+    'Fraud-prevention records (chargebacks, abuse reports). Kept for a limited period without identifying fields.',
   partitionKey: S('accountId'),
   sortKey: S('signalId'),
   indexes: [],
@@ -389,7 +407,8 @@ export const FRAUD_SIGNALS_TABLE: TableDeclaration = {
 
 export const SUPPRESSIONS_TABLE: TableDeclaration = {
   id: 'Suppressions',
-  description: 'Keyed hashes of identifiers that must receive no further messages (after deletion or opt-out).',
+  description:
+    'Keyed hashes of identifiers that must receive no further messages (after deletion or opt-out).',
   partitionKey: S('identifierHash'),
   indexes: [],
   personalData: {

@@ -12,7 +12,13 @@ import { FUNCTIONS } from '../declarations/functions.js';
 import { IDENTITY_LINKS_TABLE, SUPPRESSIONS_TABLE, mappedTables } from '../declarations/tables.js';
 import { makeProcessDeletionJob } from '../use-cases/process-deletion-job.js';
 import { systemClock } from '../use-cases/ports.js';
-import { emailSettings, publicBaseUrl, purgeSettings, statusRetentionDays, tableName } from '../runtime/config.js';
+import {
+  emailSettings,
+  publicBaseUrl,
+  purgeSettings,
+  statusRetentionDays,
+  tableName,
+} from '../runtime/config.js';
 import { dynamoDocumentClient, ses } from '../runtime/aws-clients.js';
 import { logger, metrics, powertoolsEvents } from '../runtime/observability.js';
 import { makeSecretReader } from '../runtime/secrets.js';

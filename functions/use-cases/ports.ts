@@ -16,7 +16,8 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
-export type CreateResult = { readonly created: true } | { readonly created: false; readonly existing: DeletionRequest };
+export type CreateResult =
+  { readonly created: true } | { readonly created: false; readonly existing: DeletionRequest };
 
 export interface TransitionOptions {
   readonly event: string;
@@ -49,7 +50,11 @@ export interface DeletionRequestStore {
    */
   acquireLease(requestId: string, now: Date, leaseUntil: Date): Promise<boolean>;
   /** Records the identities the subject's identifiers resolved to (raw, until the request ends). */
-  saveResolution(requestId: string, subject: readonly SubjectIdentifier[], reachedKinds: readonly string[]): Promise<void>;
+  saveResolution(
+    requestId: string,
+    subject: readonly SubjectIdentifier[],
+    reachedKinds: readonly string[],
+  ): Promise<void>;
   /** Adds what one page of a purge step did, and where the plan stands, in one write. */
   recordPurgeProgress(requestId: string, outcome: TableOutcome, nextStep: number): Promise<void>;
   markConfirmationSent(requestId: string, channel: 'email', at: Date): Promise<void>;

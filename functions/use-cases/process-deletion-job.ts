@@ -47,12 +47,7 @@ export interface ProcessJobPorts {
 }
 
 export type JobOutcome =
-  | 'completed'
-  | 'continued'
-  | 'already_finished'
-  | 'busy'
-  | 'unknown_request'
-  | 'not_verified';
+  'completed' | 'continued' | 'already_finished' | 'busy' | 'unknown_request' | 'not_verified';
 
 export class PurgeIncompleteError extends Error {
   override readonly name = 'PurgeIncompleteError';
@@ -63,30 +58,53 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export function makeProcessDeletionJob(ports: ProcessJobPorts) {
   const { store, purger, clock, events } = ports;
 
-  function outcomeOf(step: PurgeStep, page: { deleted: number; anonymised: number; retained: number }): TableOutcome {
+  function outcomeOf(
+    step: PurgeStep,
+    page: { deleted: number; anonymised: number; retained: number },
+  ): TableOutcome {
     const retention =
       step.action.type === 'retain' && page.retained > 0
         ? {
             retentionReason: step.action.reasonCode,
-            retainedUntil: new Date(clock.now().getTime() + step.action.retentionDays * DAY_MS).toISOString().slice(0, 10),
+            retainedUntil: new Date(clock.now().getTime() + step.action.retentionDays * DAY_MS)
+              .toISOString()
+              .slice(0, 10),
           }
         : {};
-    return { table: step.table.id, deleted: page.deleted, anonymised: page.anonymised, retained: page.retained, ...retention };
+    return {
+      table: step.table.id,
+      deleted: page.deleted,
+      anonymised: page.anonymised,
+      retained: page.retained,
+      ...retention,
+    };
   }
 
   /** Runs the plan from `from`; returns false when the budget ran out before the end. */
-  async function runPlan(request: DeletionRequest, steps: readonly PurgeStep[], from: number): Promise<boolean> {
+  async function runPlan(
+    request: DeletionRequest,
+    steps: readonly PurgeStep[],
+    from: number,
+  ): Promise<boolean> {
     const started = clock.now().getTime();
     let items = 0;
     for (let index = from; index < steps.length; index += 1) {
       const step = steps[index]!;
       for (;;) {
-        if (items >= ports.budget.maxItems || clock.now().getTime() - started >= ports.budget.maxMillis) return false;
-        const page = await purger.purgePage(step, Math.min(ports.budget.pageSize, ports.budget.maxItems - items));
+        if (items >= ports.budget.maxItems || clock.now().getTime() - started >= ports.budget.maxMillis)
+          return false;
+        const page = await purger.purgePage(
+          step,
+          Math.min(ports.budget.pageSize, ports.budget.maxItems - items),
+        );
         const touched = page.deleted + page.anonymised + page.retained;
         items += touched;
         if (touched > 0 || page.done) {
-          await store.recordPurgeProgress(request.requestId, outcomeOf(step, page), page.done ? index + 1 : index);
+          await store.recordPurgeProgress(
+            request.requestId,
+            outcomeOf(step, page),
+            page.done ? index + 1 : index,
+          );
         }
         if (touched > 0) events.count('ItemsPurged', touched);
         if (page.done) break;
@@ -105,7 +123,9 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
   async function finish(request: DeletionRequest): Promise<void> {
     const hash = await ports.hashIdentifier();
     const scope = scopeOf(request.channel);
-    const suppressed = request.subject.filter((identifier) => scope.suppressedIdentifiers.includes(identifier.kind));
+    const suppressed = request.subject.filter((identifier) =>
+      scope.suppressedIdentifiers.includes(identifier.kind),
+    );
     await ports.suppressions.suppress(
       suppressed.map((identifier) => hash(identifier.kind, identifier.value)),
       `deletion:${request.requestId}`,
@@ -126,13 +146,18 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
 
     const retained = request.outcomes.some((outcome) => outcome.retained > 0);
     const now = clock.now();
-    await store.transition(request.requestId, ['in_progress'], retained ? 'completed_with_retention' : 'completed', {
-      event: 'completed',
-      at: now,
-      forgetSubject: true,
-      releaseLease: true,
-      expiresAt: new Date(now.getTime() + ports.statusRetentionDays * DAY_MS),
-    });
+    await store.transition(
+      request.requestId,
+      ['in_progress'],
+      retained ? 'completed_with_retention' : 'completed',
+      {
+        event: 'completed',
+        at: now,
+        forgetSubject: true,
+        releaseLease: true,
+        expiresAt: new Date(now.getTime() + ports.statusRetentionDays * DAY_MS),
+      },
+    );
     events.count('DeletionCompleted', 1, { channel: request.channel });
     events.count('DeletionLatencyMs', now.getTime() - new Date(request.receivedAt).getTime());
   }

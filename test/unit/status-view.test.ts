@@ -74,8 +74,11 @@ describe('toStatusView', () => {
         'received_at',
         'updated_at',
         'completed_at',
+        'scope',
         'tables_purged',
         'items_deleted',
+        'items_anonymised',
+        'no_data_held',
         'kept',
       ].sort(),
     );
@@ -87,6 +90,7 @@ describe('toStatusView', () => {
       confirmation_code: CODE,
       status: 'received',
       channel: 'facebook',
+      scope: 'meta_platform_data',
       received_at: '2025-12-31T23:00:00.000Z',
       updated_at: '2025-12-31T23:00:05.000Z',
     });
@@ -167,20 +171,38 @@ describe('renderStatusPage', () => {
     expect(renderNotFoundPage()).toMatch(/<meta name="robots" content="[^"]*noindex/);
   });
 
-  it('lists the records kept, and why, when a request completed with retention', () => {
-    const reason = 'Invoices are kept for ten years under tax law';
+  it('lists the records kept, why and until when, when a request completed with retention', () => {
     const request = deletionRequest({
       status: 'completed_with_retention',
       completedAt: '2025-12-31T23:01:00.000Z',
       outcomes: [
         { table: 'MetaPlatformData', deleted: 12, anonymised: 0, retained: 0 },
-        { table: 'Invoices', deleted: 0, anonymised: 2, retained: 2, retentionReason: reason },
+        {
+          table: 'BillingRecords',
+          deleted: 0,
+          anonymised: 0,
+          retained: 2,
+          retentionReason: 'tax_and_accounting',
+          retainedUntil: '2035-12-31',
+        },
       ],
     });
     const html = renderStatusPage(toStatusView(request));
-    expect(html).toContain('listed below');
+    expect(html).toContain('What we keep, and why');
     // Meta requires a legitimate justification for any refusal to delete (protocols.md §1.7).
-    expect(html).toContain(reason);
+    expect(html).toContain('tax and accounting law requires us to keep them');
+    expect(html).toContain('Kept until 2035-12-31');
+    expect(html).not.toContain('We held no data');
+  });
+
+  it('says when no data was held, and otherwise looks like any completed request', () => {
+    const view = toStatusView(
+      deletionRequest({ status: 'completed', completedAt: '2025-12-31T23:01:00.000Z', outcomes: [] }),
+    );
+    expect(view.no_data_held).toBe(true);
+    const html = renderStatusPage(view);
+    expect(html).toContain('We held no data covered by this request');
+    expect(html).toContain('What this request covers');
   });
 });
 
