@@ -50,9 +50,21 @@ function close(server: Server): Promise<void> {
   });
 }
 
-export async function startStandIns(ports: StandInPorts): Promise<StandIns> {
+/** Starts the DynamoDB stand-in alone (also run as its own process by the benchmarks). */
+export async function startDynamoDbStandIn(port: number): Promise<{ url: string; stop(): Promise<void> }> {
   const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  const dynamoPort = await listen(dynamo, ports.dynamodb);
+  const dynamoPort = await listen(dynamo, port);
+  return { url: `http://${HOST}:${dynamoPort}`, stop: () => close(dynamo) };
+}
+
+export interface StandInOptions {
+  /** Use a DynamoDB stand-in already running elsewhere (for example in another process). */
+  readonly dynamodbEndpoint?: string;
+}
+
+export async function startStandIns(ports: StandInPorts, options: StandInOptions = {}): Promise<StandIns> {
+  const dynamo = options.dynamodbEndpoint ? undefined : await startDynamoDbStandIn(ports.dynamodb);
+  const dynamodbUrl = options.dynamodbEndpoint ?? dynamo?.url ?? '';
 
   const sqsApp = buildApp({ logger: false, defaultRegion: 'us-east-1' });
   await sqsApp.listen({ host: HOST, port: ports.sqs });
@@ -66,7 +78,7 @@ export async function startStandIns(ports: StandInPorts): Promise<StandIns> {
 
   return {
     endpoints: {
-      dynamodb: `http://${HOST}:${dynamoPort}`,
+      dynamodb: dynamodbUrl,
       sqs: sqsFaults.url,
       ses: `http://${HOST}:${sesPort}`,
       graph: graph.url,
@@ -74,7 +86,7 @@ export async function startStandIns(ports: StandInPorts): Promise<StandIns> {
     sqsFaults,
     graph,
     async stop() {
-      await Promise.allSettled([close(dynamo), sqsApp.close(), sqsFaults.stop(), close(ses), graph.stop()]);
+      await Promise.allSettled([dynamo?.stop(), sqsApp.close(), sqsFaults.stop(), close(ses), graph.stop()]);
     },
   };
 }

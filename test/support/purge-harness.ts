@@ -20,6 +20,7 @@ import type {
 import { makeProcessDeletionJob, type PurgeBudget } from '../../functions/use-cases/process-deletion-job.js';
 import { seedDemoData, type DemoPerson } from '../../local/seed-data.js';
 import { startTestStandIns, type TestStandIns } from './stand-ins.js';
+import type { StandInOptions } from '../../local/stand-ins.js';
 
 export const PEPPER = 'test-pepper';
 
@@ -47,8 +48,11 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(people: readonly DemoPerson[]): Promise<Harness> {
-  const env = await startTestStandIns();
+export async function startHarness(
+  people: readonly DemoPerson[],
+  options: StandInOptions = {},
+): Promise<Harness> {
+  const env = await startTestStandIns(options);
   await seedDemoData(env.documents, people);
   // The SES stand-in keeps one mail store per process: start each harness from an empty one.
   await fetch(`${env.standIns.endpoints.ses}/clear-store`, { method: 'POST' });

@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { provision, type Provisioned } from '../../local/provision.js';
-import { startStandIns, type StandIns } from '../../local/stand-ins.js';
+import { startStandIns, type StandInOptions, type StandIns } from '../../local/stand-ins.js';
 
 export interface TestStandIns {
   readonly standIns: StandIns;
@@ -15,8 +15,8 @@ export interface TestStandIns {
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
-export async function startTestStandIns(): Promise<TestStandIns> {
-  const standIns = await startStandIns({ dynamodb: 0, sqs: 0, ses: 0, graph: 0 });
+export async function startTestStandIns(options: StandInOptions = {}): Promise<TestStandIns> {
+  const standIns = await startStandIns({ dynamodb: 0, sqs: 0, ses: 0, graph: 0 }, options);
   const provisioned = await provision(standIns.endpoints);
   const documents = DynamoDBDocumentClient.from(
     new DynamoDBClient({ endpoint: standIns.endpoints.dynamodb, region: 'us-east-1', credentials }),
