@@ -1,0 +1,21 @@
+// CDK app entry: one DeletionService-<stage> stack, checked with cdk-nag's AWS Solutions rules on every synth.
+// Context: -c stage=<name> (default dev), -c publicBaseUrl=https://... (default: the API's own URL),
+// -c emailFromAddress=... (default of the EmailFromAddress parameter; otherwise pass it with --parameters).
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { DeletionServiceStack } from '../lib/deletion-service-stack.js';
+
+const app = new App();
+const stage = optionalContext(app, 'stage') ?? 'dev';
+const publicBaseUrl = optionalContext(app, 'publicBaseUrl');
+const emailFromAddress = optionalContext(app, 'emailFromAddress');
+
+new DeletionServiceStack(app, `DeletionService-${stage}`, { stage, publicBaseUrl, emailFromAddress });
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+
+function optionalContext(scope: App, key: string): string | undefined {
+  const value: unknown = scope.node.tryGetContext(key);
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string') throw new Error(`Context "${key}" must be a string`);
+  return value;
+}

@@ -1,0 +1,159 @@
+// infra: the public REST API (API Gateway), one Lambda-proxy method per declared route, with per-method
+// throttling and access logs that never record the query string (the status code in ?code= is a bearer secret).
+import { Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { RouteDeclaration } from '../functions/declarations/functions.js';
+
+export interface ApiConstructProps {
+  readonly stage: string;
+  readonly routes: readonly RouteDeclaration[];
+  readonly logRetention: logs.RetentionDays;
+}
+
+const field = apigateway.AccessLogField;
+
+/**
+ * Access-log fields. Deliberately absent: $context.path and anything with the query string (the status code),
+ * $context.identity.sourceIp and userAgent (personal data we have no use for), and request/response bodies.
+ */
+export const ACCESS_LOG_FIELDS: Readonly<Record<string, string>> = {
+  requestId: field.contextRequestId(),
+  extendedRequestId: field.contextExtendedRequestId(),
+  requestTime: field.contextRequestTime(),
+  httpMethod: field.contextHttpMethod(),
+  resourcePath: field.contextResourcePath(),
+  status: field.contextStatus(),
+  protocol: field.contextProtocol(),
+  responseLength: field.contextResponseLength(),
+  responseLatency: field.contextResponseLatency(),
+  integrationStatus: field.contextIntegrationStatus(),
+  integrationLatency: field.contextIntegrationLatency(),
+  errorMessage: field.contextErrorMessage(),
+  errorResponseType: field.contextErrorResponseType(),
+  xrayTraceId: field.contextXrayTraceId(),
+};
+
+export class ApiConstruct extends Construct {
+  readonly restApi: apigateway.RestApi;
+  /**
+   * https://{api id}.execute-api.{region}.{url suffix}/{stage}, without a trailing slash. Built from the API id
+   * rather than `restApi.url` so functions can use it: the URL of the deployed stage depends on the methods,
+   * which depend on the functions.
+   */
+  readonly baseUrl: string;
+  private readonly routes: readonly RouteDeclaration[];
+  private readonly integratedRoutes = new Set<RouteDeclaration>();
+
+  constructor(scope: Construct, id: string, props: ApiConstructProps) {
+    super(scope, id);
+    this.routes = props.routes;
+
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: props.logRetention });
+
+    this.restApi = new apigateway.RestApi(this, 'RestApi', {
+      description: 'Deletion service: Meta data-deletion callbacks and the deletion status page.',
+      endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
+      // API Gateway writes access logs through the account-wide CloudWatch role; kept if the stack goes,
+      // since other APIs in the account and region may rely on it.
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      deployOptions: {
+        stageName: props.stage,
+        tracingEnabled: true,
+        accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
+        accessLogFormat: apigateway.AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+        methodOptions: Object.fromEntries(
+          props.routes.map((route) => [
+            `${route.path}/${route.method}`,
+            { throttlingRateLimit: route.throttle.ratePerSecond, throttlingBurstLimit: route.throttle.burst },
+          ]),
+        ),
+      },
+    });
+
+    const stack = Stack.of(this);
+    this.baseUrl = Fn.join('', [
+      'https://',
+      this.restApi.restApiId,
+      '.execute-api.',
+      stack.region,
+      '.',
+      stack.urlSuffix,
+      `/${props.stage}`,
+    ]);
+
+    this.node.addValidation({
+      validate: () =>
+        this.routes
+          .filter((route) => !this.integratedRoutes.has(route))
+          .map(
+            (route) =>
+              `Route ${route.method} ${route.path} has no integration; call integrate() with its function.`,
+          ),
+    });
+    this.acknowledgeNagFindings();
+  }
+
+  /** Adds a Lambda-proxy method for every route; called once the functions exist (they need `baseUrl`). */
+  integrate(functionFor: (functionId: string) => lambda.IFunction): void {
+    for (const route of this.routes) {
+      this.restApi.root
+        .resourceForPath(route.path)
+        // No test-invoke permission: the functions are invoked only through the deployed stage.
+        .addMethod(
+          route.method,
+          new apigateway.LambdaIntegration(functionFor(route.functionId), { allowTestInvoke: false }),
+        );
+      this.integratedRoutes.add(route);
+    }
+  }
+
+  /** The full URL of a route on the deployed stage. */
+  urlOf(route: RouteDeclaration): string {
+    return this.restApi.urlForPath(route.path);
+  }
+
+  private acknowledgeNagFindings(): void {
+    Validations.of(this).acknowledge(
+      {
+        id: 'AwsSolutions-APIG2',
+        reason:
+          'Meta posts a form-encoded signed_request, which API Gateway models cannot validate, and the status page ' +
+          'takes one query parameter. The handlers validate strictly (size, content type, signature, code format) ' +
+          'and answer 4xx, identically in the local runner.',
+      },
+      {
+        id: 'AwsSolutions-APIG3',
+        reason:
+          'No WAF web ACL yet: both routes are throttled per method and authenticate every request in the handler ' +
+          '(HMAC signature, unguessable code). The REST API was chosen so a web ACL can be associated later.',
+      },
+      {
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'Public by protocol: Meta calls the callback without AWS credentials (it is authenticated by the ' +
+          'signed_request HMAC), and people open the status page from a link, authenticated by its bearer code.',
+      },
+      {
+        id: 'AwsSolutions-COG4',
+        reason:
+          'No user pool: the callers are Meta servers and anonymous people holding a status code (see APIG4).',
+      },
+      {
+        id: 'AwsSolutions-APIG6',
+        reason:
+          'Execution logging is off on purpose: at INFO it records the query string, which carries the status code ' +
+          '(a bearer secret). Access logs with a format free of paths and query strings are on instead.',
+      },
+    );
+    Validations.of(this.restApi).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      reason:
+        'The account-level role through which API Gateway writes access logs; this AWS managed policy is the one AWS ' +
+        'documents for it.',
+    });
+  }
+}

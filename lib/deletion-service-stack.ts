@@ -1,0 +1,109 @@
+// infra: the deletion service stack. Stateful parts (tables, queue, secrets) first, then the sender address, the
+// API, the functions between them, and the outputs ops need to wire Meta to it.
+import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { FUNCTIONS, ROUTES, type RouteDeclaration } from '../functions/declarations/functions.js';
+import { ApiConstruct } from './api-construct.js';
+import { DataConstruct } from './data-construct.js';
+import { requireDeclaredTables } from './data-map-guard.js';
+import { FunctionsConstruct } from './functions-construct.js';
+import { NotificationsConstruct } from './notifications-construct.js';
+import { PipelineConstruct } from './pipeline-construct.js';
+import { SecretsConstruct } from './secrets-construct.js';
+
+export interface DeletionServiceStackProps extends StackProps {
+  /** Deployment stage (dev, prod, ...): the API stage name and part of the stack name. */
+  readonly stage: string;
+  /** Base URL of the links handed to people, e.g. a custom domain. Defaults to the API's own stage URL. */
+  readonly publicBaseUrl?: string;
+  /** Default for the EmailFromAddress parameter (sender of confirmations); otherwise given at deploy. */
+  readonly emailFromAddress?: string;
+}
+
+// Logs hold request ids and keyed hashes only; a month covers incident work without keeping them for long.
+const LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
+
+export class DeletionServiceStack extends Stack {
+  readonly data: DataConstruct;
+  readonly pipeline: PipelineConstruct;
+  readonly secrets: SecretsConstruct;
+  readonly notifications: NotificationsConstruct;
+  readonly api: ApiConstruct;
+  readonly functions: FunctionsConstruct;
+  /** The base URL the functions use for status links. */
+  readonly publicBaseUrl: string;
+
+  constructor(scope: Construct, id: string, props: DeletionServiceStackProps) {
+    const { stage, publicBaseUrl, emailFromAddress, ...stackProps } = props;
+    super(scope, id, {
+      description: `Personal-data deletion service (${stage}): Meta callbacks, deletion worker, status page.`,
+      ...stackProps,
+    });
+    assertStageName(stage);
+    requireDeclaredTables(this);
+    Tags.of(this).add('service', 'deletion-service');
+    Tags.of(this).add('stage', stage);
+
+    this.data = new DataConstruct(this, 'Data');
+    this.pipeline = new PipelineConstruct(this, 'Pipeline');
+    this.secrets = new SecretsConstruct(this, 'Secrets');
+    this.notifications = new NotificationsConstruct(this, 'Notifications', {
+      defaultFromAddress: emailFromAddress,
+    });
+    this.api = new ApiConstruct(this, 'Api', { stage, routes: ROUTES, logRetention: LOG_RETENTION });
+    this.publicBaseUrl =
+      publicBaseUrl === undefined ? this.api.baseUrl : normalisePublicBaseUrl(publicBaseUrl);
+    this.functions = new FunctionsConstruct(this, 'Functions', {
+      data: this.data,
+      pipeline: this.pipeline,
+      secrets: this.secrets,
+      notifications: this.notifications,
+      publicBaseUrl: this.publicBaseUrl,
+      logRetention: LOG_RETENTION,
+    });
+    this.api.integrate((functionId) => this.functions.byId(functionId));
+
+    new CfnOutput(this, 'MetaDataDeletionCallbackUrl', {
+      description: 'Data Deletion Request callback URL to enter in the Meta App Dashboard.',
+      value: this.api.urlOf(routeOf(FUNCTIONS.metaCallbacks.id)),
+    });
+    new CfnOutput(this, 'StatusBaseUrl', {
+      description: 'Status page; a person opens it with ?code=<confirmation code>.',
+      value: `${this.publicBaseUrl}${routeOf(FUNCTIONS.deletionStatus.id).path}`,
+    });
+    new CfnOutput(this, 'MetaAppSecretName', {
+      description:
+        'Secrets Manager secret to fill with {"current": "<Meta app secret>"} after the first deploy.',
+      value: this.secrets.secret('metaAppSecret').secretName,
+    });
+  }
+}
+
+function routeOf(functionId: string): RouteDeclaration {
+  const route = ROUTES.find((candidate) => candidate.functionId === functionId);
+  if (!route) throw new Error(`No route declared for function ${functionId}`);
+  return route;
+}
+
+/** Stage names end up in the stack name (letters, digits, hyphens) and the API stage name. */
+function assertStageName(stage: string): void {
+  if (!/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/.test(stage)) {
+    throw new Error(
+      `Invalid stage "${stage}": use 1-32 letters, digits or hyphens, starting with a letter or digit.`,
+    );
+  }
+}
+
+function normalisePublicBaseUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`publicBaseUrl "${value}" is not a URL`);
+  }
+  if (url.protocol !== 'https:' || url.search !== '' || url.hash !== '') {
+    throw new Error(`publicBaseUrl "${value}" must be an https URL without query or fragment`);
+  }
+  return value.replace(/\/+$/, '');
+}

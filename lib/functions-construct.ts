@@ -1,0 +1,203 @@
+// infra: one Lambda function per FUNCTIONS entry, each with its own role, log group and environment and exactly
+// the grants its declaration lists; plus the worker's queue trigger and the reconciler's schedule.
+import path from 'node:path';
+import { Duration, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { LogLevel, NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import {
+  FUNCTIONS,
+  type FunctionDeclaration,
+  type FunctionKey,
+} from '../functions/declarations/functions.js';
+import { DELETION_PIPELINE, QUEUE_URL_ENV } from '../functions/declarations/pipeline.js';
+import { tableEnvVar, type TableDeclaration } from '../functions/declarations/tables.js';
+import { secretArnEnvVar, type SecretName } from '../functions/runtime/secrets.js';
+import type { DataConstruct } from './data-construct.js';
+import type { NotificationsConstruct } from './notifications-construct.js';
+import type { PipelineConstruct } from './pipeline-construct.js';
+import type { SecretsConstruct } from './secrets-construct.js';
+
+const REPO_ROOT = path.resolve(import.meta.dirname, '..');
+
+/** The service name the handlers' logger and metrics use (functions/runtime/observability.ts). */
+const POWERTOOLS_SERVICE_NAME = 'deletion-service';
+
+/**
+ * Functions whose handlers read PUBLIC_BASE_URL to build status links, which functions/declarations/functions.ts
+ * does not declare (yet): the meta callback answers Meta with the link, the worker emails it.
+ */
+const USES_PUBLIC_BASE_URL: ReadonlySet<FunctionKey> = new Set(['metaCallbacks', 'deletionWorker']);
+
+const BUNDLING: BundlingOptions = {
+  format: OutputFormat.ESM,
+  minify: true,
+  sourceMap: true,
+  target: 'node24',
+  mainFields: ['module', 'main'],
+  // CommonJS dependencies bundled into an ES module still call require().
+  banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+  // Ship the SDK versions the tests ran against instead of whatever the Lambda runtime has.
+  bundleAwsSDK: true,
+  forceDockerBundling: false,
+  // esbuild's per-file size report drowns synth and test output; warnings and errors still show.
+  logLevel: LogLevel.WARNING,
+};
+
+export interface FunctionsConstructProps {
+  readonly data: DataConstruct;
+  readonly pipeline: PipelineConstruct;
+  readonly secrets: SecretsConstruct;
+  readonly notifications: NotificationsConstruct;
+  /** Base of the links handed to people (status page), without a trailing slash. */
+  readonly publicBaseUrl: string;
+  readonly logRetention: logs.RetentionDays;
+}
+
+export class FunctionsConstruct extends Construct {
+  readonly byKey: Record<FunctionKey, NodejsFunction>;
+
+  constructor(scope: Construct, id: string, props: FunctionsConstructProps) {
+    super(scope, id);
+    assertQueueOutlastsWorker();
+
+    const keys = Object.keys(FUNCTIONS) as FunctionKey[];
+    this.byKey = Object.fromEntries(
+      keys.map((key) => [key, this.createFunction(key, FUNCTIONS[key], props)]),
+    ) as Record<FunctionKey, NodejsFunction>;
+
+    this.byKey.deletionWorker.addEventSource(
+      new SqsEventSource(props.pipeline.queue, {
+        batchSize: DELETION_PIPELINE.batchSize,
+        // The worker answers with the failed message ids only (Powertools partial batch response).
+        reportBatchItemFailures: true,
+      }),
+    );
+
+    new events.Rule(this, 'ReconcileSchedule', {
+      description: 'Runs the queue reconciler, which enqueues requests persisted but never enqueued.',
+      schedule: events.Schedule.rate(Duration.minutes(DELETION_PIPELINE.reconcileEveryMinutes)),
+      targets: [new targets.LambdaFunction(this.byKey.reconciler)],
+    });
+  }
+
+  /** The function with a declaration id (as routes name them). */
+  byId(functionId: string): NodejsFunction {
+    const key = (Object.keys(FUNCTIONS) as FunctionKey[]).find(
+      (candidate) => FUNCTIONS[candidate].id === functionId,
+    );
+    if (!key) throw new Error(`No function declared with id ${functionId}`);
+    return this.byKey[key];
+  }
+
+  private createFunction(key: FunctionKey, declaration: FunctionDeclaration, props: FunctionsConstructProps) {
+    const tables = uniqueById([...declaration.readTables, ...declaration.writeTables]);
+    const secretNames = [...new Set<SecretName>(declaration.secrets)];
+
+    const environment: Record<string, string> = {
+      POWERTOOLS_SERVICE_NAME,
+      NODE_OPTIONS: '--enable-source-maps',
+    };
+    for (const table of tables) environment[tableEnvVar(table)] = props.data.table(table).tableName;
+    if (declaration.sendsJobs) environment[QUEUE_URL_ENV] = props.pipeline.queue.queueUrl;
+    for (const name of secretNames) environment[secretArnEnvVar(name)] = props.secrets.secret(name).secretArn;
+    if (USES_PUBLIC_BASE_URL.has(key)) environment.PUBLIC_BASE_URL = props.publicBaseUrl;
+    if (declaration.sendsEmail) environment.SES_FROM_ADDRESS = props.notifications.fromAddress;
+
+    const logGroup = new logs.LogGroup(this, `${declaration.id}Logs`, { retention: props.logRetention });
+    // Own role instead of AWSLambdaBasicExecutionRole: it may write to its own log group only.
+    const role = new iam.Role(this, `${declaration.id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs the ${declaration.id} function.`,
+    });
+    logGroup.grantWrite(role);
+
+    const fn = new NodejsFunction(this, declaration.id, {
+      description: declaration.description,
+      entry: path.join(REPO_ROOT, declaration.entry),
+      handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: declaration.memoryMb,
+      timeout: Duration.seconds(declaration.timeoutSeconds),
+      role,
+      logGroup,
+      tracing: lambda.Tracing.ACTIVE,
+      environment,
+      bundling: BUNDLING,
+    });
+
+    const writes = new Set(declaration.writeTables.map((table) => table.id));
+    for (const table of tables) {
+      const resource = props.data.table(table);
+      if (writes.has(table.id)) resource.grantReadWriteData(fn);
+      else resource.grantReadData(fn);
+      if (table.indexes.length > 0) acknowledgeIndexWildcard(role, table, resource);
+    }
+    if (declaration.sendsJobs) props.pipeline.queue.grantSendMessages(fn);
+    for (const name of secretNames) props.secrets.secret(name).grantRead(fn);
+    if (declaration.sendsEmail) props.notifications.grantSendEmail(fn);
+
+    acknowledgeGrantWildcards(role, { encrypts: writes.size > 0 || declaration.sendsJobs });
+    return fn;
+  }
+}
+
+/** Lambda refuses an SQS trigger whose visibility timeout is shorter than the function's; AWS advises 6×. */
+function assertQueueOutlastsWorker(): void {
+  const needed = 6 * FUNCTIONS.deletionWorker.timeoutSeconds;
+  if (DELETION_PIPELINE.visibilityTimeoutSeconds < needed) {
+    throw new Error(
+      `DELETION_PIPELINE.visibilityTimeoutSeconds (${DELETION_PIPELINE.visibilityTimeoutSeconds}) must be at least ` +
+        `6× the worker timeout (${needed}).`,
+    );
+  }
+}
+
+function uniqueById(tables: readonly TableDeclaration[]): TableDeclaration[] {
+  return [...new Map(tables.map((table) => [table.id, table])).values()];
+}
+
+/** The wildcards that CDK's own grants put in a function role, each acknowledged for cdk-nag with its reason. */
+function acknowledgeGrantWildcards(role: iam.Role, grants: { readonly encrypts: boolean }): void {
+  Validations.of(role).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions. ' +
+      'An infra test checks that only X-Ray actions have Resource "*".',
+  });
+  if (!grants.encrypts) return;
+  Validations.of(role).acknowledge(
+    {
+      id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      reason:
+        'From grantReadWriteData/grantSendMessages, scoped to the service keys: encrypting new items and jobs.',
+    },
+    {
+      id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
+      reason:
+        'From grantReadWriteData/grantSendMessages, scoped to the service keys: re-encryption under the same key.',
+    },
+  );
+}
+
+/** grantReadData/grantReadWriteData cover a table's indexes as <table arn>/index/*: the declared GSIs of that table. */
+function acknowledgeIndexWildcard(
+  role: iam.Role,
+  declaration: TableDeclaration,
+  table: dynamodb.Table,
+): void {
+  const logicalId = Stack.of(table).getLogicalId(table.node.defaultChild as CfnElement);
+  Validations.of(role).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/index/*]`,
+    reason: `Queries the declared indexes (${declaration.indexes.map((index) => index.name).join(', ')}) of the ${declaration.id} table only.`,
+  });
+}
