@@ -29,12 +29,6 @@ const REPO_ROOT = path.resolve(import.meta.dirname, '..');
 /** The service name the handlers' logger and metrics use (functions/runtime/observability.ts). */
 const POWERTOOLS_SERVICE_NAME = 'deletion-service';
 
-/**
- * Functions whose handlers read PUBLIC_BASE_URL to build status links, which functions/declarations/functions.ts
- * does not declare (yet): the meta callback answers Meta with the link, the worker emails it.
- */
-const USES_PUBLIC_BASE_URL: ReadonlySet<FunctionKey> = new Set(['metaCallbacks', 'deletionWorker']);
-
 const BUNDLING: BundlingOptions = {
   format: OutputFormat.ESM,
   minify: true,
@@ -69,22 +63,27 @@ export class FunctionsConstruct extends Construct {
 
     const keys = Object.keys(FUNCTIONS) as FunctionKey[];
     this.byKey = Object.fromEntries(
-      keys.map((key) => [key, this.createFunction(key, FUNCTIONS[key], props)]),
+      keys.map((key) => [key, this.createFunction(FUNCTIONS[key], props)]),
     ) as Record<FunctionKey, NodejsFunction>;
 
-    this.byKey.deletionWorker.addEventSource(
-      new SqsEventSource(props.pipeline.queue, {
-        batchSize: DELETION_PIPELINE.batchSize,
-        // The worker answers with the failed message ids only (Powertools partial batch response).
-        reportBatchItemFailures: true,
-      }),
-    );
-
-    new events.Rule(this, 'ReconcileSchedule', {
-      description: 'Runs the queue reconciler, which enqueues requests persisted but never enqueued.',
-      schedule: events.Schedule.rate(Duration.minutes(DELETION_PIPELINE.reconcileEveryMinutes)),
-      targets: [new targets.LambdaFunction(this.byKey.reconciler)],
-    });
+    for (const key of keys) {
+      const { trigger, id: functionId, description } = FUNCTIONS[key];
+      if (trigger === 'deletionJobs') {
+        this.byKey[key].addEventSource(
+          new SqsEventSource(props.pipeline.queue, {
+            batchSize: DELETION_PIPELINE.batchSize,
+            // The worker answers with the failed message ids only (Powertools partial batch response).
+            reportBatchItemFailures: true,
+          }),
+        );
+      } else if (typeof trigger === 'object') {
+        new events.Rule(this, `${functionId}Schedule`, {
+          description: `Runs ${functionId}: ${description}`,
+          schedule: events.Schedule.rate(Duration.minutes(trigger.everyMinutes)),
+          targets: [new targets.LambdaFunction(this.byKey[key])],
+        });
+      }
+    }
   }
 
   /** The function with a declaration id (as routes name them). */
@@ -96,7 +95,7 @@ export class FunctionsConstruct extends Construct {
     return this.byKey[key];
   }
 
-  private createFunction(key: FunctionKey, declaration: FunctionDeclaration, props: FunctionsConstructProps) {
+  private createFunction(declaration: FunctionDeclaration, props: FunctionsConstructProps) {
     const tables = uniqueById([...declaration.readTables, ...declaration.writeTables]);
     const secretNames = [...new Set<SecretName>(declaration.secrets)];
 
@@ -107,7 +106,7 @@ export class FunctionsConstruct extends Construct {
     for (const table of tables) environment[tableEnvVar(table)] = props.data.table(table).tableName;
     if (declaration.sendsJobs) environment[QUEUE_URL_ENV] = props.pipeline.queue.queueUrl;
     for (const name of secretNames) environment[secretArnEnvVar(name)] = props.secrets.secret(name).secretArn;
-    if (USES_PUBLIC_BASE_URL.has(key)) environment.PUBLIC_BASE_URL = props.publicBaseUrl;
+    if (declaration.usesPublicBaseUrl) environment.PUBLIC_BASE_URL = props.publicBaseUrl;
     if (declaration.sendsEmail) environment.SES_FROM_ADDRESS = props.notifications.fromAddress;
 
     const logGroup = new logs.LogGroup(this, `${declaration.id}Logs`, { retention: props.logRetention });

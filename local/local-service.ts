@@ -26,12 +26,14 @@ export const LOCAL_DEFAULTS = {
   SQS_PORT: '0',
   SES_PORT: '0',
   GRAPH_PORT: '0',
-  /** The reconciler looks for requests that missed the queue this often (ms), after this grace (s). */
-  RECONCILE_INTERVAL_MS: '2000',
+  /** Scheduled functions (the reconciler) run this often locally (ms); the reconciler's grace is in s. */
+  SCHEDULE_INTERVAL_MS: '2000',
   RECONCILE_GRACE_SECONDS: '1',
   /** A failed job is retried after this many seconds locally (AWS waits the visibility timeout). */
   RETRY_AFTER_SECONDS: '1',
 } as const;
+
+type ScheduledHandler = (event: unknown, context: Context) => Promise<unknown>;
 
 export interface LocalServiceOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -136,13 +138,17 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
   // The handlers read their configuration from the environment at load, as in Lambda.
   Object.assign(process.env, settings);
 
-  for (const fn of [FUNCTIONS.metaCallbacks, FUNCTIONS.deletionStatus]) {
+  const declared = Object.values(FUNCTIONS) as FunctionDeclaration[];
+  for (const fn of declared.filter((candidate) => candidate.trigger === 'api')) {
     apiHandlers.set(fn.id, await loadHandler<ApiHandler>(fn));
   }
-  const worker = await loadHandler<SqsHandler>(FUNCTIONS.deletionWorker);
-  const reconciler = await loadHandler<(event: unknown, context: Context) => Promise<unknown>>(
-    FUNCTIONS.reconciler,
-  );
+  const workerFunction = declared.find((candidate) => candidate.trigger === 'deletionJobs');
+  if (!workerFunction) throw new Error('No function consumes the deletion jobs');
+  const worker = await loadHandler<SqsHandler>(workerFunction);
+  const scheduled: { fn: FunctionDeclaration; handler: ScheduledHandler }[] = [];
+  for (const fn of declared.filter((candidate) => typeof candidate.trigger === 'object')) {
+    scheduled.push({ fn, handler: await loadHandler<ScheduledHandler>(fn) });
+  }
 
   if (options.seed !== false) {
     const documents = DynamoDBDocumentClient.from(
@@ -174,26 +180,22 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     queueArn,
     batchSize: DELETION_PIPELINE.batchSize,
     handler: worker,
-    context: () => lambdaContext(FUNCTIONS.deletionWorker.id),
+    context: () => lambdaContext(workerFunction.id),
     retryAfterSeconds: Number(setting(env, 'RETRY_AFTER_SECONDS')),
     onError: (error) => log(`Worker error: ${(error as Error).name}`),
   });
 
-  let reconciling = false;
-  const reconcileTimer = setInterval(
-    async () => {
-      if (reconciling) return;
-      reconciling = true;
-      try {
-        await reconciler({}, lambdaContext(FUNCTIONS.reconciler.id));
-      } catch (error) {
-        log(`Reconciler error: ${(error as Error).name}`);
-      } finally {
-        reconciling = false;
-      }
-    },
-    Number(setting(env, 'RECONCILE_INTERVAL_MS')),
-  );
+  // EventBridge schedules, compressed: every scheduled function runs every few seconds locally.
+  const running = new Set<string>();
+  const scheduleTimer = setInterval(() => {
+    for (const { fn, handler } of scheduled) {
+      if (running.has(fn.id)) continue;
+      running.add(fn.id);
+      handler({}, lambdaContext(fn.id))
+        .catch((error: unknown) => log(`${fn.id} error: ${(error as Error).name}`))
+        .finally(() => running.delete(fn.id));
+    }
+  }, Number(setting(env, 'SCHEDULE_INTERVAL_MS')));
 
   return {
     baseUrl: api.url,
@@ -203,7 +205,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     deadLetterQueueUrl: provisioned.deadLetterQueueUrl,
     settings,
     async stop() {
-      clearInterval(reconcileTimer);
+      clearInterval(scheduleTimer);
       await poller.stop();
       sqs.destroy();
       await api.stop();

@@ -73,6 +73,7 @@ function toRequest(item: RequestItem): DeletionRequest {
     ...optional<boolean>('resolved'),
     ...optional<number>('nextStep'),
     ...optional<string>('emailConfirmationSentAt'),
+    ...(item.stepsDone ? { stepsDone: Object.keys(item.stepsDone as Record<string, string>).sort() } : {}),
   };
 }
 
@@ -282,6 +283,24 @@ export function makeDynamoDeletionRequestStore(
         'attribute_exists(pk)',
         {},
         { ':at': at.toISOString() },
+      );
+    },
+
+    async markStepDone(requestId, step, at) {
+      const time = at.toISOString();
+      await update(
+        requestId,
+        'SET stepsDone = if_not_exists(stepsDone, :none), events = list_append(if_not_exists(events, :empty), :event)',
+        'attribute_exists(pk)',
+        {},
+        { ':none': {}, ':empty': [], ':event': [{ at: time, event: `step:${step}` }] },
+      );
+      await update(
+        requestId,
+        'SET stepsDone.#step = :at',
+        'attribute_exists(pk)',
+        { '#step': step },
+        { ':at': time },
       );
     },
 

@@ -85,6 +85,8 @@ export interface DeletionRequest {
   /** Index of the next purge-plan step; lets a continued or retried job resume. */
   readonly nextStep?: number;
   readonly emailConfirmationSentAt?: string;
+  /** Names of the job steps around the purge already done (token revocation, notices). */
+  readonly stepsDone?: readonly string[];
 }
 
 /** What the status page may show: no identifier of the person, ever. */

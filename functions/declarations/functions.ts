@@ -2,6 +2,7 @@
 // entry into a NodejsFunction with exactly the grants listed here; the local runner serves the same
 // routes with the same handlers.
 import type { SecretName } from '../runtime/secrets.js';
+import { DELETION_PIPELINE } from './pipeline.js';
 import {
   DELETION_REQUESTS_TABLE,
   SUPPRESSIONS_TABLE,
@@ -21,6 +22,10 @@ export interface FunctionDeclaration {
   readonly readTables: readonly TableDeclaration[];
   readonly writeTables: readonly TableDeclaration[];
   readonly sendsJobs: boolean;
+  /** What invokes it: API routes, the deletion-job queue, or a schedule. */
+  readonly trigger: 'api' | 'deletionJobs' | { readonly everyMinutes: number };
+  /** Builds links for people (status page), so it needs PUBLIC_BASE_URL. */
+  readonly usesPublicBaseUrl: boolean;
   /** Sends email through SES (the confirmation after a deletion). */
   readonly sendsEmail: boolean;
   readonly secrets: readonly SecretId[];
@@ -39,6 +44,8 @@ export const FUNCTIONS = {
   metaCallbacks: {
     id: 'MetaCallbacks',
     entry: 'functions/handlers/meta-data-deletion.ts',
+    trigger: 'api',
+    usesPublicBaseUrl: true,
     description: 'Meta Data Deletion Request callback: verifies signed_request, persists and enqueues.',
     timeoutSeconds: 10,
     memoryMb: 256,
@@ -51,6 +58,8 @@ export const FUNCTIONS = {
   deletionStatus: {
     id: 'DeletionStatus',
     entry: 'functions/handlers/deletion-status.ts',
+    trigger: 'api',
+    usesPublicBaseUrl: false,
     description: 'Status page (HTML and JSON) for a confirmation code.',
     timeoutSeconds: 5,
     memoryMb: 256,
@@ -63,6 +72,8 @@ export const FUNCTIONS = {
   deletionWorker: {
     id: 'DeletionWorker',
     entry: 'functions/handlers/deletion-worker.ts',
+    trigger: 'deletionJobs',
+    usesPublicBaseUrl: true,
     description:
       'Processes deletion jobs: resolves identities, purges the data map, suppresses, confirms, completes.',
     timeoutSeconds: 60,
@@ -77,6 +88,8 @@ export const FUNCTIONS = {
   reconciler: {
     id: 'QueueReconciler',
     entry: 'functions/handlers/queue-reconciler.ts',
+    trigger: { everyMinutes: DELETION_PIPELINE.reconcileEveryMinutes },
+    usesPublicBaseUrl: false,
     description: 'Enqueues requests that were persisted but never reached the queue.',
     timeoutSeconds: 60,
     memoryMb: 256,

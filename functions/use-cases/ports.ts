@@ -58,6 +58,8 @@ export interface DeletionRequestStore {
   /** Adds what one page of a purge step did, and where the plan stands, in one write. */
   recordPurgeProgress(requestId: string, outcome: TableOutcome, nextStep: number): Promise<void>;
   markConfirmationSent(requestId: string, channel: 'email', at: Date): Promise<void>;
+  /** Records that a named job step (see JobStep) is done for this request. */
+  markStepDone(requestId: string, step: string, at: Date): Promise<void>;
   /** Requests persisted but not enqueued, received before `before`. */
   listAwaitingQueue(before: Date, limit: number): Promise<readonly string[]>;
 }

@@ -28,6 +28,15 @@ export interface PurgeBudget {
   readonly pageSize: number;
 }
 
+/**
+ * Work around the purge that a channel adds (revoking Meta grants before it, sending a WhatsApp notice
+ * after it). Runs once per request: recorded as done when it returns, retried when it throws.
+ */
+export interface JobStep {
+  readonly name: string;
+  run(request: DeletionRequest): Promise<void>;
+}
+
 export interface ProcessJobPorts {
   readonly store: DeletionRequestStore;
   readonly purger: TablePurger;
@@ -44,6 +53,10 @@ export interface ProcessJobPorts {
   /** How long a worker holds a request; longer than the Lambda timeout, shorter than the visibility timeout. */
   readonly leaseMillis: number;
   readonly budget: PurgeBudget;
+  /** After identity resolution, before any data is purged (tokens are still there to revoke). */
+  readonly beforePurge?: readonly JobStep[];
+  /** After the purge is verified, before the request completes and its identifiers are forgotten. */
+  readonly afterPurge?: readonly JobStep[];
 }
 
 export type JobOutcome =
@@ -111,6 +124,14 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
       }
     }
     return true;
+  }
+
+  async function runSteps(request: DeletionRequest, steps: readonly JobStep[] = []): Promise<void> {
+    for (const step of steps) {
+      if (request.stepsDone?.includes(step.name)) continue;
+      await step.run(request);
+      await store.markStepDone(request.requestId, step.name, clock.now());
+    }
   }
 
   async function verify(steps: readonly PurgeStep[]): Promise<void> {
@@ -187,6 +208,7 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
         await store.saveResolution(requestId, subject, reached);
         request = { ...request, subject, identitiesReached: reached, resolved: true };
       }
+      await runSteps(request, ports.beforePurge);
       const steps = planPurge(request.channel, request.subject, ports.tables);
 
       if (!(await runPlan(request, steps, request.nextStep ?? 0))) {
@@ -201,7 +223,9 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
       }
       await verify(steps);
       // Read back: the outcomes recorded by every attempt decide completed or completed_with_retention.
-      await finish((await store.get(requestId)) ?? request);
+      const purged = (await store.get(requestId)) ?? request;
+      await runSteps(purged, ports.afterPurge);
+      await finish(purged);
       return 'completed';
     } catch (error) {
       await store.transition(requestId, ['in_progress'], 'failed', {

@@ -146,6 +146,11 @@ describe('functions', () => {
       expect([key, handlerReads(key, 'emailSettings')]).toEqual([key, FUNCTIONS[key].sendsEmail]);
   });
 
+  it('declares PUBLIC_BASE_URL use for exactly the handlers that read it', () => {
+    for (const key of functionKeys)
+      expect([key, handlerReads(key, 'publicBaseUrl')]).toEqual([key, FUNCTIONS[key].usesPublicBaseUrl]);
+  });
+
   it('gives the meta callback the API stage URL as PUBLIC_BASE_URL when no publicBaseUrl is set', () => {
     const value = JSON.stringify(environmentOf('metaCallbacks').PUBLIC_BASE_URL);
     expect(value).toContain(logicalIdOf(stack.api.restApi));

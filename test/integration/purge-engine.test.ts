@@ -228,6 +228,43 @@ function flakyDynamo(client: DynamoDBDocumentClient) {
   } as unknown as DynamoDBDocumentClient;
 }
 
+describe('purge engine, steps around the purge', () => {
+  it('runs each step once: before-purge steps still see the data, after-purge steps see it gone', async () => {
+    harness = await startHarness([ANA]);
+    const requestId = await harness.file('facebook', subjectFor('facebook', ANA));
+    const seen: string[] = [];
+    let failAfter = true;
+    const tokenKey = { owner: `facebook_asid#${ANA.facebookAsid}`, tokenId: 'user' };
+    const beforePurge = [
+      {
+        name: 'revoke',
+        run: async () =>
+          void seen.push(
+            `revoke:${(await harness!.getItem('IntegrationTokens', tokenKey)) ? 'token' : 'none'}`,
+          ),
+      },
+    ];
+    const afterPurge = [
+      {
+        name: 'notice',
+        run: async () => {
+          seen.push(`notice:${(await harness!.getItem('IntegrationTokens', tokenKey)) ? 'token' : 'none'}`);
+          if (failAfter) {
+            failAfter = false;
+            throw new Error('notice failed');
+          }
+        },
+      },
+    ];
+
+    await expect(harness.worker({ beforePurge, afterPurge })(requestId)).rejects.toThrow('notice failed');
+    expect(await harness.worker({ beforePurge, afterPurge })(requestId)).toBe('completed');
+
+    expect(seen).toEqual(['revoke:token', 'notice:none', 'notice:none']);
+    expect((await harness.store.get(requestId))?.stepsDone).toEqual(['notice', 'revoke']);
+  });
+});
+
 describe('purge engine, faults', () => {
   it('converges under UnprocessedItems on every other batch and throttling', async () => {
     harness = await startHarness([CLEO]);

@@ -27,7 +27,7 @@ export async function startRunner(env: Record<string, string> = {}): Promise<Run
       ...process.env,
       PORT: '0',
       POWERTOOLS_LOG_LEVEL: 'INFO',
-      RECONCILE_INTERVAL_MS: '500',
+      SCHEDULE_INTERVAL_MS: '500',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -17,7 +17,11 @@ import type {
   JobQueue,
   TablePurger,
 } from '../../functions/use-cases/ports.js';
-import { makeProcessDeletionJob, type PurgeBudget } from '../../functions/use-cases/process-deletion-job.js';
+import {
+  makeProcessDeletionJob,
+  type JobStep,
+  type PurgeBudget,
+} from '../../functions/use-cases/process-deletion-job.js';
 import { seedDemoData, type DemoPerson } from '../../local/seed-data.js';
 import { startTestStandIns, type TestStandIns } from './stand-ins.js';
 import type { StandInOptions } from '../../local/stand-ins.js';
@@ -30,6 +34,8 @@ export interface Overrides {
   readonly email?: (real: EmailNotifier) => EmailNotifier;
   readonly store?: (real: DeletionRequestStore) => DeletionRequestStore;
   readonly budget?: Partial<PurgeBudget>;
+  readonly beforePurge?: readonly JobStep[];
+  readonly afterPurge?: readonly JobStep[];
 }
 
 export interface Harness {
@@ -113,6 +119,8 @@ export async function startHarness(
         statusRetentionDays: 400,
         leaseMillis: 90_000,
         budget: { maxItems: 20_000, maxMillis: 60_000, pageSize: 1_000, ...overrides.budget },
+        ...(overrides.beforePurge ? { beforePurge: overrides.beforePurge } : {}),
+        ...(overrides.afterPurge ? { afterPurge: overrides.afterPurge } : {}),
       });
     },
     async runToEnd(requestId, overrides) {
