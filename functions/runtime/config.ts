@@ -86,3 +86,15 @@ export function emailSettings(env: Env): EmailSettings {
   const configurationSet = env.SES_CONFIGURATION_SET;
   return { from: required(env, 'SES_FROM_ADDRESS'), ...(configurationSet ? { configurationSet } : {}) };
 }
+
+export interface GraphApiSettings {
+  readonly baseUrl: string;
+  readonly version: string;
+}
+
+/** Graph API base URL and pinned version (protocols.md §4.2: v27.0 released 2026-11-04). */
+export function graphApiSettings(env: Env): GraphApiSettings {
+  const version = env.GRAPH_API_VERSION || 'v27.0';
+  if (!/^v\d+\.\d+$/.test(version)) throw new ConfigError('GRAPH_API_VERSION must look like v27.0');
+  return { baseUrl: env.GRAPH_API_BASE_URL || 'https://graph.facebook.com', version };
+}
