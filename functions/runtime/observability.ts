@@ -2,6 +2,7 @@
 // never raw identifiers, tokens, signed requests or message bodies.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { MetricName } from './metric-names.js';
 
 const SERVICE = 'deletion-service';
 
@@ -24,7 +25,7 @@ export { MetricUnit };
 
 /** What the use cases need to report events: a port, so tests can record them. */
 export interface EventRecorder {
-  count(metric: string, value?: number, dimensions?: Readonly<Record<string, string>>): void;
+  count(metric: MetricName, value?: number, dimensions?: Readonly<Record<string, string>>): void;
 }
 
 export const powertoolsEvents: EventRecorder = {

@@ -179,6 +179,7 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
         expiresAt: new Date(now.getTime() + ports.statusRetentionDays * DAY_MS),
       },
     );
+    events.count('DeletionCompleted');
     events.count('DeletionCompleted', 1, { channel: request.channel });
     events.count('DeletionLatencyMs', now.getTime() - new Date(request.receivedAt).getTime());
   }
@@ -234,6 +235,7 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
         lastError: (error as Error).name,
         releaseLease: true,
       });
+      events.count('DeletionFailed');
       events.count('DeletionFailed', 1, { channel: found.channel });
       throw error;
     }

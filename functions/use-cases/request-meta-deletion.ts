@@ -60,12 +60,14 @@ export function makeRequestMetaDeletion(ports: MetaDeletionPorts) {
       Math.floor(now.getTime() / 1000),
     );
     if (!verification.ok) {
+      ports.events.count('SignatureRejected');
       ports.events.count('SignatureRejected', 1, {
         route: 'meta-data-deletion',
         reason: verification.reason,
       });
       return verification;
     }
+    if (verification.matchedSecretIndex > 0) ports.events.count('FallbackSecretMatched');
     ports.events.count('SecretMatched', 1, {
       route: 'meta-data-deletion',
       candidate: verification.matchedSecretIndex === 0 ? 'current' : 'fallback',
