@@ -113,7 +113,10 @@ export async function startHarness(
         queue,
         tables: mappedTables(),
         clock: { now: () => new Date() },
-        events: { count: (metric) => void metrics.push(metric) },
+        // Recorded once per event: the copy with extra dimensions is the same event.
+        events: {
+          count: (metric, _value, dimensions) => void (dimensions ? undefined : metrics.push(metric)),
+        },
         hashIdentifier: async () => makeIdentifierHasher(PEPPER),
         publicBaseUrl: 'https://privacy.example.com',
         statusRetentionDays: 400,
