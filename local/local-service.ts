@@ -48,6 +48,8 @@ export interface LocalService {
   readonly queueUrl: string;
   readonly deadLetterQueueUrl: string;
   readonly settings: Record<string, string>;
+  /** The API handler of a declared function, for in-process callers (fuzzing, benchmarks). */
+  apiHandler(functionId: string): ApiHandler | undefined;
   stop(): Promise<void>;
 }
 
@@ -187,15 +189,18 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
 
   // EventBridge schedules, compressed: every scheduled function runs every few seconds locally.
   const running = new Set<string>();
-  const scheduleTimer = setInterval(() => {
-    for (const { fn, handler } of scheduled) {
-      if (running.has(fn.id)) continue;
-      running.add(fn.id);
-      handler({}, lambdaContext(fn.id))
-        .catch((error: unknown) => log(`${fn.id} error: ${(error as Error).name}`))
-        .finally(() => running.delete(fn.id));
-    }
-  }, Number(setting(env, 'SCHEDULE_INTERVAL_MS')));
+  const scheduleTimer = setInterval(
+    () => {
+      for (const { fn, handler } of scheduled) {
+        if (running.has(fn.id)) continue;
+        running.add(fn.id);
+        handler({}, lambdaContext(fn.id))
+          .catch((error: unknown) => log(`${fn.id} error: ${(error as Error).name}`))
+          .finally(() => running.delete(fn.id));
+      }
+    },
+    Number(setting(env, 'SCHEDULE_INTERVAL_MS')),
+  );
 
   return {
     baseUrl: api.url,
@@ -204,6 +209,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     queueUrl: provisioned.queueUrl,
     deadLetterQueueUrl: provisioned.deadLetterQueueUrl,
     settings,
+    apiHandler: (functionId) => apiHandlers.get(functionId),
     async stop() {
       clearInterval(scheduleTimer);
       await poller.stop();
