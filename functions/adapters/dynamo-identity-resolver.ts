@@ -2,17 +2,11 @@
 // with, the account it is linked to, then every identity that account links. Only links the data
 // states are followed: one hop, identifier → account → identifiers, never a guess.
 import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { IdentifierKind, SubjectIdentifier } from '../core/deletion-request.js';
+import type { SubjectIdentifier } from '../core/deletion-request.js';
+import { PERSONAL_IDENTIFIER_KINDS, type IdentifierKind } from '../core/identifiers.js';
 import type { IdentityResolver } from '../use-cases/ports.js';
 
-const KINDS: readonly IdentifierKind[] = [
-  'facebook_asid',
-  'instagram_scoped_id',
-  'facebook_page_scoped_id',
-  'whatsapp_phone',
-  'whatsapp_bsuid',
-  'email',
-];
+const KINDS: readonly IdentifierKind[] = PERSONAL_IDENTIFIER_KINDS;
 
 export function identityKey(identifier: SubjectIdentifier): string {
   return `${identifier.kind}#${identifier.value}`;

@@ -1,4 +1,5 @@
 // core: the deletion request, its lifecycle and the rules for moving between states.
+import type { IdentifierKind } from './identifiers.js';
 import { scopeOf, type ScopeName } from './scope.js';
 
 export const REQUEST_STATUSES = [
@@ -38,14 +39,7 @@ export const ALLOWED_PREDECESSORS: Readonly<Record<RequestStatus, readonly Reque
 export type Channel = 'facebook' | 'instagram' | 'whatsapp' | 'web' | 'email';
 
 /** Which identifiers a subject can be known by. Values stay on the request only until it completes. */
-export type IdentifierKind =
-  | 'facebook_asid'
-  | 'instagram_scoped_id'
-  | 'facebook_page_scoped_id'
-  | 'whatsapp_phone'
-  | 'whatsapp_bsuid'
-  | 'email'
-  | 'account_id';
+export type { IdentifierKind } from './identifiers.js';
 
 export interface SubjectIdentifier {
   readonly kind: IdentifierKind;

@@ -1,7 +1,8 @@
 // core: what a request from each channel covers, as the privacy policy words it. A Facebook or
 // Instagram callback covers the Meta platform data held for that scoped user; a WhatsApp "DELETE MY
 // DATA" covers WhatsApp data; a verified request by email, web or support covers everything.
-import type { Channel, IdentifierKind } from './deletion-request.js';
+import type { Channel } from './deletion-request.js';
+import { PERSONAL_IDENTIFIER_KINDS, type IdentifierKind } from './identifiers.js';
 import { DATA_CATEGORIES, type DataCategory } from '../declarations/tables.js';
 
 const META_PLATFORM_DATA: readonly DataCategory[] = [
@@ -47,14 +48,7 @@ const SCOPES: Readonly<Record<ScopeName, Scope>> = {
   everything: {
     name: 'everything',
     categories: DATA_CATEGORIES,
-    suppressedIdentifiers: [
-      'facebook_asid',
-      'instagram_scoped_id',
-      'facebook_page_scoped_id',
-      'whatsapp_phone',
-      'whatsapp_bsuid',
-      'email',
-    ],
+    suppressedIdentifiers: PERSONAL_IDENTIFIER_KINDS,
   },
 };
 

@@ -264,6 +264,7 @@ export async function fuzzEntryPoints(
         } catch (error) {
           throw new Error(
             `${route.method} ${route.path} threw on ${fuzzCase.description}: ${(error as Error).name}`,
+            { cause: error },
           );
         }
         const elapsed = performance.now() - started;
