@@ -19,6 +19,8 @@ export const LOCAL_DEFAULTS = {
   PORT: '3000',
   META_APP_SECRET: 'local-meta-app-secret-not-for-production',
   INSTAGRAM_APP_SECRET: 'local-instagram-app-secret-not-for-production',
+  META_APP_ID: '100000000000001',
+  INSTAGRAM_APP_ID: '200000000000002',
   WHATSAPP_APP_SECRET: 'local-whatsapp-app-secret-not-for-production',
   WHATSAPP_VERIFY_TOKEN: 'local-whatsapp-verify-token',
   IDENTIFIER_PEPPER: 'local-identifier-pepper-not-for-production',
@@ -127,6 +129,8 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     SES_FROM_ADDRESS: env.SES_FROM_ADDRESS || 'privacy@example.com',
     META_APP_SECRET: setting(env, 'META_APP_SECRET'),
     INSTAGRAM_APP_SECRET: setting(env, 'INSTAGRAM_APP_SECRET'),
+    META_APP_ID: setting(env, 'META_APP_ID'),
+    INSTAGRAM_APP_ID: setting(env, 'INSTAGRAM_APP_ID'),
     WHATSAPP_APP_SECRET: setting(env, 'WHATSAPP_APP_SECRET'),
     WHATSAPP_VERIFY_TOKEN: setting(env, 'WHATSAPP_VERIFY_TOKEN'),
     IDENTIFIER_PEPPER: setting(env, 'IDENTIFIER_PEPPER'),
@@ -187,15 +191,18 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
 
   // EventBridge schedules, compressed: every scheduled function runs every few seconds locally.
   const running = new Set<string>();
-  const scheduleTimer = setInterval(() => {
-    for (const { fn, handler } of scheduled) {
-      if (running.has(fn.id)) continue;
-      running.add(fn.id);
-      handler({}, lambdaContext(fn.id))
-        .catch((error: unknown) => log(`${fn.id} error: ${(error as Error).name}`))
-        .finally(() => running.delete(fn.id));
-    }
-  }, Number(setting(env, 'SCHEDULE_INTERVAL_MS')));
+  const scheduleTimer = setInterval(
+    () => {
+      for (const { fn, handler } of scheduled) {
+        if (running.has(fn.id)) continue;
+        running.add(fn.id);
+        handler({}, lambdaContext(fn.id))
+          .catch((error: unknown) => log(`${fn.id} error: ${(error as Error).name}`))
+          .finally(() => running.delete(fn.id));
+      }
+    },
+    Number(setting(env, 'SCHEDULE_INTERVAL_MS')),
+  );
 
   return {
     baseUrl: api.url,

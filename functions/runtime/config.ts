@@ -98,3 +98,28 @@ export function graphApiSettings(env: Env): GraphApiSettings {
   if (!/^v\d+\.\d+$/.test(version)) throw new ConfigError('GRAPH_API_VERSION must look like v27.0');
   return { baseUrl: env.GRAPH_API_BASE_URL || 'https://graph.facebook.com', version };
 }
+
+export interface MetaAppIds {
+  /** The Facebook (Meta) app id: half of the app access token `{app-id}|{app-secret}`. */
+  readonly facebook: string;
+  /** The Instagram app id of Business Login for Instagram (App Dashboard › Instagram › API setup). */
+  readonly instagram: string;
+}
+
+/** App ids are public configuration, not secrets; they scope subjects (ids are per app). */
+export function metaAppIds(env: Env): MetaAppIds {
+  const id = (name: string) => {
+    const value = required(env, name);
+    if (!/^[0-9]{1,32}$/.test(value)) throw new ConfigError(`${name} must be a numeric app id`);
+    return value;
+  };
+  return { facebook: id('META_APP_ID'), instagram: id('INSTAGRAM_APP_ID') };
+}
+
+/**
+ * How long after a Meta request completed a further callback for the same user still answers with
+ * that request (a deletion callback days after a deauthorize is one deletion, not two).
+ */
+export function subjectReuseDays(env: Env): number {
+  return integer(env, 'META_SUBJECT_REUSE_DAYS', 90);
+}
