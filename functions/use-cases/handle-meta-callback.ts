@@ -78,12 +78,21 @@ export function makeHandleMetaCallback(ports: MetaCallbackPorts) {
     });
   }
 
-  /** A request still answers for its subject while open, and for `reuseDays` after completing. */
-  function stillCovers(request: DeletionRequest | undefined, now: Date): request is DeletionRequest {
+  /**
+   * A request still answers for its subject while open, and for `reuseDays` after completing unless
+   * the person connected the app again since (live tokens are back: there is new data to delete).
+   */
+  async function stillCovers(
+    request: DeletionRequest | undefined,
+    owner: string | undefined,
+    now: Date,
+  ): Promise<boolean> {
     if (!request) return false;
     if (!isTerminal(request.status)) return true;
     const ended = new Date(request.completedAt ?? request.updatedAt).getTime();
-    return request.status !== 'canceled' && now.getTime() - ended < ports.reuseDays * DAY_MS;
+    if (request.status === 'canceled' || now.getTime() - ended >= ports.reuseDays * DAY_MS) return false;
+    const tokens = owner ? await ports.tokens.list(owner) : [];
+    return !tokens.some((token) => !token.revoked);
   }
 
   async function verify(callback: MetaCallback, signedRequest: string, now: Date) {
@@ -108,8 +117,11 @@ export function makeHandleMetaCallback(ports: MetaCallbackPorts) {
     return { ...verification, secret };
   }
 
-  async function markRevoked(platform: MetaPlatform, userId: string, requestId: string): Promise<void> {
-    const owner = metaTokenOwner({ kind: PLATFORMS[platform].identifier, value: userId });
+  async function markRevoked(
+    platform: MetaPlatform,
+    owner: string | undefined,
+    requestId: string,
+  ): Promise<void> {
     if (!owner) return;
     try {
       const marked = await ports.tokens.markRevoked(owner, ports.clock.now());
@@ -145,7 +157,8 @@ export function makeHandleMetaCallback(ports: MetaCallbackPorts) {
 
     let requestId = await ports.openRequests.claim(subjectKey, ownId, now, pointerExpiry);
     let request = requestId === ownId ? undefined : await ports.store.get(requestId);
-    if (requestId !== ownId && !stillCovers(request, now)) {
+    const owner = metaTokenOwner({ kind: platform.identifier, value: userId });
+    if (requestId !== ownId && !(await stillCovers(request, owner, now))) {
       // The pointer names a request that ended long ago, or whose creation never finished.
       const previous = requestId;
       requestId = request
@@ -184,7 +197,7 @@ export function makeHandleMetaCallback(ports: MetaCallbackPorts) {
       await ports.store.ensureCodePointer(request);
       if (request.requestId !== ownId) ports.events.count('CallbackJoinedOpenRequest');
     }
-    if (callback.kind === 'deauthorize') await markRevoked(callback.platform, userId, request.requestId);
+    if (callback.kind === 'deauthorize') await markRevoked(callback.platform, owner, request.requestId);
 
     ports.log('info', 'Meta callback accepted', {
       platform: callback.platform,

@@ -167,6 +167,30 @@ describe('one request per user', () => {
     expect(jobs).toHaveLength(2);
   });
 
+  it('opens a new request when the person connected the app again after a completed one', async () => {
+    const userId = newUser();
+    const first = await codeOf(FB_DELETION, userId);
+    await complete(first.confirmationCode, new Date(nowMs));
+    nowMs += 86400 * 1000;
+    await env.documents.send(
+      new BatchWriteCommand({
+        RequestItems: {
+          IntegrationTokens: [
+            {
+              PutRequest: { Item: { owner: `facebook_asid#${userId}`, tokenId: 'user', accessToken: 'new' } },
+            },
+          ],
+        },
+      }),
+    );
+
+    const again = await codeOf(FB_DEAUTH, userId);
+
+    expect(again.created).toBe(true);
+    expect(again.confirmationCode).not.toBe(first.confirmationCode);
+    expect(jobs).toHaveLength(2);
+  });
+
   it('keeps Facebook and Instagram ids apart even when the digits are the same', async () => {
     const userId = newUser();
     const facebook = await codeOf(FB_DELETION, userId);
