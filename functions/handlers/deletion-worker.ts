@@ -48,7 +48,7 @@ const metaSteps: JobStep[] = [
     tokens: makeDynamoMetaTokenStore(documents, tableName(env, INTEGRATION_TOKENS_TABLE)),
     appAccessToken: async () => `${metaApps.facebook}|${(await secrets('metaAppSecret'))[0] ?? ''}`,
     events: powertoolsEvents,
-    log: (message, fields) => logger.warn(message, fields),
+    log: (level, message, fields) => logger[level](message, fields),
   }),
 ];
 

@@ -18,7 +18,7 @@ export interface MetaGrantRevocationPorts {
   /** The Facebook app access token `{app-id}|{app-secret}`: built server side, never logged. */
   readonly appAccessToken: () => Promise<string>;
   readonly events: EventRecorder;
-  readonly log: (message: string, fields: Record<string, unknown>) => void;
+  readonly log: (level: 'info' | 'warn', message: string, fields: Record<string, unknown>) => void;
 }
 
 export const META_GRANT_REVOCATION_STEP = 'meta-grant-revocation';
@@ -51,11 +51,11 @@ export function metaGrantRevocation(ports: MetaGrantRevocationPorts): JobStep {
       // 190 (with 458 "app not installed", 460 password changed, expired...): the grant or the
       // token is already gone, which is what this step wants.
       if (error.errorClass === 'invalid_token') {
-        ports.log('Meta access already revoked', fields);
+        ports.log('info', 'Meta access already revoked', fields);
         return;
       }
       ports.events.count('GraphApiError');
-      ports.log('Graph API call failed; the job will be retried', fields);
+      ports.log('warn', 'Graph API call failed; the job will be retried', fields);
       throw new MetaRevocationError(`${what}: ${error.message}`, { cause: error });
     }
   }

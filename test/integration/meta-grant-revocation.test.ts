@@ -82,7 +82,7 @@ const step = () =>
     tokens: makeDynamoMetaTokenStore(env.documents, 'IntegrationTokens'),
     appAccessToken: async () => `${APP_ID}|app-secret`,
     events: { count: (metric, _value, dimensions) => void counted.push({ metric, dimensions }) },
-    log: (_message, fields) => void logged.push(fields),
+    log: (_level, _message, fields) => void logged.push(fields),
   });
 
 const facebookUser = requestFor([{ kind: 'facebook_asid', value: USER }]);
