@@ -4,6 +4,7 @@ import { CfnOutput, CfnParameter, Stack, Tags, type StackProps } from 'aws-cdk-l
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { FUNCTIONS, ROUTES, type RouteDeclaration } from '../functions/declarations/functions.js';
+import { GRAPH_API_DEFAULT_VERSION } from '../functions/runtime/config.js';
 import { ApiConstruct } from './api-construct.js';
 import { DataConstruct } from './data-construct.js';
 import { requireDeclaredTables } from './data-map-guard.js';
@@ -22,6 +23,8 @@ export interface DeletionServiceStackProps extends StackProps {
   /** Defaults of the MetaAppId and InstagramAppId parameters; otherwise given at deploy. */
   readonly metaAppId?: string;
   readonly instagramAppId?: string;
+  /** Graph API version the functions call (default: the version pinned in runtime/config.ts). */
+  readonly graphApiVersion?: string;
 }
 
 /** Logical ids of the app-id parameters, as `cdk deploy --parameters MetaAppId=...` names them. */
@@ -42,12 +45,23 @@ export class DeletionServiceStack extends Stack {
   readonly publicBaseUrl: string;
 
   constructor(scope: Construct, id: string, props: DeletionServiceStackProps) {
-    const { stage, publicBaseUrl, emailFromAddress, metaAppId, instagramAppId, ...stackProps } = props;
+    const {
+      stage,
+      publicBaseUrl,
+      emailFromAddress,
+      metaAppId,
+      instagramAppId,
+      graphApiVersion = GRAPH_API_DEFAULT_VERSION,
+      ...stackProps
+    } = props;
     super(scope, id, {
       description: `Personal-data deletion service (${stage}): Meta callbacks, deletion worker, status page.`,
       ...stackProps,
     });
     assertStageName(stage);
+    if (!/^v\d+\.\d+$/.test(graphApiVersion)) {
+      throw new Error(`graphApiVersion "${graphApiVersion}" must look like v27.0`);
+    }
     requireDeclaredTables(this);
     Tags.of(this).add('service', 'deletion-service');
     Tags.of(this).add('stage', stage);
@@ -68,6 +82,7 @@ export class DeletionServiceStack extends Stack {
       notifications: this.notifications,
       publicBaseUrl: this.publicBaseUrl,
       logRetention: LOG_RETENTION,
+      graphApiVersion,
       metaAppIds: {
         facebook: this.appIdParameter(META_APP_ID_PARAMETER, 'Meta (Facebook) app id', metaAppId),
         instagram: this.appIdParameter(INSTAGRAM_APP_ID_PARAMETER, 'Instagram app id', instagramAppId),

@@ -54,6 +54,8 @@ export interface FunctionsConstructProps {
   readonly logRetention: logs.RetentionDays;
   /** Meta and Instagram app ids (public configuration): CloudFormation parameter values. */
   readonly metaAppIds: { readonly facebook: string; readonly instagram: string };
+  /** The pinned Graph API version, e.g. v27.0. */
+  readonly graphApiVersion: string;
 }
 
 export class FunctionsConstruct extends Construct {
@@ -114,6 +116,7 @@ export class FunctionsConstruct extends Construct {
       environment.META_APP_ID = props.metaAppIds.facebook;
       environment.INSTAGRAM_APP_ID = props.metaAppIds.instagram;
     }
+    if (declaration.callsGraphApi) environment.GRAPH_API_VERSION = props.graphApiVersion;
 
     const logGroup = new logs.LogGroup(this, `${declaration.id}Logs`, { retention: props.logRetention });
     // Own role instead of AWSLambdaBasicExecutionRole: it may write to its own log group only.

@@ -33,6 +33,8 @@ export interface FunctionDeclaration {
   readonly secrets: readonly SecretId[];
   /** Reads the Meta and Instagram app ids (META_APP_ID, INSTAGRAM_APP_ID). */
   readonly usesMetaAppIds?: boolean;
+  /** Calls the Graph API, on the version the stack pins (GRAPH_API_VERSION). */
+  readonly callsGraphApi?: boolean;
 }
 
 export interface RouteDeclaration {
@@ -95,6 +97,7 @@ export const FUNCTIONS = {
     // metaAppSecret: the app access token that revokes a user's grant (Graph API).
     secrets: ['identifierPepper', 'metaAppSecret'],
     usesMetaAppIds: true,
+    callsGraphApi: true,
   },
   reconciler: {
     id: 'QueueReconciler',

@@ -92,9 +92,12 @@ export interface GraphApiSettings {
   readonly version: string;
 }
 
-/** Graph API base URL and pinned version (protocols.md §4.2: v27.0 released 2026-11-04). */
+/** The pinned Graph API version (protocols.md §4.2: v27.0 released 2026-11-04); the stack sets it too. */
+export const GRAPH_API_DEFAULT_VERSION = 'v27.0';
+
+/** Graph API base URL and pinned version. */
 export function graphApiSettings(env: Env): GraphApiSettings {
-  const version = env.GRAPH_API_VERSION || 'v27.0';
+  const version = env.GRAPH_API_VERSION || GRAPH_API_DEFAULT_VERSION;
   if (!/^v\d+\.\d+$/.test(version)) throw new ConfigError('GRAPH_API_VERSION must look like v27.0');
   return { baseUrl: env.GRAPH_API_BASE_URL || 'https://graph.facebook.com', version };
 }

@@ -105,7 +105,8 @@ export function makeHandleMetaCallback(ports: MetaCallbackPorts) {
       { secrets: candidates.map((candidate) => candidate.value), ...ports.window },
       Math.floor(now.getTime() / 1000),
     );
-    const route = `${callback.platform}-${callback.kind}`;
+    // Named like the route path: meta-data-deletion, meta-deauthorize, instagram-data-deletion, ...
+    const route = `${callback.platform === 'facebook' ? 'meta' : 'instagram'}-${callback.kind.replace('_', '-')}`;
     if (!verification.ok) {
       ports.events.count('SignatureRejected');
       ports.events.count('SignatureRejected', 1, { route, reason: verification.reason });

@@ -103,7 +103,7 @@ describe('candidate secrets', () => {
       expect(result).toMatchObject({ ok: true, secret: label });
       expect(counted).toContainEqual({
         metric: 'SecretMatched',
-        dimensions: { route: 'instagram-data_deletion', candidate: label },
+        dimensions: { route: 'instagram-data-deletion', candidate: label },
       });
       expect(counted.some((entry) => entry.metric === 'FallbackSecretMatched')).toBe(fallback);
       expect(logged.at(-1)).toMatchObject({ secret: label });
