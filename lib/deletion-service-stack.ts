@@ -1,9 +1,10 @@
 // infra: the deletion service stack. Stateful parts (tables, queue, secrets) first, then the sender address, the
 // API, the functions between them, and the outputs ops need to wire Meta to it.
-import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, CfnParameter, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { FUNCTIONS, ROUTES, type RouteDeclaration } from '../functions/declarations/functions.js';
+import { GRAPH_API_DEFAULT_VERSION } from '../functions/runtime/config.js';
 import { ApiConstruct } from './api-construct.js';
 import { DataConstruct } from './data-construct.js';
 import { requireDeclaredTables } from './data-map-guard.js';
@@ -19,7 +20,16 @@ export interface DeletionServiceStackProps extends StackProps {
   readonly publicBaseUrl?: string;
   /** Default for the EmailFromAddress parameter (sender of confirmations); otherwise given at deploy. */
   readonly emailFromAddress?: string;
+  /** Defaults of the MetaAppId and InstagramAppId parameters; otherwise given at deploy. */
+  readonly metaAppId?: string;
+  readonly instagramAppId?: string;
+  /** Graph API version the functions call (default: the version pinned in runtime/config.ts). */
+  readonly graphApiVersion?: string;
 }
+
+/** Logical ids of the app-id parameters, as `cdk deploy --parameters MetaAppId=...` names them. */
+export const META_APP_ID_PARAMETER = 'MetaAppId';
+export const INSTAGRAM_APP_ID_PARAMETER = 'InstagramAppId';
 
 // Logs hold request ids and keyed hashes only; a month covers incident work without keeping them for long.
 const LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
@@ -35,12 +45,23 @@ export class DeletionServiceStack extends Stack {
   readonly publicBaseUrl: string;
 
   constructor(scope: Construct, id: string, props: DeletionServiceStackProps) {
-    const { stage, publicBaseUrl, emailFromAddress, ...stackProps } = props;
+    const {
+      stage,
+      publicBaseUrl,
+      emailFromAddress,
+      metaAppId,
+      instagramAppId,
+      graphApiVersion = GRAPH_API_DEFAULT_VERSION,
+      ...stackProps
+    } = props;
     super(scope, id, {
       description: `Personal-data deletion service (${stage}): Meta callbacks, deletion worker, status page.`,
       ...stackProps,
     });
     assertStageName(stage);
+    if (!/^v\d+\.\d+$/.test(graphApiVersion)) {
+      throw new Error(`graphApiVersion "${graphApiVersion}" must look like v27.0`);
+    }
     requireDeclaredTables(this);
     Tags.of(this).add('service', 'deletion-service');
     Tags.of(this).add('stage', stage);
@@ -61,13 +82,23 @@ export class DeletionServiceStack extends Stack {
       notifications: this.notifications,
       publicBaseUrl: this.publicBaseUrl,
       logRetention: LOG_RETENTION,
+      graphApiVersion,
+      metaAppIds: {
+        facebook: this.appIdParameter(META_APP_ID_PARAMETER, 'Meta (Facebook) app id', metaAppId),
+        instagram: this.appIdParameter(INSTAGRAM_APP_ID_PARAMETER, 'Instagram app id', instagramAppId),
+      },
     });
     this.api.integrate((functionId) => this.functions.byId(functionId));
 
-    new CfnOutput(this, 'MetaDataDeletionCallbackUrl', {
-      description: 'Data Deletion Request callback URL to enter in the Meta App Dashboard.',
-      value: this.api.urlOf(routeOf(FUNCTIONS.metaCallbacks.id)),
-    });
+    // The URLs to paste into the Facebook and Instagram dashboards (docs/meta.md says where).
+    for (const route of ROUTES.filter((candidate) => candidate.metaCallback)) {
+      const { platform, kind } = route.metaCallback!;
+      const name = `${platform === 'facebook' ? 'Meta' : 'Instagram'}${kind === 'data_deletion' ? 'DataDeletion' : 'Deauthorize'}CallbackUrl`;
+      new CfnOutput(this, name, {
+        description: `${platform === 'facebook' ? 'Facebook' : 'Instagram'} ${kind === 'data_deletion' ? 'Data Deletion Request' : 'Deauthorize'} callback URL to enter in the App Dashboard.`,
+        value: this.api.urlOf(route),
+      });
+    }
     new CfnOutput(this, 'StatusBaseUrl', {
       description: 'Status page; a person opens it with ?code=<confirmation code>.',
       value: `${this.publicBaseUrl}${routeOf(FUNCTIONS.deletionStatus.id).path}`,
@@ -77,6 +108,18 @@ export class DeletionServiceStack extends Stack {
         'Secrets Manager secret to fill with {"current": "<Meta app secret>"} after the first deploy.',
       value: this.secrets.secret('metaAppSecret').secretName,
     });
+  }
+
+  private appIdParameter(id: string, description: string, fallback: string | undefined): string {
+    const parameter = new CfnParameter(this, id, {
+      type: 'String',
+      description: `${description}, from the App Dashboard (public configuration, not a secret).`,
+      allowedPattern: '^[0-9]{1,32}$',
+      constraintDescription: 'must be a numeric app id',
+      default: fallback,
+    });
+    parameter.overrideLogicalId(id);
+    return parameter.valueAsString;
   }
 }
 

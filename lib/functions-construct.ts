@@ -52,6 +52,10 @@ export interface FunctionsConstructProps {
   /** Base of the links handed to people (status page), without a trailing slash. */
   readonly publicBaseUrl: string;
   readonly logRetention: logs.RetentionDays;
+  /** Meta and Instagram app ids (public configuration): CloudFormation parameter values. */
+  readonly metaAppIds: { readonly facebook: string; readonly instagram: string };
+  /** The pinned Graph API version, e.g. v27.0. */
+  readonly graphApiVersion: string;
 }
 
 export class FunctionsConstruct extends Construct {
@@ -108,6 +112,11 @@ export class FunctionsConstruct extends Construct {
     for (const name of secretNames) environment[secretArnEnvVar(name)] = props.secrets.secret(name).secretArn;
     if (declaration.usesPublicBaseUrl) environment.PUBLIC_BASE_URL = props.publicBaseUrl;
     if (declaration.sendsEmail) environment.SES_FROM_ADDRESS = props.notifications.fromAddress;
+    if (declaration.usesMetaAppIds) {
+      environment.META_APP_ID = props.metaAppIds.facebook;
+      environment.INSTAGRAM_APP_ID = props.metaAppIds.instagram;
+    }
+    if (declaration.callsGraphApi) environment.GRAPH_API_VERSION = props.graphApiVersion;
 
     const logGroup = new logs.LogGroup(this, `${declaration.id}Logs`, { retention: props.logRetention });
     // Own role instead of AWSLambdaBasicExecutionRole: it may write to its own log group only.

@@ -26,6 +26,16 @@ const SECRET_SPECS: Record<SecretName, SecretSpec> = {
       'Meta issues the app secret and rotates it in the App Dashboard; no Lambda can rotate it. Ops store the new ' +
       'value as "current" and the old one as "previous", which the functions accept during the change-over.',
   },
+  instagramAppSecret: {
+    constructId: 'InstagramAppSecret',
+    description:
+      'Instagram app secret (Business Login for Instagram) that may sign Instagram callbacks. Created with a random ' +
+      'placeholder: put the Instagram App Secret from App Dashboard › Instagram › API setup in "current".',
+    removalPolicy: RemovalPolicy.DESTROY,
+    noRotationReason:
+      'Meta issues the Instagram app secret and rotates it in the App Dashboard; ops store the new value as ' +
+      '"current" and the old one as "previous", which the functions accept during the change-over.',
+  },
   identifierPepper: {
     constructId: 'IdentifierPepper',
     description:
@@ -69,6 +79,7 @@ export class SecretsConstruct extends Construct {
     };
     this.secretsByName = {
       metaAppSecret: create(SECRET_SPECS.metaAppSecret),
+      instagramAppSecret: create(SECRET_SPECS.instagramAppSecret),
       identifierPepper: create(SECRET_SPECS.identifierPepper),
     };
   }

@@ -8,6 +8,8 @@ export interface GraphCall {
   readonly path: string;
   readonly body: unknown;
   readonly authorized: boolean;
+  /** Whether the bearer token had the app access token's `{app-id}|{app-secret}` shape (never its value). */
+  readonly appToken: boolean;
   readonly at: string;
 }
 
@@ -70,11 +72,14 @@ export async function startFakeGraphApi(port: number): Promise<FakeGraphApi> {
       path: url.pathname,
       body,
       authorized: (req.headers.authorization ?? '').startsWith('Bearer '),
+      appToken: /^Bearer [0-9]+\|./.test(req.headers.authorization ?? ''),
       at: new Date().toISOString(),
     });
     const fault = faults.shift();
     if (fault) return send(fault.status, fault.body, fault.headers);
     if (req.method === 'DELETE' && /\/permissions$/.test(url.pathname)) return send(200, { success: true });
+    if (req.method === 'DELETE' && /\/subscribed_apps$/.test(url.pathname))
+      return send(200, { success: true });
     if (req.method === 'POST' && /\/messages$/.test(url.pathname)) {
       return send(200, {
         messaging_product: 'whatsapp',

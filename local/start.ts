@@ -8,7 +8,10 @@ console.log(`
 Deletion service running locally
   API:            ${service.baseUrl}
   Public base:    ${service.publicBaseUrl}
-  Callback:       POST ${service.baseUrl}/meta/data-deletion
+  Callbacks:      POST ${service.baseUrl}/meta/data-deletion
+                  POST ${service.baseUrl}/meta/deauthorize
+                  POST ${service.baseUrl}/instagram/data-deletion
+                  POST ${service.baseUrl}/instagram/deauthorize
   Status:         GET  ${service.baseUrl}/deletion-status?code=<confirmation code>
 
 Stand-ins (127.0.0.1)

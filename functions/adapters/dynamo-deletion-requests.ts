@@ -73,6 +73,8 @@ function toRequest(item: RequestItem): DeletionRequest {
     ...optional<boolean>('resolved'),
     ...optional<number>('nextStep'),
     ...optional<string>('emailConfirmationSentAt'),
+    ...optional<'deauthorize'>('startedBy'),
+    ...optional<string>('schedule'),
     ...(item.stepsDone ? { stepsDone: Object.keys(item.stepsDone as Record<string, string>).sort() } : {}),
   };
 }
@@ -120,6 +122,8 @@ export function makeDynamoDeletionRequestStore(
         updatedAt: request.updatedAt,
         attempts: 0,
         events: [{ at: request.receivedAt, event: request.status }],
+        ...(request.startedBy ? { startedBy: request.startedBy } : {}),
+        ...(request.schedule ? { schedule: request.schedule } : {}),
         ...(request.status === 'received' ? { awaitingQueue: AWAITING_QUEUE } : {}),
       };
       try {

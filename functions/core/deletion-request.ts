@@ -81,6 +81,10 @@ export interface DeletionRequest {
   readonly emailConfirmationSentAt?: string;
   /** Names of the job steps around the purge already done (token revocation, notices). */
   readonly stepsDone?: readonly string[];
+  /** Set when the request was started by the person removing our app, not by a deletion request. */
+  readonly startedBy?: 'deauthorize';
+  /** When the deletion of a deauthorized user's data runs (see DEAUTHORIZE_SCHEDULE). */
+  readonly schedule?: string;
 }
 
 /** What the status page may show: no identifier of the person, ever. */
@@ -97,6 +101,9 @@ export interface DeletionStatusView {
   readonly tables_purged?: number;
   readonly items_deleted?: number;
   readonly items_anonymised?: number;
+  /** Set when removing our app (Meta's deauthorize) started the request; with its schedule. */
+  readonly started_by?: 'deauthorize';
+  readonly schedule?: string;
   /** True when the request completed and we held nothing it covers. */
   readonly no_data_held?: boolean;
   /** Records kept for a legal reason, and until when: Meta asks for a justification of any refusal. */
@@ -121,6 +128,8 @@ export function toStatusView(request: DeletionRequest): DeletionStatusView {
     received_at: request.receivedAt,
     updated_at: request.updatedAt,
     ...(request.completedAt ? { completed_at: request.completedAt } : {}),
+    ...(request.startedBy ? { started_by: request.startedBy } : {}),
+    ...(request.schedule ? { schedule: request.schedule } : {}),
     ...(done
       ? {
           tables_purged: request.outcomes.filter((o) => o.deleted + o.anonymised + o.retained > 0).length,

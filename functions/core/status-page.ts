@@ -82,6 +82,9 @@ function formatDate(iso: string): string {
   return new Date(iso).toUTCString();
 }
 
+const DEAUTHORIZE_WORDS =
+  'This request started when you removed our app. Once access is revoked we stop using the data and delete it right away, as our privacy policy promises; a deletion request you send later is answered with this same request.';
+
 export function renderStatusPage(view: DeletionStatusView): string {
   const rows: [string, string][] = [
     ['Confirmation code', view.confirmation_code],
@@ -105,6 +108,7 @@ export function renderStatusPage(view: DeletionStatusView): string {
     .join('\n');
   const sections = [
     `<h2>What this request covers</h2>\n<p>${escapeHtml(SCOPE_WORDS[view.scope])}</p>`,
+    view.started_by === 'deauthorize' ? `<p>${escapeHtml(DEAUTHORIZE_WORDS)}</p>` : '',
     view.no_data_held
       ? '<p>We held no data covered by this request, so there was nothing to delete.</p>'
       : '',

@@ -1,10 +1,12 @@
 // declarations: the Lambda functions and the HTTP routes in front of them. The stack turns each
 // entry into a NodejsFunction with exactly the grants listed here; the local runner serves the same
 // routes with the same handlers.
+import type { MetaCallback } from '../core/meta-callback.js';
 import type { SecretName } from '../runtime/secrets.js';
 import { DELETION_PIPELINE } from './pipeline.js';
 import {
   DELETION_REQUESTS_TABLE,
+  INTEGRATION_TOKENS_TABLE,
   SUPPRESSIONS_TABLE,
   mappedTables,
   type TableDeclaration,
@@ -29,6 +31,10 @@ export interface FunctionDeclaration {
   /** Sends email through SES (the confirmation after a deletion). */
   readonly sendsEmail: boolean;
   readonly secrets: readonly SecretId[];
+  /** Reads the Meta and Instagram app ids (META_APP_ID, INSTAGRAM_APP_ID). */
+  readonly usesMetaAppIds?: boolean;
+  /** Calls the Graph API, on the version the stack pins (GRAPH_API_VERSION). */
+  readonly callsGraphApi?: boolean;
 }
 
 export interface RouteDeclaration {
@@ -38,22 +44,27 @@ export interface RouteDeclaration {
   /** Largest request body accepted, enforced in the handler (and by the API where it can). */
   readonly maxBodyBytes: number;
   readonly throttle: { readonly ratePerSecond: number; readonly burst: number };
+  /** For a Meta signed-request callback: which platform and which callback it is. */
+  readonly metaCallback?: MetaCallback;
 }
 
 export const FUNCTIONS = {
   metaCallbacks: {
     id: 'MetaCallbacks',
-    entry: 'functions/handlers/meta-data-deletion.ts',
+    entry: 'functions/handlers/meta-callbacks.ts',
     trigger: 'api',
     usesPublicBaseUrl: true,
-    description: 'Meta Data Deletion Request callback: verifies signed_request, persists and enqueues.',
+    description:
+      'Facebook and Instagram data-deletion and deauthorize callbacks: verifies signed_request, persists, enqueues, marks tokens revoked.',
     timeoutSeconds: 10,
     memoryMb: 256,
     readTables: [],
-    writeTables: [DELETION_REQUESTS_TABLE],
+    // IntegrationTokens: a deauthorize marks the user's stored tokens revoked.
+    writeTables: [DELETION_REQUESTS_TABLE, INTEGRATION_TOKENS_TABLE],
     sendsJobs: true,
     sendsEmail: false,
-    secrets: ['metaAppSecret', 'identifierPepper'],
+    secrets: ['metaAppSecret', 'instagramAppSecret', 'identifierPepper'],
+    usesMetaAppIds: true,
   },
   deletionStatus: {
     id: 'DeletionStatus',
@@ -83,7 +94,10 @@ export const FUNCTIONS = {
     // Continuation jobs, when a subject has more items than one invocation handles.
     sendsJobs: true,
     sendsEmail: true,
-    secrets: ['identifierPepper'],
+    // metaAppSecret: the app access token that revokes a user's grant (Graph API).
+    secrets: ['identifierPepper', 'metaAppSecret'],
+    usesMetaAppIds: true,
+    callsGraphApi: true,
   },
   reconciler: {
     id: 'QueueReconciler',
@@ -104,13 +118,21 @@ export const FUNCTIONS = {
 export type FunctionKey = keyof typeof FUNCTIONS;
 
 export const ROUTES: readonly RouteDeclaration[] = [
-  {
+  ...(
+    [
+      ['/meta/data-deletion', { platform: 'facebook', kind: 'data_deletion' }],
+      ['/meta/deauthorize', { platform: 'facebook', kind: 'deauthorize' }],
+      ['/instagram/data-deletion', { platform: 'instagram', kind: 'data_deletion' }],
+      ['/instagram/deauthorize', { platform: 'instagram', kind: 'deauthorize' }],
+    ] as const
+  ).map(([path, metaCallback]): RouteDeclaration => ({
     method: 'POST',
-    path: '/meta/data-deletion',
+    path,
     functionId: FUNCTIONS.metaCallbacks.id,
     maxBodyBytes: 8 * 1024,
     throttle: { ratePerSecond: 50, burst: 100 },
-  },
+    metaCallback,
+  })),
   {
     method: 'GET',
     path: '/deletion-status',
@@ -124,4 +146,9 @@ export function functionById(id: string): FunctionDeclaration {
   const found = Object.values(FUNCTIONS).find((fn) => fn.id === id);
   if (!found) throw new Error(`No function declared with id ${id}`);
   return found;
+}
+
+/** The Meta callback a route path serves, if any. */
+export function metaCallbackOf(path: string): MetaCallback | undefined {
+  return ROUTES.find((route) => route.path === path)?.metaCallback;
 }

@@ -3,17 +3,27 @@
 // maxReceiveCount a failing job moves to the dead-letter queue.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { makeGraphApiClient } from '../adapters/graph-api-client.js';
+import { makeDynamoMetaTokenStore } from '../adapters/dynamo-meta-tokens.js';
 import { makeDynamoIdentityResolver } from '../adapters/dynamo-identity-resolver.js';
 import { makeDynamoSuppressionList } from '../adapters/dynamo-suppression-list.js';
 import { makeDynamoTablePurger } from '../adapters/dynamo-table-purger.js';
 import { makeSesEmailNotifier } from '../adapters/ses-email-notifier.js';
 import { DeletionJobMessage } from '../core/job-message.js';
 import { FUNCTIONS } from '../declarations/functions.js';
-import { IDENTITY_LINKS_TABLE, SUPPRESSIONS_TABLE, mappedTables } from '../declarations/tables.js';
-import { makeProcessDeletionJob } from '../use-cases/process-deletion-job.js';
+import {
+  IDENTITY_LINKS_TABLE,
+  INTEGRATION_TOKENS_TABLE,
+  SUPPRESSIONS_TABLE,
+  mappedTables,
+} from '../declarations/tables.js';
+import { makeProcessDeletionJob, type JobStep } from '../use-cases/process-deletion-job.js';
+import { metaGrantRevocation } from '../use-cases/revoke-meta-grants.js';
 import { systemClock } from '../use-cases/ports.js';
 import {
   emailSettings,
+  graphApiSettings,
+  metaAppIds,
   publicBaseUrl,
   purgeSettings,
   statusRetentionDays,
@@ -28,6 +38,21 @@ const env = process.env;
 const tables = mappedTables();
 const physicalNames = new Map(tables.map((table) => [table.id, tableName(env, table)]));
 const documents = dynamoDocumentClient();
+const secrets = makeSecretReader(env);
+
+// Meta: end the app's access (page webhooks, the user's grant) before the purge deletes the tokens.
+const metaApps = metaAppIds(env);
+const metaSteps: JobStep[] = [
+  metaGrantRevocation({
+    graph: makeGraphApiClient(graphApiSettings(env)),
+    tokens: makeDynamoMetaTokenStore(documents, tableName(env, INTEGRATION_TOKENS_TABLE)),
+    appAccessToken: async () => `${metaApps.facebook}|${(await secrets('metaAppSecret'))[0] ?? ''}`,
+    events: powertoolsEvents,
+    log: (level, message, fields) => logger[level](message, fields),
+  }),
+];
+
+const beforePurge: JobStep[] = [...metaSteps];
 
 const processDeletionJob = makeProcessDeletionJob({
   store: deletionRequestStore(env),
@@ -39,12 +64,13 @@ const processDeletionJob = makeProcessDeletionJob({
   tables,
   clock: systemClock,
   events: powertoolsEvents,
-  hashIdentifier: identifierHasher(makeSecretReader(env)),
+  hashIdentifier: identifierHasher(secrets),
   publicBaseUrl: publicBaseUrl(env),
   statusRetentionDays: statusRetentionDays(env),
   // Longer than one invocation can run, shorter than the queue's visibility timeout.
   leaseMillis: (FUNCTIONS.deletionWorker.timeoutSeconds + 30) * 1000,
   budget: purgeSettings(env),
+  beforePurge,
 });
 
 const processor = new BatchProcessor(EventType.SQS);

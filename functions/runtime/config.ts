@@ -92,9 +92,37 @@ export interface GraphApiSettings {
   readonly version: string;
 }
 
-/** Graph API base URL and pinned version (protocols.md §4.2: v27.0 released 2026-11-04). */
+/** The pinned Graph API version (protocols.md §4.2: v27.0 released 2026-11-04); the stack sets it too. */
+export const GRAPH_API_DEFAULT_VERSION = 'v27.0';
+
+/** Graph API base URL and pinned version. */
 export function graphApiSettings(env: Env): GraphApiSettings {
-  const version = env.GRAPH_API_VERSION || 'v27.0';
+  const version = env.GRAPH_API_VERSION || GRAPH_API_DEFAULT_VERSION;
   if (!/^v\d+\.\d+$/.test(version)) throw new ConfigError('GRAPH_API_VERSION must look like v27.0');
   return { baseUrl: env.GRAPH_API_BASE_URL || 'https://graph.facebook.com', version };
+}
+
+export interface MetaAppIds {
+  /** The Facebook (Meta) app id: half of the app access token `{app-id}|{app-secret}`. */
+  readonly facebook: string;
+  /** The Instagram app id of Business Login for Instagram (App Dashboard › Instagram › API setup). */
+  readonly instagram: string;
+}
+
+/** App ids are public configuration, not secrets; they scope subjects (ids are per app). */
+export function metaAppIds(env: Env): MetaAppIds {
+  const id = (name: string) => {
+    const value = required(env, name);
+    if (!/^[0-9]{1,32}$/.test(value)) throw new ConfigError(`${name} must be a numeric app id`);
+    return value;
+  };
+  return { facebook: id('META_APP_ID'), instagram: id('INSTAGRAM_APP_ID') };
+}
+
+/**
+ * How long after a Meta request completed a further callback for the same user still answers with
+ * that request (a deletion callback days after a deauthorize is one deletion, not two).
+ */
+export function subjectReuseDays(env: Env): number {
+  return integer(env, 'META_SUBJECT_REUSE_DAYS', 90);
 }

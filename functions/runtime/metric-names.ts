@@ -24,8 +24,23 @@ export const METRICS = {
   DeletionLatencyMs: 'DeletionLatencyMs',
   /** Dimension: channel (email, whatsapp). */
   ConfirmationSent: 'ConfirmationSent',
-  /** Dimension: class (rate_limited, server_error, invalid_token, ...). */
+  /**
+   * A Graph API call failed. Dimension class (rate_limited, server_error, invalid_token, ...) for
+   * every error; without dimensions (alarmed) only when the error fails the job.
+   */
   GraphApiError: 'GraphApiError',
+  /** A Meta callback arrived. Dimensions: platform, kind (data_deletion, deauthorize). */
+  MetaCallbackReceived: 'MetaCallbackReceived',
+  /** A callback for a user with an open (or recently completed) request joined that request. */
+  CallbackJoinedOpenRequest: 'CallbackJoinedOpenRequest',
+  /** Stored Meta tokens were marked revoked after a deauthorize. Dimension: platform. */
+  IntegrationRevoked: 'IntegrationRevoked',
+  /** Marking tokens revoked failed after the request was persisted (the purge still deletes them). */
+  IntegrationRevokeFailed: 'IntegrationRevokeFailed',
+  /** The app's grant was revoked with DELETE /{user-id}/permissions (or found already revoked). */
+  GrantRevoked: 'GrantRevoked',
+  /** The app was unsubscribed from a page's webhooks (or the page token was already dead). */
+  WebhookUnsubscribed: 'WebhookUnsubscribed',
   /** Gauges from the deadline check (alarmed). */
   RequestsOverdue: 'RequestsOverdue',
   RequestsNearingDue: 'RequestsNearingDue',

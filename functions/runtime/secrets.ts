@@ -4,10 +4,11 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { ConfigError, type Env } from './config.js';
 
-export type SecretName = 'metaAppSecret' | 'identifierPepper';
+export type SecretName = 'metaAppSecret' | 'instagramAppSecret' | 'identifierPepper';
 
 const ENV_NAMES: Record<SecretName, string> = {
   metaAppSecret: 'META_APP_SECRET',
+  instagramAppSecret: 'INSTAGRAM_APP_SECRET',
   identifierPepper: 'IDENTIFIER_PEPPER',
 };
 

@@ -102,3 +102,31 @@ export interface ConfirmationMessage {
 export interface EmailNotifier {
   sendDeletionConfirmation(to: string, message: ConfirmationMessage): Promise<void>;
 }
+
+/**
+ * One open request per subject (platform app and scoped user id): a pointer from a keyed hash of
+ * the subject to the request that covers it.
+ */
+export interface OpenRequestIndex {
+  /** Points the subject at `requestId` unless it already points somewhere; returns where it points. */
+  claim(subjectKey: string, requestId: string, at: Date, expiresAt: Date): Promise<string>;
+  /** Moves the pointer from `from` to `to` if it still points to `from`; returns where it points. */
+  reassign(subjectKey: string, from: string, to: string, at: Date, expiresAt: Date): Promise<string>;
+}
+
+/** A stored Meta token, as the revocation step needs it. The token value never leaves the step. */
+export interface StoredMetaToken {
+  readonly tokenId: string;
+  readonly pageId?: string;
+  readonly webhookSubscribed: boolean;
+  /** Marked after a deauthorize: Meta has already killed it, so nothing calls Graph with it. */
+  readonly revoked: boolean;
+  readonly accessToken?: string;
+}
+
+export interface MetaTokenStore {
+  /** The tokens stored under one owner key of the IntegrationTokens table. */
+  list(owner: string): Promise<StoredMetaToken[]>;
+  /** Marks every token of the owner revoked; returns how many were marked. */
+  markRevoked(owner: string, at: Date): Promise<number>;
+}

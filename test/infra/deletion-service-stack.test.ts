@@ -4,7 +4,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { FUNCTIONS, ROUTES, type FunctionKey } from '../../functions/declarations/functions.js';
+import {
+  FUNCTIONS,
+  ROUTES,
+  type FunctionDeclaration,
+  type FunctionKey,
+} from '../../functions/declarations/functions.js';
 import { DELETION_PIPELINE, QUEUE_URL_ENV } from '../../functions/declarations/pipeline.js';
 import {
   DELETION_REQUESTS_TABLE,
@@ -13,7 +18,11 @@ import {
   tableEnvVar,
 } from '../../functions/declarations/tables.js';
 import { secretArnEnvVar } from '../../functions/runtime/secrets.js';
-import type { DeletionServiceStack } from '../../lib/deletion-service-stack.js';
+import {
+  INSTAGRAM_APP_ID_PARAMETER,
+  META_APP_ID_PARAMETER,
+  type DeletionServiceStack,
+} from '../../lib/deletion-service-stack.js';
 import { EMAIL_FROM_ADDRESS_PARAMETER } from '../../lib/notifications-construct.js';
 import {
   actionsOf,
@@ -121,7 +130,7 @@ describe('functions', () => {
   });
 
   it.each(functionKeys)('%s gets exactly the environment its declaration and handler need', (key) => {
-    const declaration = FUNCTIONS[key];
+    const declaration: FunctionDeclaration = FUNCTIONS[key];
     const tables = [...declaration.readTables, ...declaration.writeTables];
     const expected = new Set([
       'POWERTOOLS_SERVICE_NAME',
@@ -131,6 +140,8 @@ describe('functions', () => {
       ...declaration.secrets.map(secretArnEnvVar),
       ...(handlerReads(key, 'publicBaseUrl') ? ['PUBLIC_BASE_URL'] : []),
       ...(declaration.sendsEmail ? ['SES_FROM_ADDRESS'] : []),
+      ...(declaration.usesMetaAppIds ? ['META_APP_ID', 'INSTAGRAM_APP_ID'] : []),
+      ...(declaration.callsGraphApi ? ['GRAPH_API_VERSION'] : []),
     ]);
     const environment = environmentOf(key);
     expect(new Set(Object.keys(environment))).toEqual(expected);
@@ -139,6 +150,30 @@ describe('functions', () => {
     }
     if (declaration.sendsEmail)
       expect(environment.SES_FROM_ADDRESS).toEqual({ Ref: EMAIL_FROM_ADDRESS_PARAMETER });
+    if (declaration.usesMetaAppIds) {
+      expect(environment.META_APP_ID).toEqual({ Ref: META_APP_ID_PARAMETER });
+      expect(environment.INSTAGRAM_APP_ID).toEqual({ Ref: INSTAGRAM_APP_ID_PARAMETER });
+    }
+  });
+
+  it('pins the Graph API version for exactly the handlers that call it', () => {
+    for (const key of functionKeys) {
+      const declared = (FUNCTIONS[key] as FunctionDeclaration).callsGraphApi === true;
+      expect([key, handlerReads(key, 'graphApiSettings')]).toEqual([key, declared]);
+      if (declared) expect(environmentOf(key).GRAPH_API_VERSION).toBe('v27.0');
+    }
+    const custom = buildStack({ graphApiVersion: 'v26.0' });
+    const worker = resource(custom.template, logicalIdOf(custom.stack.functions.byKey.deletionWorker));
+    expect(worker.Properties?.Environment).toMatchObject({ Variables: { GRAPH_API_VERSION: 'v26.0' } });
+    expect(() => newStack({ graphApiVersion: 'latest' })).toThrow(/v27\.0/);
+  });
+
+  it('declares the Meta app ids for exactly the handlers that read them', () => {
+    for (const key of functionKeys)
+      expect([key, handlerReads(key, 'metaAppIds')]).toEqual([
+        key,
+        (FUNCTIONS[key] as FunctionDeclaration).usesMetaAppIds === true,
+      ]);
   });
 
   it('declares email sending for exactly the handlers that read the email settings', () => {
@@ -301,7 +336,7 @@ describe('IAM', () => {
     expect(
       statements.some((s) => actionsOf(s).includes('sqs:SendMessage') && mentions(s.Resource, queueId)),
     ).toBe(true);
-    for (const secretName of ['metaAppSecret', 'identifierPepper'] as const) {
+    for (const secretName of ['metaAppSecret', 'instagramAppSecret', 'identifierPepper'] as const) {
       const secretId = logicalIdOf(stack.secrets.secret(secretName));
       expect(
         statements.some(
@@ -314,7 +349,7 @@ describe('IAM', () => {
 
   it.each(functionKeys)('%s reads exactly the secrets it declares', (key) => {
     const readable = statementsOf(key).filter((s) => actionsOf(s).includes('secretsmanager:GetSecretValue'));
-    for (const name of ['metaAppSecret', 'identifierPepper'] as const) {
+    for (const name of ['metaAppSecret', 'instagramAppSecret', 'identifierPepper'] as const) {
       const secretId = logicalIdOf(stack.secrets.secret(name));
       const declared = (FUNCTIONS[key].secrets as readonly string[]).includes(name);
       expect([name, readable.some((s) => mentions(s.Resource, secretId))]).toEqual([name, declared]);
@@ -385,6 +420,13 @@ describe('outputs', () => {
   it('gives the Meta callback URL, the status base URL and the Meta app secret name', () => {
     const outputs = template.findOutputs('*') as Record<string, { Value: unknown }>;
     expect(JSON.stringify(outputs.MetaDataDeletionCallbackUrl?.Value)).toMatch(/\/meta\/data-deletion"/);
+    expect(JSON.stringify(outputs.MetaDeauthorizeCallbackUrl?.Value)).toMatch(/\/meta\/deauthorize"/);
+    expect(JSON.stringify(outputs.InstagramDataDeletionCallbackUrl?.Value)).toMatch(
+      /\/instagram\/data-deletion"/,
+    );
+    expect(JSON.stringify(outputs.InstagramDeauthorizeCallbackUrl?.Value)).toMatch(
+      /\/instagram\/deauthorize"/,
+    );
     expect(mentions(outputs.MetaDataDeletionCallbackUrl?.Value, logicalIdOf(stack.api.restApi))).toBe(true);
     expect(JSON.stringify(outputs.StatusBaseUrl?.Value)).toMatch(/\/test\/deletion-status"/);
     expect(
@@ -407,6 +449,21 @@ describe('publicBaseUrl', () => {
 
   it('refuses a public base URL that is not https', () => {
     expect(() => newStack({ publicBaseUrl: 'http://privacy.example.com' })).toThrow(/https/);
+  });
+});
+
+describe('Meta app id parameters', () => {
+  it('asks for numeric app ids at deploy unless the context gives defaults', () => {
+    for (const id of [META_APP_ID_PARAMETER, INSTAGRAM_APP_ID_PARAMETER]) {
+      const parameter = template.findParameters(id)[id];
+      expect(parameter).toMatchObject({ Type: 'String', AllowedPattern: '^[0-9]{1,32}$' });
+      expect(parameter?.Default).toBeUndefined();
+    }
+    const custom = Template.fromStack(newStack({ metaAppId: '123', instagramAppId: '456' }));
+    expect(custom.findParameters(META_APP_ID_PARAMETER)[META_APP_ID_PARAMETER]?.Default).toBe('123');
+    expect(custom.findParameters(INSTAGRAM_APP_ID_PARAMETER)[INSTAGRAM_APP_ID_PARAMETER]?.Default).toBe(
+      '456',
+    );
   });
 });
 

@@ -8,7 +8,9 @@ import { makeSqsJobQueue } from '../../functions/adapters/sqs-job-queue.js';
 import { makeIdentifierHasher } from '../../functions/core/keyed-hash.js';
 import type { DeletionRequestStore, JobQueue } from '../../functions/use-cases/ports.js';
 import { makeReconcileUnqueued } from '../../functions/use-cases/reconcile-unqueued.js';
-import { makeRequestMetaDeletion } from '../../functions/use-cases/request-meta-deletion.js';
+import { makeDynamoMetaTokenStore } from '../../functions/adapters/dynamo-meta-tokens.js';
+import { makeDynamoOpenRequestIndex } from '../../functions/adapters/dynamo-open-requests.js';
+import { makeHandleMetaCallback } from '../../functions/use-cases/handle-meta-callback.js';
 import { deletionPayload, signRequest } from '../support/signing.js';
 import { startTestStandIns, type TestStandIns } from '../support/stand-ins.js';
 
@@ -33,17 +35,23 @@ beforeEach(async () => {
 });
 
 function intake(jobQueue: JobQueue = queue) {
-  return makeRequestMetaDeletion({
+  const handle = makeHandleMetaCallback({
     store,
+    openRequests: makeDynamoOpenRequestIndex(env.documents, 'DeletionRequests'),
+    tokens: makeDynamoMetaTokenStore(env.documents, 'IntegrationTokens'),
     queue: jobQueue,
     clock,
     secrets: async () => [SECRET],
     hashIdentifier: async () => makeIdentifierHasher('pepper'),
     events,
-    warn: () => undefined,
+    log: () => undefined,
     publicBaseUrl: 'https://privacy.example.com',
+    appIds: { facebook: '1', instagram: '2' },
     window: { maxAgeSeconds: 86400, maxSkewSeconds: 300 },
+    reuseDays: 90,
+    pointerDays: 400,
   });
+  return (signedRequest: string) => handle({ platform: 'facebook', kind: 'data_deletion' }, signedRequest);
 }
 
 async function receiveJobs(): Promise<unknown[]> {
