@@ -87,6 +87,17 @@ export interface DeletionRequest {
   readonly emailConfirmationSentAt?: string;
   /** Names of the job steps around the purge already done (token revocation, notices). */
   readonly stepsDone?: readonly string[];
+  /** Where a WhatsApp request came in: for the completion notice. No personal data. */
+  readonly whatsappContext?: WhatsAppContext;
+}
+
+export interface WhatsAppContext {
+  /** The business phone-number id the person wrote to. */
+  readonly phoneNumberId: string;
+  /** Their latest inbound message when the request was made (opens the 24-hour window). */
+  readonly lastInboundAt: string;
+  /** Which of the subject's identifiers to reply to (the first of that kind in `subject`). */
+  readonly replyVia: 'whatsapp_phone' | 'whatsapp_bsuid';
 }
 
 /** What the status page may show: no identifier of the person, ever. */

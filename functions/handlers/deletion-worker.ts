@@ -23,11 +23,27 @@ import { dynamoDocumentClient, ses } from '../runtime/aws-clients.js';
 import { logger, metrics, powertoolsEvents } from '../runtime/observability.js';
 import { makeSecretReader } from '../runtime/secrets.js';
 import { deletionJobQueue, deletionRequestStore, identifierHasher } from '../runtime/wiring.js';
+import { makeWhatsAppCompletionNotice } from '../use-cases/whatsapp-completion-notice.js';
+import { whatsappSettings } from '../runtime/config.js';
+import { whatsappGateway } from '../runtime/whatsapp-wiring.js';
 
 const env = process.env;
 const tables = mappedTables();
 const physicalNames = new Map(tables.map((table) => [table.id, tableName(env, table)]));
 const documents = dynamoDocumentClient();
+const secrets = makeSecretReader(env);
+
+// --- WhatsApp: completion notice (after the purge, before the request forgets the number) ---
+const whatsappSettingsForWorker = whatsappSettings(env);
+const whatsappCompletionNotice = makeWhatsAppCompletionNotice({
+  gateway: whatsappGateway(env, secrets),
+  events: powertoolsEvents,
+  publicBaseUrl: publicBaseUrl(env),
+  ...(whatsappSettingsForWorker.completionTemplate
+    ? { template: whatsappSettingsForWorker.completionTemplate }
+    : {}),
+});
+// --- end WhatsApp ---
 
 const processDeletionJob = makeProcessDeletionJob({
   store: deletionRequestStore(env),
@@ -39,12 +55,13 @@ const processDeletionJob = makeProcessDeletionJob({
   tables,
   clock: systemClock,
   events: powertoolsEvents,
-  hashIdentifier: identifierHasher(makeSecretReader(env)),
+  hashIdentifier: identifierHasher(secrets),
   publicBaseUrl: publicBaseUrl(env),
   statusRetentionDays: statusRetentionDays(env),
   // Longer than one invocation can run, shorter than the queue's visibility timeout.
   leaseMillis: (FUNCTIONS.deletionWorker.timeoutSeconds + 30) * 1000,
   budget: purgeSettings(env),
+  afterPurge: [whatsappCompletionNotice],
 });
 
 const processor = new BatchProcessor(EventType.SQS);

@@ -98,3 +98,29 @@ export function graphApiSettings(env: Env): GraphApiSettings {
   if (!/^v\d+\.\d+$/.test(version)) throw new ConfigError('GRAPH_API_VERSION must look like v27.0');
   return { baseUrl: env.GRAPH_API_BASE_URL || 'https://graph.facebook.com', version };
 }
+
+export interface WhatsAppSettings {
+  /** Days inbound message content is kept before DynamoDB's TTL removes it (WHATSAPP_RETENTION_DAYS). */
+  readonly retentionDays: number;
+  /** Approved utility template for the completion notice outside the 24-hour window; none: not sent. */
+  readonly completionTemplate?: { readonly name: string; readonly language: string };
+  /** Milliseconds the webhook spends acting on messages before leaving the rest to the sweeper. */
+  readonly inlineBudgetMillis: number;
+  /** Seconds a stored message is left to the webhook's own run before the sweeper takes it. */
+  readonly sweepGraceSeconds: number;
+}
+
+export function whatsappSettings(env: Env): WhatsAppSettings {
+  const template = env.WHATSAPP_COMPLETION_TEMPLATE;
+  if (template !== undefined && template !== '' && !/^[a-z0-9_]{1,512}$/.test(template)) {
+    throw new ConfigError('WHATSAPP_COMPLETION_TEMPLATE must be a template name (lowercase, digits, _)');
+  }
+  return {
+    retentionDays: integer(env, 'WHATSAPP_RETENTION_DAYS', 90),
+    ...(template
+      ? { completionTemplate: { name: template, language: env.WHATSAPP_TEMPLATE_LANGUAGE || 'en_US' } }
+      : {}),
+    inlineBudgetMillis: integer(env, 'WHATSAPP_INLINE_BUDGET_MILLIS', 3_000),
+    sweepGraceSeconds: integer(env, 'WHATSAPP_SWEEP_GRACE_SECONDS', 30),
+  };
+}

@@ -4,11 +4,19 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { ConfigError, type Env } from './config.js';
 
-export type SecretName = 'metaAppSecret' | 'identifierPepper';
+export type SecretName =
+  | 'metaAppSecret'
+  | 'identifierPepper'
+  | 'whatsappAppSecret'
+  | 'whatsappVerifyToken'
+  | 'whatsappAccessToken';
 
 const ENV_NAMES: Record<SecretName, string> = {
   metaAppSecret: 'META_APP_SECRET',
   identifierPepper: 'IDENTIFIER_PEPPER',
+  whatsappAppSecret: 'WHATSAPP_APP_SECRET',
+  whatsappVerifyToken: 'WHATSAPP_VERIFY_TOKEN',
+  whatsappAccessToken: 'WHATSAPP_ACCESS_TOKEN',
 };
 
 /** Seconds a secret is cached in a warm Lambda before it is read again. */
