@@ -192,15 +192,18 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
 
   // EventBridge schedules, compressed: every scheduled function runs every few seconds locally.
   const running = new Set<string>();
-  const scheduleTimer = setInterval(() => {
-    for (const { fn, handler } of scheduled) {
-      if (running.has(fn.id)) continue;
-      running.add(fn.id);
-      handler({}, lambdaContext(fn.id))
-        .catch((error: unknown) => log(`${fn.id} error: ${(error as Error).name}`))
-        .finally(() => running.delete(fn.id));
-    }
-  }, Number(setting(env, 'SCHEDULE_INTERVAL_MS')));
+  const scheduleTimer = setInterval(
+    () => {
+      for (const { fn, handler } of scheduled) {
+        if (running.has(fn.id)) continue;
+        running.add(fn.id);
+        handler({}, lambdaContext(fn.id))
+          .catch((error: unknown) => log(`${fn.id} error: ${(error as Error).name}`))
+          .finally(() => running.delete(fn.id));
+      }
+    },
+    Number(setting(env, 'SCHEDULE_INTERVAL_MS')),
+  );
 
   return {
     baseUrl: api.url,

@@ -27,11 +27,17 @@ export function makeDynamoIdentityLinker(client: DynamoDBDocumentClient, tableNa
       const identities = known.map((identifier) => `${identifier.kind}#${identifier.value}`);
       const found = await client.send(
         new BatchGetCommand({
-          RequestItems: { [tableName]: { Keys: identities.map((identity) => ({ identity })), ConsistentRead: true } },
+          RequestItems: {
+            [tableName]: { Keys: identities.map((identity) => ({ identity })), ConsistentRead: true },
+          },
         }),
       );
-      const existing = (found.Responses?.[tableName] ?? []).find((item) => typeof item.accountId === 'string');
-      const accountId = existing ? String(existing.accountId) : `wa_link_${randomBytes(12).toString('base64url')}`;
+      const existing = (found.Responses?.[tableName] ?? []).find(
+        (item) => typeof item.accountId === 'string',
+      );
+      const accountId = existing
+        ? String(existing.accountId)
+        : `wa_link_${randomBytes(12).toString('base64url')}`;
       for (const identity of identities) await putIfAbsent(identity, accountId);
       await putIfAbsent(`${added.kind}#${added.value}`, accountId);
     },

@@ -52,7 +52,9 @@ function toStored(item: Record<string, unknown>): StoredInbound {
     ...opt('replyId'),
     ...opt('repliedAt'),
     ...(text !== undefined ? { text } : {}),
-    ...(item.system && typeof item.system === 'object' ? { system: item.system as StoredInbound['system'] & object } : {}),
+    ...(item.system && typeof item.system === 'object'
+      ? { system: item.system as StoredInbound['system'] & object }
+      : {}),
   };
 }
 
@@ -90,7 +92,9 @@ export function makeDynamoWhatsAppInbox(client: DynamoDBDocumentClient, tables: 
     },
 
     async release(wamidHash) {
-      await client.send(new DeleteCommand({ TableName: tables.receipts, Key: { receiptKey: `msg#${wamidHash}` } }));
+      await client.send(
+        new DeleteCommand({ TableName: tables.receipts, Key: { receiptKey: `msg#${wamidHash}` } }),
+      );
     },
 
     async save(message, expiresAt) {
@@ -149,7 +153,9 @@ export function makeDynamoWhatsAppInbox(client: DynamoDBDocumentClient, tables: 
         ExpressionAttributeValues: values,
       });
       if (advanced) return at;
-      const current = await client.send(new GetCommand({ TableName: tables.contacts, Key: key, ConsistentRead: true }));
+      const current = await client.send(
+        new GetCommand({ TableName: tables.contacts, Key: key, ConsistentRead: true }),
+      );
       const latest = Number(current.Item?.lastInboundAt);
       return Number.isFinite(latest) ? new Date(latest * 1000) : at;
     },
@@ -234,7 +240,11 @@ export function makeDynamoWhatsAppInbox(client: DynamoDBDocumentClient, tables: 
 
     async statusOf(wamidHash) {
       const result = await client.send(
-        new GetCommand({ TableName: tables.receipts, Key: { receiptKey: `status#${wamidHash}` }, ConsistentRead: true }),
+        new GetCommand({
+          TableName: tables.receipts,
+          Key: { receiptKey: `status#${wamidHash}` },
+          ConsistentRead: true,
+        }),
       );
       const status = result.Item?.status;
       return typeof status === 'string' && status in STATUS_RANK ? (status as DeliveryStatus) : undefined;

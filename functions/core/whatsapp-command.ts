@@ -23,7 +23,8 @@ export function normaliseCommandText(text: string): string {
     .trim();
 }
 
-const POLITE = '(?: (?:please|pls|plz|now|thanks|thank you|thx|por favor|gracias|s il vous plait|s il te plait|svp|merci|bitte|danke|obrigado|obrigada|من فضلك|لو سمحت|شكرا))*';
+const POLITE =
+  '(?: (?:please|pls|plz|now|thanks|thank you|thx|por favor|gracias|s il vous plait|s il te plait|svp|merci|bitte|danke|obrigado|obrigada|من فضلك|لو سمحت|شكرا))*';
 
 /** Whole-message patterns, after normalisation. */
 const DELETE_PATTERNS: readonly RegExp[] = [
@@ -52,7 +53,8 @@ const STOP_PATTERNS: readonly RegExp[] = [
 /** Words that make a message about deletion: it gets instructions, not action. */
 const DELETION_TOPIC =
   /\b(?:delete|deletion|erase|remove|supprimer|suppression|effacer|borrar|eliminar|loschen|apagar|excluir)\b|حذف|احذف|امسح/;
-const PERSONAL_DATA_TOPIC = /\b(?:data|information|info|donnees|datos|daten|dados|account|compte|cuenta)\b|بيانات|بياناتي/;
+const PERSONAL_DATA_TOPIC =
+  /\b(?:data|information|info|donnees|datos|daten|dados|account|compte|cuenta)\b|بيانات|بياناتي/;
 
 function stripPoliteness(text: string): string {
   const polite = new RegExp(`^(.*?)${POLITE}$`, 'u');

@@ -94,8 +94,11 @@ export function verificationChallenge(
   query: VerificationQuery,
   verifyTokens: readonly string[],
 ): string | undefined {
-  if (query.mode !== 'subscribe' || query.token === undefined || query.challenge === undefined) return undefined;
+  if (query.mode !== 'subscribe' || query.token === undefined || query.challenge === undefined)
+    return undefined;
   const token = query.token;
-  const matched = verifyTokens.filter((candidate) => candidate.length > 0).map((c) => constantTimeEquals(c, token));
+  const matched = verifyTokens
+    .filter((candidate) => candidate.length > 0)
+    .map((c) => constantTimeEquals(c, token));
   return matched.includes(true) ? query.challenge : undefined;
 }

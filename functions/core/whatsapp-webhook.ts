@@ -73,9 +73,12 @@ const KNOWN_TYPES = new Set([
 /** BSUID of a message's sender: the contact entry's `user_id` (by wa_id), or the message's own. */
 function contactFor(contacts: unknown[], phone: string | undefined, message: Json) {
   const own = str(message.from_user_id) ?? str(message.user_id);
-  const contact = contacts.filter(isObject).find((candidate) =>
-    phone ? candidate.wa_id === phone : own !== undefined && candidate.user_id === own,
-  ) ?? (contacts.length === 1 && isObject(contacts[0]) ? contacts[0] : undefined);
+  const contact =
+    contacts
+      .filter(isObject)
+      .find((candidate) =>
+        phone ? candidate.wa_id === phone : own !== undefined && candidate.user_id === own,
+      ) ?? (contacts.length === 1 && isObject(contacts[0]) ? contacts[0] : undefined);
   const profile = isObject(contact?.profile) ? contact.profile : undefined;
   return { bsuid: own ?? str(contact?.user_id), profileName: str(profile?.name) };
 }
@@ -130,10 +133,10 @@ function readMessage(raw: unknown, contacts: unknown[], phoneNumberId: string): 
       ? {
           system: {
             type: str(system.type) ?? 'unknown',
-            ...(str(system.new_wa_id) ?? str(system.wa_id)
+            ...((str(system.new_wa_id) ?? str(system.wa_id))
               ? { newPhone: (str(system.new_wa_id) ?? str(system.wa_id))! }
               : {}),
-            ...(str(system.user_id) ?? str(system.new_user_id)
+            ...((str(system.user_id) ?? str(system.new_user_id))
               ? { newBsuid: (str(system.user_id) ?? str(system.new_user_id))! }
               : {}),
             ...(str(system.previous_user_id) ? { previousBsuid: str(system.previous_user_id)! } : {}),

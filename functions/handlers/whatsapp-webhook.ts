@@ -25,7 +25,9 @@ import { identifierHasher } from '../runtime/wiring.js';
 import { whatsappInbox, whatsappMessageHandler } from '../runtime/whatsapp-wiring.js';
 
 const env = process.env;
-const route = ROUTES.find((candidate) => candidate.path === '/whatsapp/webhook' && candidate.method === 'POST');
+const route = ROUTES.find(
+  (candidate) => candidate.path === '/whatsapp/webhook' && candidate.method === 'POST',
+);
 const maxBodyBytes = route?.maxBodyBytes ?? 3 * 1024 * 1024;
 const secrets = makeSecretReader(env);
 const settings = whatsappSettings(env);

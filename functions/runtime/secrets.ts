@@ -5,11 +5,7 @@ import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { ConfigError, type Env } from './config.js';
 
 export type SecretName =
-  | 'metaAppSecret'
-  | 'identifierPepper'
-  | 'whatsappAppSecret'
-  | 'whatsappVerifyToken'
-  | 'whatsappAccessToken';
+  'metaAppSecret' | 'identifierPepper' | 'whatsappAppSecret' | 'whatsappVerifyToken' | 'whatsappAccessToken';
 
 const ENV_NAMES: Record<SecretName, string> = {
   metaAppSecret: 'META_APP_SECRET',

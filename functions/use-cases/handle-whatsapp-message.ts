@@ -104,8 +104,16 @@ export function makeHandleWhatsAppMessage(ports: HandleMessagePorts) {
     if (created) events.count('DeletionRequested', 1, { channel: 'whatsapp' });
 
     // The opt-out first, under this request's reason: nothing else reaches the person from now on,
-    // while the acknowledgement and the completion notice of this request still may.
-    await ports.suppressions.suppress(subjectHashes, suppressionReasonFor(request.requestId), now);
+    // while the acknowledgement and the completion notice of this request still may. An identifier
+    // already suppressed by an earlier deletion stays so: after a completed deletion nothing more
+    // is ever sent to it (the new request still runs, and confirms by email when one is linked).
+    const own = suppressionReasonFor(request.requestId);
+    const toSuppress: string[] = [];
+    for (const identifierHash of subjectHashes) {
+      const reason = await ports.suppressions.reasonFor(identifierHash);
+      if (reason === own || !reason?.startsWith('deletion:')) toSuppress.push(identifierHash);
+    }
+    await ports.suppressions.suppress(toSuppress, own, now);
     events.count('WhatsAppOptedOut');
 
     if (!message.repliedAt) {
@@ -154,7 +162,10 @@ export function makeHandleWhatsAppMessage(ports: HandleMessagePorts) {
     if (system.type === 'user_changed_number' && system.newPhone) {
       await ports.links.link(known, { kind: 'whatsapp_phone', value: system.newPhone });
     }
-    if (system.newBsuid && (system.type === 'user_changed_user_id' || system.type === 'user_changed_number')) {
+    if (
+      system.newBsuid &&
+      (system.type === 'user_changed_user_id' || system.type === 'user_changed_number')
+    ) {
       await ports.links.link(known, { kind: 'whatsapp_bsuid', value: system.newBsuid });
     }
   }
@@ -164,7 +175,14 @@ export function makeHandleWhatsAppMessage(ports: HandleMessagePorts) {
     lastInboundAt: Date,
   ): Promise<MessageOutcome> {
     const now = clock.now();
-    if (!(await inbox.lease(message.contact, message.messageKey, now, new Date(now.getTime() + ports.leaseMillis))))
+    if (
+      !(await inbox.lease(
+        message.contact,
+        message.messageKey,
+        now,
+        new Date(now.getTime() + ports.leaseMillis),
+      ))
+    )
       return 'busy';
     try {
       // Re-read under the lease: an earlier run may have replied already.

@@ -57,7 +57,11 @@ export function makeReceiveWhatsAppWebhook(ports: ReceiveWebhookPorts) {
     };
     try {
       await inbox.save(stored, new Date(now.getTime() + ports.retentionDays * DAY_MS));
-      const lastInboundAt = await inbox.touchContact(message, stored.contact, new Date(message.timestamp * 1000));
+      const lastInboundAt = await inbox.touchContact(
+        message,
+        stored.contact,
+        new Date(message.timestamp * 1000),
+      );
       return { stored, lastInboundAt };
     } catch (error) {
       // Not stored: forget the claim so WhatsApp's retry (after our 5xx) is not taken for a duplicate.

@@ -47,7 +47,10 @@ export function makeWhatsAppCompletionNotice(ports: CompletionNoticePorts): JobS
       const outcome = await ports.gateway(
         to,
         {
-          text: completionText(request.confirmationCode, statusUrl(ports.publicBaseUrl, request.confirmationCode)),
+          text: completionText(
+            request.confirmationCode,
+            statusUrl(ports.publicBaseUrl, request.confirmationCode),
+          ),
           ...(ports.template
             ? {
                 template: {

@@ -45,7 +45,10 @@ export interface WhatsAppInbox {
 /** Identity links changed by `user_changed_number` / `user_changed_user_id`. */
 export interface IdentityLinker {
   /** Links `added` to the account (or link group) of `known`, creating a group when there is none. */
-  link(known: readonly { kind: string; value: string }[], added: { kind: string; value: string }): Promise<void>;
+  link(
+    known: readonly { kind: string; value: string }[],
+    added: { kind: string; value: string },
+  ): Promise<void>;
 }
 
 export type OutboundMessage =

@@ -2,7 +2,14 @@
 // unknown objects, fields and types ignored without throwing.
 import { describe, it, expect } from '@jest/globals';
 import { parseWebhook } from '../../functions/core/whatsapp-webhook.js';
-import { BUSINESS_NUMBER, change, envelope, status, textMessage } from '../support/whatsapp-payloads.js';
+import {
+  BUSINESS_NUMBER,
+  change,
+  envelope,
+  status,
+  textMessage,
+  type RawMessage,
+} from '../support/whatsapp-payloads.js';
 
 const parse = (body: string) => parseWebhook(JSON.parse(body));
 
@@ -43,7 +50,7 @@ describe('parseWebhook', () => {
       { object: 'whatsapp_business_account', entry: [null, { changes: [null, { field: 'messages' }] }] },
       {
         object: 'whatsapp_business_account',
-        entry: [{ changes: [change({ messages: [null, { id: 1 }] })] }],
+        entry: [{ changes: [change({ messages: [null as unknown as RawMessage, { id: 1 }] })] }],
       },
     ]) {
       expect(() => parseWebhook(payload)).not.toThrow();
