@@ -3,7 +3,7 @@ import type { Context } from 'aws-lambda';
 import { FUNCTIONS } from '../declarations/functions.js';
 import { makeSweepWhatsAppInbox } from '../use-cases/sweep-whatsapp-inbox.js';
 import { systemClock } from '../use-cases/ports.js';
-import { whatsappSettings } from '../runtime/config.js';
+import { publicBaseUrl, whatsappSettings } from '../runtime/config.js';
 import { logger, metrics, powertoolsEvents } from '../runtime/observability.js';
 import { makeSecretReader } from '../runtime/secrets.js';
 import { whatsappInbox, whatsappMessageHandler } from '../runtime/whatsapp-wiring.js';
@@ -15,7 +15,10 @@ const sweepWhatsAppInbox = makeSweepWhatsAppInbox({
   inbox: whatsappInbox(env),
   clock: systemClock,
   events: powertoolsEvents,
-  handleMessage: whatsappMessageHandler(env, secrets, (FUNCTIONS.whatsappSweeper.timeoutSeconds + 5) * 1000),
+  handleMessage: whatsappMessageHandler(env, secrets, {
+    publicBaseUrl: publicBaseUrl(env),
+    leaseMillis: (FUNCTIONS.whatsappSweeper.timeoutSeconds + 5) * 1000,
+  }),
   graceSeconds: whatsappSettings(env).sweepGraceSeconds,
   batchSize: 50,
 });

@@ -9,7 +9,7 @@ import { verificationChallenge } from '../core/whatsapp-signature.js';
 import { FUNCTIONS, ROUTES } from '../declarations/functions.js';
 import { makeReceiveWhatsAppWebhook } from '../use-cases/receive-whatsapp-webhook.js';
 import { systemClock } from '../use-cases/ports.js';
-import { whatsappSettings } from '../runtime/config.js';
+import { publicBaseUrl, whatsappSettings } from '../runtime/config.js';
 import {
   emptyResponse,
   errorResponse,
@@ -38,7 +38,10 @@ const receiveWhatsAppWebhook = makeReceiveWhatsAppWebhook({
   events: powertoolsEvents,
   secrets: () => secrets('whatsappAppSecret'),
   hashIdentifier: identifierHasher(secrets),
-  handleMessage: whatsappMessageHandler(env, secrets, (FUNCTIONS.whatsappWebhook.timeoutSeconds + 5) * 1000),
+  handleMessage: whatsappMessageHandler(env, secrets, {
+    publicBaseUrl: publicBaseUrl(env),
+    leaseMillis: (FUNCTIONS.whatsappWebhook.timeoutSeconds + 5) * 1000,
+  }),
   warn: (message, fields) => logger.warn(message, fields),
   retentionDays: settings.retentionDays,
   inlineBudgetMillis: settings.inlineBudgetMillis,

@@ -14,7 +14,7 @@ import {
 import { makeHandleWhatsAppMessage } from '../use-cases/handle-whatsapp-message.js';
 import { systemClock } from '../use-cases/ports.js';
 import { makeWhatsAppGateway, type WhatsAppGateway } from '../use-cases/whatsapp-gateway.js';
-import { graphApiSettings, publicBaseUrl, tableName, type Env } from './config.js';
+import { graphApiSettings, tableName, type Env } from './config.js';
 import { dynamoDocumentClient } from './aws-clients.js';
 import { logger, powertoolsEvents } from './observability.js';
 import type { SecretReader } from './secrets.js';
@@ -43,7 +43,11 @@ export function whatsappInbox(env: Env) {
   });
 }
 
-export function whatsappMessageHandler(env: Env, secrets: SecretReader, leaseMillis: number) {
+export function whatsappMessageHandler(
+  env: Env,
+  secrets: SecretReader,
+  options: { readonly publicBaseUrl: string; readonly leaseMillis: number },
+) {
   const documents = dynamoDocumentClient();
   return makeHandleWhatsAppMessage({
     inbox: whatsappInbox(env),
@@ -56,7 +60,7 @@ export function whatsappMessageHandler(env: Env, secrets: SecretReader, leaseMil
     events: powertoolsEvents,
     hashIdentifier: identifierHasher(secrets),
     warn: (message, fields) => logger.warn(message, fields),
-    publicBaseUrl: publicBaseUrl(env),
-    leaseMillis,
+    publicBaseUrl: options.publicBaseUrl,
+    leaseMillis: options.leaseMillis,
   });
 }
