@@ -97,7 +97,7 @@ export function makeDynamoWhatsAppInbox(client: DynamoDBDocumentClient, tables: 
       );
     },
 
-    async save(message, expiresAt) {
+    async save(message, expiresAt, pendingUntil) {
       const item: Record<string, unknown> = {
         contact: message.contact,
         messageKey: message.messageKey,
@@ -107,7 +107,9 @@ export function makeDynamoWhatsAppInbox(client: DynamoDBDocumentClient, tables: 
         timestamp: message.timestamp,
         type: message.type,
         receivedAt: message.receivedAt,
-        pendingProcessing: PENDING,
+        ...(pendingUntil
+          ? { pendingProcessing: PENDING, leaseUntil: pendingUntil.getTime() }
+          : { processedAt: message.receivedAt }),
         expiresAt: seconds(expiresAt),
         ...(message.phone ? { phone: message.phone } : {}),
         ...(message.bsuid ? { bsuid: message.bsuid } : {}),

@@ -31,6 +31,8 @@ const route = ROUTES.find(
 const maxBodyBytes = route?.maxBodyBytes ?? 3 * 1024 * 1024;
 const secrets = makeSecretReader(env);
 const settings = whatsappSettings(env);
+/** A message this function holds is the sweeper's once the function can no longer be running. */
+const leaseMillis = (FUNCTIONS.whatsappWebhook.timeoutSeconds + 5) * 1000;
 
 const receiveWhatsAppWebhook = makeReceiveWhatsAppWebhook({
   inbox: whatsappInbox(env),
@@ -38,10 +40,8 @@ const receiveWhatsAppWebhook = makeReceiveWhatsAppWebhook({
   events: powertoolsEvents,
   secrets: () => secrets('whatsappAppSecret'),
   hashIdentifier: identifierHasher(secrets),
-  handleMessage: whatsappMessageHandler(env, secrets, {
-    publicBaseUrl: publicBaseUrl(env),
-    leaseMillis: (FUNCTIONS.whatsappWebhook.timeoutSeconds + 5) * 1000,
-  }),
+  handleMessage: whatsappMessageHandler(env, secrets, { publicBaseUrl: publicBaseUrl(env), leaseMillis }),
+  leaseMillis,
   warn: (message, fields) => logger.warn(message, fields),
   retentionDays: settings.retentionDays,
   inlineBudgetMillis: settings.inlineBudgetMillis,

@@ -35,6 +35,13 @@ export interface HandleMessagePorts {
 
 export type MessageOutcome = 'processed' | 'busy' | 'failed';
 
+/** Whether a message needs handling at all; the rest are stored as handled straight away. */
+export function needsHandling(message: Pick<StoredInbound, 'type' | 'text' | 'replyId'>): boolean {
+  if (message.type === 'system') return true;
+  if (message.type === 'reaction') return false;
+  return detectCommand(message) !== 'none';
+}
+
 export function subjectOf(message: Pick<StoredInbound, 'phone' | 'bsuid'>): SubjectIdentifier[] {
   return [
     ...(message.phone ? [{ kind: 'whatsapp_phone' as const, value: message.phone }] : []),
@@ -173,20 +180,18 @@ export function makeHandleWhatsAppMessage(ports: HandleMessagePorts) {
   return async function handleWhatsAppMessage(
     message: StoredInbound,
     lastInboundAt: Date,
+    options: { readonly leased?: boolean } = {},
   ): Promise<MessageOutcome> {
     const now = clock.now();
-    if (
-      !(await inbox.lease(
-        message.contact,
-        message.messageKey,
-        now,
-        new Date(now.getTime() + ports.leaseMillis),
-      ))
-    )
+    const until = new Date(now.getTime() + ports.leaseMillis);
+    if (!options.leased && !(await inbox.lease(message.contact, message.messageKey, now, until)))
       return 'busy';
     try {
-      // Re-read under the lease: an earlier run may have replied already.
-      const current = (await inbox.get(message.contact, message.messageKey)) ?? message;
+      // Re-read under the lease: an earlier run may have replied already. A message stored (and
+      // leased) by the caller a moment ago is current as it is.
+      const current = options.leased
+        ? message
+        : ((await inbox.get(message.contact, message.messageKey)) ?? message);
       if (current.type === 'system') await followIdentityChange(current);
       else if (current.type !== 'reaction') {
         const command = detectCommand(current);

@@ -8,7 +8,7 @@ import { verifyHubSignature, type HubSignatureRejection } from '../core/whatsapp
 import { parseWebhook, type InboundMessage } from '../core/whatsapp-webhook.js';
 import type { EventRecorder } from '../runtime/observability.js';
 import type { Clock } from './ports.js';
-import type { MessageOutcome } from './handle-whatsapp-message.js';
+import { needsHandling, type MessageOutcome } from './handle-whatsapp-message.js';
 import type { StoredInbound, WhatsAppInbox } from './whatsapp-ports.js';
 
 export interface ReceiveWebhookPorts {
@@ -17,7 +17,13 @@ export interface ReceiveWebhookPorts {
   readonly events: EventRecorder;
   readonly secrets: () => Promise<readonly string[]>;
   readonly hashIdentifier: () => Promise<IdentifierHasher>;
-  readonly handleMessage: (message: StoredInbound, lastInboundAt: Date) => Promise<MessageOutcome>;
+  readonly handleMessage: (
+    message: StoredInbound,
+    lastInboundAt: Date,
+    options?: { readonly leased?: boolean },
+  ) => Promise<MessageOutcome>;
+  /** How long the webhook's own run holds a message it stored before the sweeper may take it. */
+  readonly leaseMillis: number;
   readonly warn: (message: string, fields: Record<string, unknown>) => void;
   /** Days message content is kept before DynamoDB's TTL removes it. */
   readonly retentionDays: number;
@@ -55,14 +61,21 @@ export function makeReceiveWhatsAppWebhook(ports: ReceiveWebhookPorts) {
       messageKey: `${message.timestamp}#${message.wamid}`,
       receivedAt: now.toISOString(),
     };
+    // Ordinary messages (most of them) are stored as handled; only what asks for something is
+    // marked for processing, leased to this run.
+    const actionable = needsHandling(stored);
     try {
-      await inbox.save(stored, new Date(now.getTime() + ports.retentionDays * DAY_MS));
+      await inbox.save(
+        stored,
+        new Date(now.getTime() + ports.retentionDays * DAY_MS),
+        actionable ? new Date(now.getTime() + ports.leaseMillis) : undefined,
+      );
       const lastInboundAt = await inbox.touchContact(
         message,
         stored.contact,
         new Date(message.timestamp * 1000),
       );
-      return { stored, lastInboundAt };
+      return { stored, lastInboundAt, actionable };
     } catch (error) {
       // Not stored: forget the claim so WhatsApp's retry (after our 5xx) is not taken for a duplicate.
       await inbox.release(wamidHash).catch(() => undefined);
@@ -109,7 +122,7 @@ export function makeReceiveWhatsAppWebhook(ports: ReceiveWebhookPorts) {
     const now = clock.now();
     const hash = await ports.hashIdentifier();
     // Everything is persisted before any of it is acted on, and before the 200.
-    const fresh: { stored: StoredInbound; lastInboundAt: Date }[] = [];
+    const fresh: { stored: StoredInbound; lastInboundAt: Date; actionable: boolean }[] = [];
     let duplicates = 0;
     for (const message of parsed.messages) {
       const result = await store(message, hash, now);
@@ -130,12 +143,19 @@ export function makeReceiveWhatsAppWebhook(ports: ReceiveWebhookPorts) {
     let processed = 0;
     let deferred = 0;
     const started = clock.now().getTime();
-    for (const { stored, lastInboundAt } of fresh) {
+    for (const { stored, lastInboundAt, actionable } of fresh) {
+      if (!actionable) {
+        processed += 1;
+        continue;
+      }
       if (clock.now().getTime() - started > ports.inlineBudgetMillis) {
+        // Left leased to this run: the sweeper takes it once the lease has run out.
         deferred += 1;
         continue;
       }
-      const outcome = await ports.handleMessage(stored, lastInboundAt).catch(() => 'failed' as const);
+      const outcome = await ports
+        .handleMessage(stored, lastInboundAt, { leased: true })
+        .catch(() => 'failed' as const);
       if (outcome === 'processed') processed += 1;
       else deferred += 1;
     }

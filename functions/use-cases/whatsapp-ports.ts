@@ -23,8 +23,11 @@ export interface WhatsAppInbox {
   claim(wamidHash: string, at: Date): Promise<InboundClaim>;
   /** Undoes a claim whose message could not be stored, so Meta's retry is not dropped. */
   release(wamidHash: string): Promise<void>;
-  /** Stores the message marked for processing; a message already stored is left as it is. */
-  save(message: StoredInbound, expiresAt: Date): Promise<void>;
+  /**
+   * Stores the message; a message already stored is left as it is. With `pendingUntil`, it is
+   * marked for processing and leased to the caller until then; without, it is stored as handled.
+   */
+  save(message: StoredInbound, expiresAt: Date, pendingUntil?: Date): Promise<void>;
   /** Records the latest inbound time of a contact (24-hour window); returns the latest known. */
   touchContact(message: InboundMessage, contact: string, at: Date): Promise<Date>;
   /** Takes the processing lease of a stored message; false when another run holds it or it is done. */

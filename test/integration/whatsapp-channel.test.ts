@@ -357,7 +357,7 @@ describe('failures after persisting', () => {
   });
 
   it('leaves the rest of a large batch to the sweeper when the inline budget is spent', async () => {
-    const channel = whatsappChannel(harness, { inlineBudgetMillis: -1 });
+    const channel = whatsappChannel(harness, { inlineBudgetMillis: -1, leaseMillis: -1 });
     const result = await post(channel, inboundText(PHONE, 'wamid.F2', 'DELETE MY DATA'));
     expect(result).toMatchObject({ stored: 1, processed: 0, deferred: 1 });
     await channel.sweep();

@@ -24,6 +24,8 @@ export interface ChannelOptions {
   readonly store?: (real: DeletionRequestStore) => DeletionRequestStore;
   readonly clock?: Clock;
   readonly inlineBudgetMillis?: number;
+  /** How long the webhook's own run holds a message it stored. */
+  readonly leaseMillis?: number;
 }
 
 export function whatsappChannel(harness: Harness, options: ChannelOptions = {}) {
@@ -80,6 +82,7 @@ export function whatsappChannel(harness: Harness, options: ChannelOptions = {}) 
     warn: () => undefined,
     retentionDays: 90,
     inlineBudgetMillis: options.inlineBudgetMillis ?? 5_000,
+    leaseMillis: options.leaseMillis ?? 30_000,
   });
   const sweep = makeSweepWhatsAppInbox({
     inbox,
