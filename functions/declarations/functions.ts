@@ -147,7 +147,7 @@ export const FUNCTIONS = {
     writeTables: WHATSAPP_INBOX_TABLES,
     sendsJobs: true,
     sendsEmail: false,
-    secrets: WHATSAPP_INBOX_SECRETS,
+    secrets: ['whatsappAccessToken', 'identifierPepper'],
   },
 } as const satisfies Record<string, FunctionDeclaration>;
 
