@@ -53,11 +53,12 @@ describe('WhatsApp channel', () => {
     const appSecret = secretArnEnvVar('whatsappAppSecret');
     const verifyToken = secretArnEnvVar('whatsappVerifyToken');
     const accessToken = secretArnEnvVar('whatsappAccessToken');
-    for (const key of ['whatsappWebhook', 'whatsappSweeper'] as const) {
-      expect(Object.keys(environmentOf(key))).toEqual(
-        expect.arrayContaining([appSecret, verifyToken, accessToken]),
-      );
-    }
+    expect(Object.keys(environmentOf('whatsappWebhook'))).toEqual(
+      expect.arrayContaining([appSecret, verifyToken, accessToken]),
+    );
+    expect(Object.keys(environmentOf('whatsappSweeper'))).toContain(accessToken);
+    expect(Object.keys(environmentOf('whatsappSweeper'))).not.toContain(appSecret);
+    expect(Object.keys(environmentOf('whatsappSweeper'))).not.toContain(verifyToken);
     expect(Object.keys(environmentOf('deletionWorker'))).toContain(accessToken);
     expect(Object.keys(environmentOf('deletionWorker'))).not.toContain(appSecret);
     expect(Object.keys(environmentOf('metaCallbacks'))).not.toContain(accessToken);
