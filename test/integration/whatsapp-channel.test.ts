@@ -364,6 +364,13 @@ describe('failures after persisting', () => {
     expect(await requests()).toHaveLength(1);
   });
 
+  it('does not take a message the webhook still holds: the sweeper waits for the lease to run out', async () => {
+    const channel = whatsappChannel(harness, { inlineBudgetMillis: -1, leaseMillis: 60_000 });
+    await post(channel, inboundText(PHONE, 'wamid.F3', 'DELETE MY DATA'));
+    expect(await channel.sweep()).toEqual({ processed: 0, failed: 0 });
+    expect(await requests()).toHaveLength(0);
+  });
+
   it('retries a throttled acknowledgement (130429, 131056) with backoff', async () => {
     const channel = whatsappChannel(harness);
     harness.env.standIns.graph.failNext({
