@@ -19,6 +19,11 @@ export interface DeletionServiceStackProps extends StackProps {
   readonly publicBaseUrl?: string;
   /** Default for the EmailFromAddress parameter (sender of confirmations); otherwise given at deploy. */
   readonly emailFromAddress?: string;
+  /**
+   * Approved WhatsApp utility template for the completion notice outside the 24-hour window
+   * (one body parameter: the confirmation code). Without it, no WhatsApp notice is sent there.
+   */
+  readonly whatsappCompletionTemplate?: { readonly name: string; readonly language?: string };
 }
 
 // Logs hold request ids and keyed hashes only; a month covers incident work without keeping them for long.
@@ -35,7 +40,7 @@ export class DeletionServiceStack extends Stack {
   readonly publicBaseUrl: string;
 
   constructor(scope: Construct, id: string, props: DeletionServiceStackProps) {
-    const { stage, publicBaseUrl, emailFromAddress, ...stackProps } = props;
+    const { stage, publicBaseUrl, emailFromAddress, whatsappCompletionTemplate, ...stackProps } = props;
     super(scope, id, {
       description: `Personal-data deletion service (${stage}): Meta callbacks, deletion worker, status page.`,
       ...stackProps,
@@ -63,6 +68,11 @@ export class DeletionServiceStack extends Stack {
       logRetention: LOG_RETENTION,
     });
     this.api.integrate((functionId) => this.functions.byId(functionId));
+    if (whatsappCompletionTemplate) {
+      const worker = this.functions.byKey.deletionWorker;
+      worker.addEnvironment('WHATSAPP_COMPLETION_TEMPLATE', whatsappCompletionTemplate.name);
+      worker.addEnvironment('WHATSAPP_TEMPLATE_LANGUAGE', whatsappCompletionTemplate.language ?? 'en_US');
+    }
 
     new CfnOutput(this, 'MetaDataDeletionCallbackUrl', {
       description: 'Data Deletion Request callback URL to enter in the Meta App Dashboard.',
@@ -76,6 +86,10 @@ export class DeletionServiceStack extends Stack {
       description:
         'Secrets Manager secret to fill with {"current": "<Meta app secret>"} after the first deploy.',
       value: this.secrets.secret('metaAppSecret').secretName,
+    });
+    new CfnOutput(this, 'WhatsAppWebhookUrl', {
+      description: 'WhatsApp webhook callback URL to enter in the App Dashboard (WhatsApp > Configuration).',
+      value: this.api.urlOf(ROUTES.find((route) => route.path === '/whatsapp/webhook')!),
     });
   }
 }

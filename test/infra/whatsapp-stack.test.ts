@@ -63,4 +63,19 @@ describe('WhatsApp channel', () => {
     expect(Object.keys(environmentOf('deletionWorker'))).not.toContain(appSecret);
     expect(Object.keys(environmentOf('metaCallbacks'))).not.toContain(accessToken);
   });
+
+  it('outputs the webhook URL to enter in the dashboard', () => {
+    template.hasOutput('WhatsAppWebhookUrl', {});
+  });
+
+  it('sets the completion template on the worker only when one is configured', () => {
+    expect(environmentOf('deletionWorker')).not.toHaveProperty('WHATSAPP_COMPLETION_TEMPLATE');
+    const configured = buildStack({ whatsappCompletionTemplate: { name: 'deletion_completed' } });
+    const worker = resource(configured.template, logicalIdOf(configured.stack.functions.byKey.deletionWorker))
+      .Properties?.Environment as { Variables: Record<string, unknown> };
+    expect(worker.Variables).toMatchObject({
+      WHATSAPP_COMPLETION_TEMPLATE: 'deletion_completed',
+      WHATSAPP_TEMPLATE_LANGUAGE: 'en_US',
+    });
+  });
 });
