@@ -78,6 +78,13 @@ for (;;) {
       break;
     }
   }
+  if (!code && shown === before && Date.now() - started > 5_000) {
+    console.log(
+      'No reply: this number is suppressed (its data was already deleted, or it sent STOP), so nothing is sent to it. ' +
+        'Restart `npm start` for fresh demo data.',
+    );
+    break;
+  }
   if (Date.now() - started > 60_000) {
     console.error('Gave up waiting after 60 s');
     process.exit(1);
