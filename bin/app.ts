@@ -3,6 +3,8 @@
 // -c emailFromAddress=... (default of the EmailFromAddress parameter; otherwise pass it with --parameters),
 // -c metaAppId=... and -c instagramAppId=... (defaults of the MetaAppId and InstagramAppId parameters),
 // -c graphApiVersion=v27.0 (the Graph API version the functions call).
+// -c whatsappCompletionTemplate=<name> [-c whatsappTemplateLanguage=en_US] (WhatsApp completion notice
+// outside the 24-hour window; without it none is sent there).
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { DeletionServiceStack } from '../lib/deletion-service-stack.js';
@@ -14,6 +16,11 @@ const emailFromAddress = optionalContext(app, 'emailFromAddress');
 const metaAppId = optionalContext(app, 'metaAppId');
 const instagramAppId = optionalContext(app, 'instagramAppId');
 const graphApiVersion = optionalContext(app, 'graphApiVersion');
+const templateName = optionalContext(app, 'whatsappCompletionTemplate');
+const templateLanguage = optionalContext(app, 'whatsappTemplateLanguage');
+const whatsappCompletionTemplate = templateName
+  ? { name: templateName, ...(templateLanguage ? { language: templateLanguage } : {}) }
+  : undefined;
 
 new DeletionServiceStack(app, `DeletionService-${stage}`, {
   stage,
@@ -22,6 +29,7 @@ new DeletionServiceStack(app, `DeletionService-${stage}`, {
   metaAppId,
   instagramAppId,
   graphApiVersion,
+  ...(whatsappCompletionTemplate ? { whatsappCompletionTemplate } : {}),
 });
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 

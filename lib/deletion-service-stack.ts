@@ -25,6 +25,11 @@ export interface DeletionServiceStackProps extends StackProps {
   readonly instagramAppId?: string;
   /** Graph API version the functions call (default: the version pinned in runtime/config.ts). */
   readonly graphApiVersion?: string;
+  /**
+   * Approved WhatsApp utility template for the completion notice outside the 24-hour window
+   * (one body parameter: the confirmation code). Without it, no WhatsApp notice is sent there.
+   */
+  readonly whatsappCompletionTemplate?: { readonly name: string; readonly language?: string };
 }
 
 /** Logical ids of the app-id parameters, as `cdk deploy --parameters MetaAppId=...` names them. */
@@ -52,6 +57,7 @@ export class DeletionServiceStack extends Stack {
       metaAppId,
       instagramAppId,
       graphApiVersion = GRAPH_API_DEFAULT_VERSION,
+      whatsappCompletionTemplate,
       ...stackProps
     } = props;
     super(scope, id, {
@@ -89,6 +95,11 @@ export class DeletionServiceStack extends Stack {
       },
     });
     this.api.integrate((functionId) => this.functions.byId(functionId));
+    if (whatsappCompletionTemplate) {
+      const worker = this.functions.byKey.deletionWorker;
+      worker.addEnvironment('WHATSAPP_COMPLETION_TEMPLATE', whatsappCompletionTemplate.name);
+      worker.addEnvironment('WHATSAPP_TEMPLATE_LANGUAGE', whatsappCompletionTemplate.language ?? 'en_US');
+    }
 
     // The URLs to paste into the Facebook and Instagram dashboards (docs/meta.md says where).
     for (const route of ROUTES.filter((candidate) => candidate.metaCallback)) {
@@ -107,6 +118,10 @@ export class DeletionServiceStack extends Stack {
       description:
         'Secrets Manager secret to fill with {"current": "<Meta app secret>"} after the first deploy.',
       value: this.secrets.secret('metaAppSecret').secretName,
+    });
+    new CfnOutput(this, 'WhatsAppWebhookUrl', {
+      description: 'WhatsApp webhook callback URL to enter in the App Dashboard (WhatsApp > Configuration).',
+      value: this.api.urlOf(ROUTES.find((route) => route.path === '/whatsapp/webhook')!),
     });
   }
 

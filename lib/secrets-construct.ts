@@ -46,6 +46,36 @@ const SECRET_SPECS: Record<SecretName, SecretSpec> = {
     noRotationReason:
       'Rotating the pepper changes every identifier hash, so it is a deliberate manual change, not a schedule.',
   },
+  whatsappAppSecret: {
+    constructId: 'WhatsAppAppSecret',
+    description:
+      'Secret of the Meta app that owns the WhatsApp webhook subscription; signs X-Hub-Signature-256. Created with a ' +
+      'random placeholder (webhooks fail closed with 401): put the App Secret in "current", the old one in "previous".',
+    removalPolicy: RemovalPolicy.DESTROY,
+    noRotationReason:
+      'Meta issues the app secret and rotates it in the App Dashboard; no Lambda can rotate it. Ops store the new ' +
+      'value as "current" and the old one as "previous", which the webhook accepts during the change-over.',
+  },
+  whatsappVerifyToken: {
+    constructId: 'WhatsAppVerifyToken',
+    description:
+      'Verify token of the WhatsApp webhook handshake: the same string is entered in the App Dashboard (WhatsApp > ' +
+      'Configuration > Verify token). Generated randomly; copy "current" into the dashboard.',
+    removalPolicy: RemovalPolicy.DESTROY,
+    noRotationReason:
+      'Only used when the callback URL is (re)verified in the dashboard; it changes together with the dashboard ' +
+      'setting, by hand.',
+  },
+  whatsappAccessToken: {
+    constructId: 'WhatsAppAccessToken',
+    description:
+      'System-user access token with whatsapp_business_messaging, used to send WhatsApp messages. Put the token from ' +
+      'Business Manager in "current".',
+    removalPolicy: RemovalPolicy.DESTROY,
+    noRotationReason:
+      'Meta issues system-user tokens in Business Manager; no Lambda can mint one. Ops replace "current" when the ' +
+      'token is regenerated.',
+  },
 };
 
 export class SecretsConstruct extends Construct {
@@ -81,6 +111,9 @@ export class SecretsConstruct extends Construct {
       metaAppSecret: create(SECRET_SPECS.metaAppSecret),
       instagramAppSecret: create(SECRET_SPECS.instagramAppSecret),
       identifierPepper: create(SECRET_SPECS.identifierPepper),
+      whatsappAppSecret: create(SECRET_SPECS.whatsappAppSecret),
+      whatsappVerifyToken: create(SECRET_SPECS.whatsappVerifyToken),
+      whatsappAccessToken: create(SECRET_SPECS.whatsappAccessToken),
     };
   }
 

@@ -23,6 +23,9 @@ export const LOCAL_DEFAULTS = {
   INSTAGRAM_APP_ID: '200000000000002',
   WHATSAPP_APP_SECRET: 'local-whatsapp-app-secret-not-for-production',
   WHATSAPP_VERIFY_TOKEN: 'local-whatsapp-verify-token',
+  WHATSAPP_ACCESS_TOKEN: 'local-whatsapp-access-token-not-for-production',
+  /** The WhatsApp sweeper leaves a stored message to the webhook's own run this long (s). */
+  WHATSAPP_SWEEP_GRACE_SECONDS: '2',
   IDENTIFIER_PEPPER: 'local-identifier-pepper-not-for-production',
   DYNAMODB_PORT: '0',
   SQS_PORT: '0',
@@ -135,6 +138,8 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     INSTAGRAM_APP_ID: setting(env, 'INSTAGRAM_APP_ID'),
     WHATSAPP_APP_SECRET: setting(env, 'WHATSAPP_APP_SECRET'),
     WHATSAPP_VERIFY_TOKEN: setting(env, 'WHATSAPP_VERIFY_TOKEN'),
+    WHATSAPP_ACCESS_TOKEN: setting(env, 'WHATSAPP_ACCESS_TOKEN'),
+    WHATSAPP_SWEEP_GRACE_SECONDS: setting(env, 'WHATSAPP_SWEEP_GRACE_SECONDS'),
     IDENTIFIER_PEPPER: setting(env, 'IDENTIFIER_PEPPER'),
     RECONCILE_GRACE_SECONDS: setting(env, 'RECONCILE_GRACE_SECONDS'),
     POWERTOOLS_METRICS_DISABLED: env.POWERTOOLS_METRICS_DISABLED ?? 'true',

@@ -13,6 +13,7 @@ Deletion service running locally
                   POST ${service.baseUrl}/instagram/data-deletion
                   POST ${service.baseUrl}/instagram/deauthorize
   Status:         GET  ${service.baseUrl}/deletion-status?code=<confirmation code>
+  WhatsApp:       GET/POST ${service.baseUrl}/whatsapp/webhook
 
 Stand-ins (127.0.0.1)
   DynamoDB:       ${service.endpoints.dynamodb}
@@ -21,6 +22,7 @@ Stand-ins (127.0.0.1)
   Graph API:      ${service.endpoints.graph}   (calls at /__calls)
 
 Try it: npm run demo   (signs a deletion callback for Ana, Facebook id ${ANA.facebookAsid}, and follows it)
+        npm run demo:whatsapp   (a signed "DELETE MY DATA" from Ana's WhatsApp, +${ANA.whatsappPhone})
 Ctrl-C stops everything.
 LOCAL_SERVICE_READY ${JSON.stringify({ baseUrl: service.baseUrl, endpoints: service.endpoints })}
 `);

@@ -3,11 +3,17 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { DeletionRequest, RequestStatus, TableOutcome } from '../core/deletion-request.js';
+import {
+  isTerminal,
+  type DeletionRequest,
+  type RequestStatus,
+  type TableOutcome,
+} from '../core/deletion-request.js';
 import type { CreateResult, DeletionRequestStore, TransitionOptions } from '../use-cases/ports.js';
 
 const requestKey = (requestId: string) => ({ pk: `REQUEST#${requestId}` });
 const codeKey = (code: string) => ({ pk: `CODE#${code}` });
+const openSubjectKey = (subjectKey: string) => ({ pk: `OPEN#${subjectKey}` });
 const AWAITING_QUEUE = 'yes';
 const WORKABLE: readonly RequestStatus[] = ['received', 'queued', 'in_progress', 'failed'];
 /** Per-table counts live in flat attributes (`deleted:<Table>`) so they can be added atomically. */
@@ -75,6 +81,7 @@ function toRequest(item: RequestItem): DeletionRequest {
     ...optional<string>('emailConfirmationSentAt'),
     ...optional<'deauthorize'>('startedBy'),
     ...optional<string>('schedule'),
+    ...optional<DeletionRequest['whatsappContext']>('whatsappContext'),
     ...(item.stepsDone ? { stepsDone: Object.keys(item.stepsDone as Record<string, string>).sort() } : {}),
   };
 }
@@ -124,6 +131,7 @@ export function makeDynamoDeletionRequestStore(
         events: [{ at: request.receivedAt, event: request.status }],
         ...(request.startedBy ? { startedBy: request.startedBy } : {}),
         ...(request.schedule ? { schedule: request.schedule } : {}),
+        ...(request.whatsappContext ? { whatsappContext: { ...request.whatsappContext } } : {}),
         ...(request.status === 'received' ? { awaitingQueue: AWAITING_QUEUE } : {}),
       };
       try {
@@ -306,6 +314,50 @@ export function makeDynamoDeletionRequestStore(
         { '#step': step },
         { ':at': time },
       );
+    },
+
+    async openRequestForSubject(subjectKey, candidate) {
+      // The pointer holds only a keyed hash of the subject and a request id. It moves to a new
+      // request only from the request it pointed to, so two concurrent intakes agree on one.
+      for (let attempt = 0; attempt < 5; attempt += 1) {
+        const pointer = await client.send(
+          new GetCommand({ TableName: tableName, Key: openSubjectKey(subjectKey), ConsistentRead: true }),
+        );
+        const pointedId = typeof pointer.Item?.requestId === 'string' ? pointer.Item.requestId : undefined;
+        if (pointedId) {
+          const pointed = await store.get(pointedId);
+          if (pointed && !isTerminal(pointed.status)) {
+            await store.ensureCodePointer(pointed);
+            return { created: false, request: pointed };
+          }
+          if (!pointed) {
+            // A crash between the pointer and the request: create the request the pointer names.
+            const repaired = { ...candidate, requestId: pointedId };
+            const result = await store.create(repaired);
+            return result.created
+              ? { created: true, request: repaired }
+              : { created: false, request: result.existing };
+          }
+        }
+        try {
+          await client.send(
+            new PutCommand({
+              TableName: tableName,
+              Item: { ...openSubjectKey(subjectKey), requestId: candidate.requestId },
+              ConditionExpression: pointedId ? 'requestId = :previous' : 'attribute_not_exists(pk)',
+              ...(pointedId ? { ExpressionAttributeValues: { ':previous': pointedId } } : {}),
+            }),
+          );
+        } catch (error) {
+          if (isConditionalFailure(error)) continue;
+          throw error;
+        }
+        const result = await store.create(candidate);
+        return result.created
+          ? { created: true, request: candidate }
+          : { created: false, request: result.existing };
+      }
+      throw new Error('Open request pointer kept changing');
     },
 
     async listAwaitingQueue(before, limit) {

@@ -29,5 +29,12 @@ export function makeDynamoSuppressionList(
       );
       return result.Item !== undefined;
     },
+    async reasonFor(identifierHash) {
+      const result = await client.send(
+        new GetCommand({ TableName: tableName, Key: { identifierHash }, ConsistentRead: true }),
+      );
+      if (!result.Item) return undefined;
+      return typeof result.Item.reason === 'string' ? result.Item.reason : 'unspecified';
+    },
   };
 }

@@ -85,6 +85,17 @@ export interface DeletionRequest {
   readonly startedBy?: 'deauthorize';
   /** When the deletion of a deauthorized user's data runs (see DEAUTHORIZE_SCHEDULE). */
   readonly schedule?: string;
+  /** Where a WhatsApp request came in: for the completion notice. No personal data. */
+  readonly whatsappContext?: WhatsAppContext;
+}
+
+export interface WhatsAppContext {
+  /** The business phone-number id the person wrote to. */
+  readonly phoneNumberId: string;
+  /** Their latest inbound message when the request was made (opens the 24-hour window). */
+  readonly lastInboundAt: string;
+  /** Which of the subject's identifiers to reply to (the first of that kind in `subject`). */
+  readonly replyVia: 'whatsapp_phone' | 'whatsapp_bsuid';
 }
 
 /** What the status page may show: no identifier of the person, ever. */

@@ -7,10 +7,30 @@ import { DELETION_PIPELINE } from './pipeline.js';
 import {
   DELETION_REQUESTS_TABLE,
   INTEGRATION_TOKENS_TABLE,
+  IDENTITY_LINKS_TABLE,
   SUPPRESSIONS_TABLE,
+  WHATSAPP_CONTACTS_TABLE,
+  WHATSAPP_MESSAGES_TABLE,
+  WHATSAPP_WEBHOOK_RECEIPTS_TABLE,
   mappedTables,
   type TableDeclaration,
 } from './tables.js';
+
+/** What the WhatsApp webhook and its sweeper read and write. */
+const WHATSAPP_INBOX_TABLES = [
+  DELETION_REQUESTS_TABLE,
+  SUPPRESSIONS_TABLE,
+  IDENTITY_LINKS_TABLE,
+  WHATSAPP_MESSAGES_TABLE,
+  WHATSAPP_CONTACTS_TABLE,
+  WHATSAPP_WEBHOOK_RECEIPTS_TABLE,
+];
+const WHATSAPP_INBOX_SECRETS: readonly SecretId[] = [
+  'whatsappAppSecret',
+  'whatsappVerifyToken',
+  'whatsappAccessToken',
+  'identifierPepper',
+];
 
 export type SecretId = SecretName;
 
@@ -94,8 +114,9 @@ export const FUNCTIONS = {
     // Continuation jobs, when a subject has more items than one invocation handles.
     sendsJobs: true,
     sendsEmail: true,
-    // metaAppSecret: the app access token that revokes a user's grant (Graph API).
-    secrets: ['identifierPepper', 'metaAppSecret'],
+    // metaAppSecret: the app access token that revokes a user's grant (Graph API);
+    // whatsappAccessToken: the WhatsApp completion notice.
+    secrets: ['identifierPepper', 'metaAppSecret', 'whatsappAccessToken'],
     usesMetaAppIds: true,
     callsGraphApi: true,
   },
@@ -112,6 +133,35 @@ export const FUNCTIONS = {
     sendsJobs: true,
     sendsEmail: false,
     secrets: [],
+  },
+  whatsappWebhook: {
+    id: 'WhatsAppWebhook',
+    entry: 'functions/handlers/whatsapp-webhook.ts',
+    trigger: 'api',
+    usesPublicBaseUrl: true,
+    description:
+      'WhatsApp webhook: verification handshake; verifies X-Hub-Signature-256, stores messages and statuses, acts on DELETE MY DATA and STOP.',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    readTables: [],
+    writeTables: WHATSAPP_INBOX_TABLES,
+    sendsJobs: true,
+    sendsEmail: false,
+    secrets: WHATSAPP_INBOX_SECRETS,
+  },
+  whatsappSweeper: {
+    id: 'WhatsAppSweeper',
+    entry: 'functions/handlers/whatsapp-sweeper.ts',
+    trigger: { everyMinutes: 1 },
+    usesPublicBaseUrl: true,
+    description: 'Processes stored WhatsApp messages the webhook could not handle at once.',
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    readTables: [],
+    writeTables: WHATSAPP_INBOX_TABLES,
+    sendsJobs: true,
+    sendsEmail: false,
+    secrets: ['whatsappAccessToken', 'identifierPepper'],
   },
 } as const satisfies Record<string, FunctionDeclaration>;
 
@@ -139,6 +189,21 @@ export const ROUTES: readonly RouteDeclaration[] = [
     functionId: FUNCTIONS.deletionStatus.id,
     maxBodyBytes: 0,
     throttle: { ratePerSecond: 20, burst: 40 },
+  },
+  {
+    method: 'GET',
+    path: '/whatsapp/webhook',
+    functionId: FUNCTIONS.whatsappWebhook.id,
+    maxBodyBytes: 0,
+    throttle: { ratePerSecond: 5, burst: 10 },
+  },
+  {
+    // WhatsApp batches up to 1,000 updates and sends bodies up to 3 MB.
+    method: 'POST',
+    path: '/whatsapp/webhook',
+    functionId: FUNCTIONS.whatsappWebhook.id,
+    maxBodyBytes: 3 * 1024 * 1024,
+    throttle: { ratePerSecond: 200, burst: 400 },
   },
 ];
 

@@ -240,7 +240,11 @@ export const WHATSAPP_MESSAGES_TABLE: TableDeclaration = {
     'WhatsApp conversations: inbound and outbound message content, metadata and delivery/read receipts. Content expires by TTL.',
   partitionKey: S('contact'),
   sortKey: S('messageKey'),
-  indexes: [{ name: 'bsuid', partitionKey: S('bsuid'), sortKey: S('messageKey') }],
+  indexes: [
+    { name: 'bsuid', partitionKey: S('bsuid'), sortKey: S('messageKey') },
+    // Sparse: only inbound messages not yet handled carry `pendingProcessing` (the sweeper's list).
+    { name: 'pendingProcessing', partitionKey: S('pendingProcessing'), sortKey: S('receivedAt') },
+  ],
   ttlAttribute: 'expiresAt',
   personalData: {
     kind: 'mapped',
@@ -418,6 +422,20 @@ export const SUPPRESSIONS_TABLE: TableDeclaration = {
   },
 };
 
+export const WHATSAPP_WEBHOOK_RECEIPTS_TABLE: TableDeclaration = {
+  id: 'WhatsAppWebhookReceipts',
+  description:
+    'WhatsApp webhook bookkeeping: which inbound wamids were already stored (deduplication beyond the 7-day retry window) and the furthest delivery status per outbound wamid.',
+  partitionKey: S('receiptKey'),
+  indexes: [],
+  ttlAttribute: 'expiresAt',
+  personalData: {
+    kind: 'exempt',
+    reason:
+      'Holds only keyed (peppered HMAC) hashes of message ids, a status word, an error code and timestamps, expiring after 10 days; no identifier or content. It must survive a purge so that a late retry of a deleted message is not stored again.',
+  },
+};
+
 export const TABLES: readonly TableDeclaration[] = [
   DELETION_REQUESTS_TABLE,
   IDENTITY_LINKS_TABLE,
@@ -433,6 +451,7 @@ export const TABLES: readonly TableDeclaration[] = [
   BILLING_RECORDS_TABLE,
   FRAUD_SIGNALS_TABLE,
   SUPPRESSIONS_TABLE,
+  WHATSAPP_WEBHOOK_RECEIPTS_TABLE,
 ];
 
 /** Environment variable through which a function learns a table's physical name. */

@@ -33,6 +33,9 @@ import { dynamoDocumentClient, ses } from '../runtime/aws-clients.js';
 import { logger, metrics, powertoolsEvents } from '../runtime/observability.js';
 import { makeSecretReader } from '../runtime/secrets.js';
 import { deletionJobQueue, deletionRequestStore, identifierHasher } from '../runtime/wiring.js';
+import { makeWhatsAppCompletionNotice } from '../use-cases/whatsapp-completion-notice.js';
+import { whatsappSettings } from '../runtime/config.js';
+import { whatsappGateway } from '../runtime/whatsapp-wiring.js';
 
 const env = process.env;
 const tables = mappedTables();
@@ -53,6 +56,17 @@ const metaSteps: JobStep[] = [
 ];
 
 const beforePurge: JobStep[] = [...metaSteps];
+// --- WhatsApp: completion notice (after the purge, before the request forgets the number) ---
+const whatsappSettingsForWorker = whatsappSettings(env);
+const whatsappCompletionNotice = makeWhatsAppCompletionNotice({
+  gateway: whatsappGateway(env, secrets),
+  events: powertoolsEvents,
+  publicBaseUrl: publicBaseUrl(env),
+  ...(whatsappSettingsForWorker.completionTemplate
+    ? { template: whatsappSettingsForWorker.completionTemplate }
+    : {}),
+});
+// --- end WhatsApp ---
 
 const processDeletionJob = makeProcessDeletionJob({
   store: deletionRequestStore(env),
@@ -71,6 +85,7 @@ const processDeletionJob = makeProcessDeletionJob({
   leaseMillis: (FUNCTIONS.deletionWorker.timeoutSeconds + 30) * 1000,
   budget: purgeSettings(env),
   beforePurge,
+  afterPurge: [whatsappCompletionNotice],
 });
 
 const processor = new BatchProcessor(EventType.SQS);

@@ -126,3 +126,29 @@ export function metaAppIds(env: Env): MetaAppIds {
 export function subjectReuseDays(env: Env): number {
   return integer(env, 'META_SUBJECT_REUSE_DAYS', 90);
 }
+
+export interface WhatsAppSettings {
+  /** Days inbound message content is kept before DynamoDB's TTL removes it (WHATSAPP_RETENTION_DAYS). */
+  readonly retentionDays: number;
+  /** Approved utility template for the completion notice outside the 24-hour window; none: not sent. */
+  readonly completionTemplate?: { readonly name: string; readonly language: string };
+  /** Milliseconds the webhook spends acting on messages before leaving the rest to the sweeper. */
+  readonly inlineBudgetMillis: number;
+  /** Seconds a stored message is left to the webhook's own run before the sweeper takes it. */
+  readonly sweepGraceSeconds: number;
+}
+
+export function whatsappSettings(env: Env): WhatsAppSettings {
+  const template = env.WHATSAPP_COMPLETION_TEMPLATE;
+  if (template !== undefined && template !== '' && !/^[a-z0-9_]{1,512}$/.test(template)) {
+    throw new ConfigError('WHATSAPP_COMPLETION_TEMPLATE must be a template name (lowercase, digits, _)');
+  }
+  return {
+    retentionDays: integer(env, 'WHATSAPP_RETENTION_DAYS', 90),
+    ...(template
+      ? { completionTemplate: { name: template, language: env.WHATSAPP_TEMPLATE_LANGUAGE || 'en_US' } }
+      : {}),
+    inlineBudgetMillis: integer(env, 'WHATSAPP_INLINE_BUDGET_MILLIS', 3_000),
+    sweepGraceSeconds: integer(env, 'WHATSAPP_SWEEP_GRACE_SECONDS', 30),
+  };
+}

@@ -44,6 +44,26 @@ export const METRICS = {
   /** Gauges from the deadline check (alarmed). */
   RequestsOverdue: 'RequestsOverdue',
   RequestsNearingDue: 'RequestsNearingDue',
+  /** A WhatsApp webhook POST was accepted (signature verified). */
+  WhatsAppWebhookReceived: 'WhatsAppWebhookReceived',
+  /** Inbound WhatsApp messages stored; duplicates (same wamid) dropped. */
+  WhatsAppMessageReceived: 'WhatsAppMessageReceived',
+  WhatsAppDuplicateDropped: 'WhatsAppDuplicateDropped',
+  /** A correctly signed body that was not JSON (logged and dropped). */
+  WhatsAppPayloadMalformed: 'WhatsAppPayloadMalformed',
+  /** `errors` reported by WhatsApp in a webhook (alarmed). */
+  WhatsAppErrorReported: 'WhatsAppErrorReported',
+  /** A stored message could not be processed inline; the sweeper retries it. */
+  WhatsAppProcessingDeferred: 'WhatsAppProcessingDeferred',
+  WhatsAppMessagesSwept: 'WhatsAppMessagesSwept',
+  /** An opt-out (STOP, or a deletion request) was recorded. */
+  WhatsAppOptedOut: 'WhatsAppOptedOut',
+  /** Dimension: kind (text, template). */
+  WhatsAppMessageSent: 'WhatsAppMessageSent',
+  /** A send was refused because the recipient is on the suppression list. */
+  WhatsAppSendSuppressed: 'WhatsAppSendSuppressed',
+  /** Dimension: outcome (outside_window, undeliverable). */
+  WhatsAppNoticeNotSent: 'WhatsAppNoticeNotSent',
 } as const;
 
 export type MetricName = (typeof METRICS)[keyof typeof METRICS];

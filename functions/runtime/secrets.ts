@@ -4,12 +4,21 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { ConfigError, type Env } from './config.js';
 
-export type SecretName = 'metaAppSecret' | 'instagramAppSecret' | 'identifierPepper';
+export type SecretName =
+  | 'metaAppSecret'
+  | 'instagramAppSecret'
+  | 'identifierPepper'
+  | 'whatsappAppSecret'
+  | 'whatsappVerifyToken'
+  | 'whatsappAccessToken';
 
 const ENV_NAMES: Record<SecretName, string> = {
   metaAppSecret: 'META_APP_SECRET',
   instagramAppSecret: 'INSTAGRAM_APP_SECRET',
   identifierPepper: 'IDENTIFIER_PEPPER',
+  whatsappAppSecret: 'WHATSAPP_APP_SECRET',
+  whatsappVerifyToken: 'WHATSAPP_VERIFY_TOKEN',
+  whatsappAccessToken: 'WHATSAPP_ACCESS_TOKEN',
 };
 
 /** Seconds a secret is cached in a warm Lambda before it is read again. */

@@ -19,6 +19,11 @@ export const systemClock: Clock = { now: () => new Date() };
 export type CreateResult =
   { readonly created: true } | { readonly created: false; readonly existing: DeletionRequest };
 
+export interface OpenRequestResult {
+  readonly created: boolean;
+  readonly request: DeletionRequest;
+}
+
 export interface TransitionOptions {
   readonly event: string;
   readonly at: Date;
@@ -60,6 +65,11 @@ export interface DeletionRequestStore {
   markConfirmationSent(requestId: string, channel: 'email', at: Date): Promise<void>;
   /** Records that a named job step (see JobStep) is done for this request. */
   markStepDone(requestId: string, step: string, at: Date): Promise<void>;
+  /**
+   * One open request per subject: returns the subject's open (non-terminal) request, or creates
+   * `candidate` and points the subject at it. `subjectKey` is a keyed hash, never a raw identifier.
+   */
+  openRequestForSubject(subjectKey: string, candidate: DeletionRequest): Promise<OpenRequestResult>;
   /** Requests persisted but not enqueued, received before `before`. */
   listAwaitingQueue(before: Date, limit: number): Promise<readonly string[]>;
 }
@@ -91,6 +101,8 @@ export interface IdentityResolver {
 export interface SuppressionList {
   suppress(identifierHashes: readonly string[], reason: string, at: Date): Promise<void>;
   isSuppressed(identifierHash: string): Promise<boolean>;
+  /** Why an identifier is suppressed (`deletion:<requestId>`, `opt-out:whatsapp`), or undefined. */
+  reasonFor(identifierHash: string): Promise<string | undefined>;
 }
 
 export interface ConfirmationMessage {

@@ -13,7 +13,7 @@ import type { DeletionRequestStore } from '../../functions/use-cases/ports.js';
 import { deletionPayload, signRequest } from '../support/signing.js';
 import { startTestStandIns, type TestStandIns } from '../support/stand-ins.js';
 
-const SECRETS: Record<SecretName, string[]> = {
+const SECRETS: Partial<Record<SecretName, string[]>> = {
   metaAppSecret: ['meta-current', 'meta-previous'],
   instagramAppSecret: ['ig-current', 'ig-previous'],
   identifierPepper: ['pepper'],
@@ -53,7 +53,7 @@ function makeHandleMetaCallbackForTests() {
       tokens: makeDynamoMetaTokenStore(env.documents, 'IntegrationTokens'),
       queue: { sendDeletionJob: async (requestId) => void jobs.push(requestId) },
       clock: { now: () => new Date(nowMs) },
-      secrets: async (name) => SECRETS[name],
+      secrets: async (name) => SECRETS[name] ?? [],
       hashIdentifier: async () => makeIdentifierHasher('pepper'),
       events: { count: (metric, _value, dimensions) => void counted.push({ metric, dimensions }) },
       log: (_level, _message, fields) => void logged.push(fields),

@@ -1,0 +1,203 @@
+// core: the WhatsApp Cloud API webhook envelope, read defensively. Every entry, change, message and
+// status is visited; unknown objects, fields and message types are reported as ignored, never thrown.
+// Only called after the signature has been verified.
+
+export interface InboundMessage {
+  readonly wamid: string;
+  /** The business number that received it. */
+  readonly phoneNumberId: string;
+  /** Sender phone (`from`, digits only); absent when the user's number is withheld (usernames). */
+  readonly phone?: string;
+  /** Business-scoped user id (BSUID), when Meta sends one. */
+  readonly bsuid?: string;
+  readonly profileName?: string;
+  /** Unix seconds. */
+  readonly timestamp: number;
+  readonly type: string;
+  readonly text?: string;
+  /** Quick-reply button payload, or the id of an interactive button/list reply. */
+  readonly replyId?: string;
+  readonly system?: SystemChange;
+}
+
+export interface SystemChange {
+  readonly type: string;
+  readonly newPhone?: string;
+  readonly newBsuid?: string;
+  readonly previousBsuid?: string;
+}
+
+export const STATUS_RANK = { sent: 1, delivered: 2, read: 3, played: 4, failed: 9 } as const;
+export type DeliveryStatus = keyof typeof STATUS_RANK;
+
+export interface StatusUpdate {
+  readonly wamid: string;
+  readonly status: DeliveryStatus;
+  readonly timestamp: number;
+  readonly errorCodes: readonly number[];
+}
+
+export interface ParsedWebhook {
+  readonly messages: readonly InboundMessage[];
+  readonly statuses: readonly StatusUpdate[];
+  /** `errors` arrays at value level: system or app-level problems worth an alarm. */
+  readonly errorsReported: number;
+  /** Parts skipped: unknown object, field, message type or malformed item. */
+  readonly ignored: number;
+}
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const str = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.length > 0 ? value : undefined;
+const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+
+const KNOWN_TYPES = new Set([
+  'text',
+  'button',
+  'interactive',
+  'image',
+  'audio',
+  'video',
+  'document',
+  'sticker',
+  'location',
+  'contacts',
+  'reaction',
+  'order',
+  'system',
+  'unsupported',
+]);
+
+/** BSUID of a message's sender: the contact entry's `user_id` (by wa_id), or the message's own. */
+function contactFor(contacts: unknown[], phone: string | undefined, message: Json) {
+  const own = str(message.from_user_id) ?? str(message.user_id);
+  const contact =
+    contacts
+      .filter(isObject)
+      .find((candidate) =>
+        phone ? candidate.wa_id === phone : own !== undefined && candidate.user_id === own,
+      ) ?? (contacts.length === 1 && isObject(contacts[0]) ? contacts[0] : undefined);
+  const profile = isObject(contact?.profile) ? contact.profile : undefined;
+  return { bsuid: own ?? str(contact?.user_id), profileName: str(profile?.name) };
+}
+
+function readMessage(raw: unknown, contacts: unknown[], phoneNumberId: string): InboundMessage | undefined {
+  if (!isObject(raw)) return undefined;
+  const wamid = str(raw.id);
+  const type = str(raw.type);
+  const timestamp = Number(raw.timestamp);
+  if (!wamid || !type || !Number.isFinite(timestamp)) return undefined;
+  const from = str(raw.from);
+  // `from` is a phone number unless the number is withheld; then it may carry the BSUID.
+  const phone = from && /^\d{5,20}$/.test(from) ? from : undefined;
+  const who = contactFor(contacts, phone, raw);
+  const bsuid = who.bsuid ?? (from && !phone && /^[A-Z]{2}\./.test(from) ? from : undefined);
+  if (!phone && !bsuid) return undefined;
+
+  const text = isObject(raw.text) ? str(raw.text.body) : undefined;
+  const button = isObject(raw.button) ? raw.button : undefined;
+  const interactive = isObject(raw.interactive) ? raw.interactive : undefined;
+  const reply = interactive
+    ? isObject(interactive.button_reply)
+      ? interactive.button_reply
+      : isObject(interactive.list_reply)
+        ? interactive.list_reply
+        : undefined
+    : undefined;
+  const media = isObject(raw[type]) ? (raw[type] as Json) : undefined;
+  const caption = type !== 'text' ? str(media?.caption) : undefined;
+  const system = isObject(raw.system) ? raw.system : undefined;
+
+  return {
+    wamid,
+    phoneNumberId,
+    ...(phone ? { phone } : {}),
+    ...(bsuid ? { bsuid } : {}),
+    ...(who.profileName ? { profileName: who.profileName } : {}),
+    timestamp,
+    type,
+    ...(text !== undefined
+      ? { text }
+      : button
+        ? { text: str(button.text) ?? '' }
+        : reply
+          ? { text: str(reply.title) ?? '' }
+          : caption !== undefined
+            ? { text: caption }
+            : {}),
+    ...(button && str(button.payload) ? { replyId: str(button.payload)! } : {}),
+    ...(reply && str(reply.id) ? { replyId: str(reply.id)! } : {}),
+    ...(system
+      ? {
+          system: {
+            type: str(system.type) ?? 'unknown',
+            ...((str(system.new_wa_id) ?? str(system.wa_id))
+              ? { newPhone: (str(system.new_wa_id) ?? str(system.wa_id))! }
+              : {}),
+            ...((str(system.user_id) ?? str(system.new_user_id))
+              ? { newBsuid: (str(system.user_id) ?? str(system.new_user_id))! }
+              : {}),
+            ...(str(system.previous_user_id) ? { previousBsuid: str(system.previous_user_id)! } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+function readStatus(raw: unknown): StatusUpdate | undefined {
+  if (!isObject(raw)) return undefined;
+  const wamid = str(raw.id);
+  const status = str(raw.status);
+  const timestamp = Number(raw.timestamp);
+  if (!wamid || !status || !(status in STATUS_RANK) || !Number.isFinite(timestamp)) return undefined;
+  return {
+    wamid,
+    status: status as DeliveryStatus,
+    timestamp,
+    errorCodes: list(raw.errors)
+      .filter(isObject)
+      .map((error) => Number(error.code))
+      .filter(Number.isFinite),
+  };
+}
+
+export function parseWebhook(payload: unknown): ParsedWebhook {
+  const messages: InboundMessage[] = [];
+  const statuses: StatusUpdate[] = [];
+  let errorsReported = 0;
+  let ignored = 0;
+  if (!isObject(payload) || payload.object !== 'whatsapp_business_account') {
+    return { messages, statuses, errorsReported, ignored: 1 };
+  }
+  for (const entry of list(payload.entry)) {
+    if (!isObject(entry)) {
+      ignored += 1;
+      continue;
+    }
+    for (const change of list(entry.changes)) {
+      if (!isObject(change) || change.field !== 'messages' || !isObject(change.value)) {
+        ignored += 1;
+        continue;
+      }
+      const value = change.value;
+      const metadata = isObject(value.metadata) ? value.metadata : {};
+      const phoneNumberId = str(metadata.phone_number_id) ?? '';
+      if (list(value.errors).length > 0) errorsReported += 1;
+      const contacts = list(value.contacts);
+      for (const raw of list(value.messages)) {
+        const message = phoneNumberId ? readMessage(raw, contacts, phoneNumberId) : undefined;
+        if (message && KNOWN_TYPES.has(message.type)) messages.push(message);
+        else if (message) messages.push({ ...message, type: 'unknown' });
+        else ignored += 1;
+      }
+      for (const raw of list(value.statuses)) {
+        const status = readStatus(raw);
+        if (status) statuses.push(status);
+        else ignored += 1;
+      }
+    }
+  }
+  return { messages, statuses, errorsReported, ignored };
+}
