@@ -125,6 +125,8 @@ export const DELETION_REQUESTS_TABLE: TableDeclaration = {
   indexes: [
     // Sparse: only requests persisted but not yet handed to the queue carry `awaitingQueue`.
     { name: 'awaitingQueue', partitionKey: S('awaitingQueue'), sortKey: S('receivedAt') },
+    // Sparse: only verified requests that have not ended carry `openDue`; sorted by due date.
+    { name: 'openByDue', partitionKey: S('openDue'), sortKey: S('dueAt') },
   ],
   ttlAttribute: 'expiresAt',
   personalData: {
