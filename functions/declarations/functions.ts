@@ -5,7 +5,9 @@ import type { SecretName } from '../runtime/secrets.js';
 import { DELETION_PIPELINE } from './pipeline.js';
 import {
   DELETION_REQUESTS_TABLE,
+  RATE_LIMITS_TABLE,
   SUPPRESSIONS_TABLE,
+  VERIFICATIONS_TABLE,
   mappedTables,
   type TableDeclaration,
 } from './tables.js';
@@ -79,7 +81,8 @@ export const FUNCTIONS = {
     timeoutSeconds: 60,
     memoryMb: 512,
     readTables: [],
-    writeTables: [DELETION_REQUESTS_TABLE, SUPPRESSIONS_TABLE, ...mappedTables()],
+    // Verifications: a completed request's verification records are deleted.
+    writeTables: [DELETION_REQUESTS_TABLE, SUPPRESSIONS_TABLE, VERIFICATIONS_TABLE, ...mappedTables()],
     // Continuation jobs, when a subject has more items than one invocation handles.
     sendsJobs: true,
     sendsEmail: true,
@@ -96,6 +99,35 @@ export const FUNCTIONS = {
     readTables: [],
     writeTables: [DELETION_REQUESTS_TABLE],
     sendsJobs: true,
+    sendsEmail: false,
+    secrets: [],
+  },
+  selfService: {
+    id: 'SelfService',
+    entry: 'functions/handlers/self-service.ts',
+    trigger: 'api',
+    usesPublicBaseUrl: true,
+    description:
+      'Self-service deletion: the request form, intake with a verification link by email, and verification.',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    readTables: [],
+    writeTables: [DELETION_REQUESTS_TABLE, VERIFICATIONS_TABLE, RATE_LIMITS_TABLE],
+    sendsJobs: true,
+    sendsEmail: true,
+    secrets: ['identifierPepper'],
+  },
+  deadlineCheck: {
+    id: 'DeadlineCheck',
+    entry: 'functions/handlers/deadline-check.ts',
+    trigger: { everyMinutes: 60 },
+    usesPublicBaseUrl: false,
+    description: 'Flags open requests nearing or past their due date and emits the deadline gauges.',
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    readTables: [],
+    writeTables: [DELETION_REQUESTS_TABLE],
+    sendsJobs: false,
     sendsEmail: false,
     secrets: [],
   },
@@ -117,6 +149,27 @@ export const ROUTES: readonly RouteDeclaration[] = [
     functionId: FUNCTIONS.deletionStatus.id,
     maxBodyBytes: 0,
     throttle: { ratePerSecond: 20, burst: 40 },
+  },
+  {
+    method: 'GET',
+    path: '/delete-my-data',
+    functionId: FUNCTIONS.selfService.id,
+    maxBodyBytes: 0,
+    throttle: { ratePerSecond: 20, burst: 40 },
+  },
+  {
+    method: 'POST',
+    path: '/deletion-requests',
+    functionId: FUNCTIONS.selfService.id,
+    maxBodyBytes: 4 * 1024,
+    throttle: { ratePerSecond: 5, burst: 10 },
+  },
+  {
+    method: 'GET',
+    path: '/deletion-requests/verify',
+    functionId: FUNCTIONS.selfService.id,
+    maxBodyBytes: 0,
+    throttle: { ratePerSecond: 5, burst: 10 },
   },
 ];
 

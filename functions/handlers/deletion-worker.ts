@@ -7,9 +7,15 @@ import { makeDynamoIdentityResolver } from '../adapters/dynamo-identity-resolver
 import { makeDynamoSuppressionList } from '../adapters/dynamo-suppression-list.js';
 import { makeDynamoTablePurger } from '../adapters/dynamo-table-purger.js';
 import { makeSesEmailNotifier } from '../adapters/ses-email-notifier.js';
+import { makeDynamoVerificationStore } from '../adapters/dynamo-verifications.js';
 import { DeletionJobMessage } from '../core/job-message.js';
 import { FUNCTIONS } from '../declarations/functions.js';
-import { IDENTITY_LINKS_TABLE, SUPPRESSIONS_TABLE, mappedTables } from '../declarations/tables.js';
+import {
+  IDENTITY_LINKS_TABLE,
+  SUPPRESSIONS_TABLE,
+  VERIFICATIONS_TABLE,
+  mappedTables,
+} from '../declarations/tables.js';
 import { makeProcessDeletionJob } from '../use-cases/process-deletion-job.js';
 import { systemClock } from '../use-cases/ports.js';
 import {
@@ -28,6 +34,7 @@ const env = process.env;
 const tables = mappedTables();
 const physicalNames = new Map(tables.map((table) => [table.id, tableName(env, table)]));
 const documents = dynamoDocumentClient();
+const verifications = makeDynamoVerificationStore(documents, tableName(env, VERIFICATIONS_TABLE));
 
 const processDeletionJob = makeProcessDeletionJob({
   store: deletionRequestStore(env),
@@ -45,6 +52,15 @@ const processDeletionJob = makeProcessDeletionJob({
   // Longer than one invocation can run, shorter than the queue's visibility timeout.
   leaseMillis: (FUNCTIONS.deletionWorker.timeoutSeconds + 30) * 1000,
   budget: purgeSettings(env),
+  afterPurge: [
+    {
+      // The policy promises verification data (token hashes, attempts) is deleted with the request.
+      name: 'forget-verification',
+      run: async (request) => {
+        await verifications.forgetRequest(request.requestId);
+      },
+    },
+  ],
 });
 
 const processor = new BatchProcessor(EventType.SQS);

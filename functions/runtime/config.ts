@@ -98,3 +98,39 @@ export function graphApiSettings(env: Env): GraphApiSettings {
   if (!/^v\d+\.\d+$/.test(version)) throw new ConfigError('GRAPH_API_VERSION must look like v27.0');
   return { baseUrl: env.GRAPH_API_BASE_URL || 'https://graph.facebook.com', version };
 }
+
+/** Where people write with questions; shown on the status and self-service pages. */
+export function privacyContact(env: Env): { readonly email: string } {
+  const email = env.PRIVACY_CONTACT_EMAIL || 'privacy@example.com';
+  if (!z.email().safeParse(email).success)
+    throw new ConfigError('PRIVACY_CONTACT_EMAIL must be an email address');
+  return { email };
+}
+
+export interface SelfServiceSettings {
+  readonly perIdentifier: { readonly limit: number; readonly windowSeconds: number };
+  readonly perSource: { readonly limit: number; readonly windowSeconds: number };
+  readonly tokenTtlSeconds: number;
+  readonly unverifiedTtlSeconds: number;
+}
+
+/** Self-service limits: a few requests per identifier a day, more per source address an hour. */
+export function selfServiceSettings(env: Env): SelfServiceSettings {
+  return {
+    perIdentifier: {
+      limit: integer(env, 'SELF_SERVICE_LIMIT_PER_IDENTIFIER', 3),
+      windowSeconds: integer(env, 'SELF_SERVICE_IDENTIFIER_WINDOW_SECONDS', 24 * 3600),
+    },
+    perSource: {
+      limit: integer(env, 'SELF_SERVICE_LIMIT_PER_SOURCE', 20),
+      windowSeconds: integer(env, 'SELF_SERVICE_SOURCE_WINDOW_SECONDS', 3600),
+    },
+    tokenTtlSeconds: integer(env, 'VERIFICATION_TOKEN_TTL_SECONDS', 24 * 3600),
+    unverifiedTtlSeconds: integer(env, 'UNVERIFIED_REQUEST_TTL_SECONDS', 7 * 24 * 3600),
+  };
+}
+
+/** The deadline check flags a request as nearing its due date this many days before it. */
+export function deadlineNearingDays(env: Env): number {
+  return integer(env, 'DEADLINE_NEARING_DAYS', 7);
+}

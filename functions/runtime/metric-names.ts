@@ -26,6 +26,14 @@ export const METRICS = {
   ConfirmationSent: 'ConfirmationSent',
   /** Dimension: class (rate_limited, server_error, invalid_token, ...). */
   GraphApiError: 'GraphApiError',
+  /** A self-service request was refused by a rate limit. Dimension: by (identifier, source). */
+  SelfServiceRateLimited: 'SelfServiceRateLimited',
+  /** A verification link was sent. Dimension: via (email, whatsapp). */
+  VerificationSent: 'VerificationSent',
+  /** A verification link was refused. Dimension: reason (unknown, expired, used). */
+  VerificationRejected: 'VerificationRejected',
+  /** A request's due date was extended (with a reason given to the person). */
+  DueDateExtended: 'DueDateExtended',
   /** Gauges from the deadline check (alarmed). */
   RequestsOverdue: 'RequestsOverdue',
   RequestsNearingDue: 'RequestsNearingDue',

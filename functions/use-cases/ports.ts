@@ -132,3 +132,54 @@ export interface ConfirmationMessage {
 export interface EmailNotifier {
   sendDeletionConfirmation(to: string, message: ConfirmationMessage): Promise<void>;
 }
+
+export interface Verification {
+  /** SHA-256 of the token in the link; the token itself is never stored. */
+  readonly tokenHash: string;
+  readonly requestId: string;
+  readonly createdAt: Date;
+  readonly validUntil: Date;
+}
+
+export type ConsumeResult =
+  | { readonly ok: true; readonly requestId: string }
+  | { readonly ok: false; readonly reason: 'unknown' | 'expired' | 'used' };
+
+export interface VerificationStore {
+  save(verification: Verification): Promise<void>;
+  /** Uses the link once: later uses, and uses after it expired, are refused. */
+  consume(tokenHash: string, now: Date): Promise<ConsumeResult>;
+  /** Deletes every verification record of a request (done when the request completes). */
+  forgetRequest(requestId: string): Promise<number>;
+}
+
+export interface RateLimitRule {
+  readonly limit: number;
+  readonly windowSeconds: number;
+}
+
+export interface RateLimiter {
+  /** Counts one use of `key` in the current window; false when that exceeds the limit. */
+  hit(key: string, rule: RateLimitRule, now: Date): Promise<boolean>;
+}
+
+export interface VerificationLink {
+  readonly link: string;
+  readonly validUntil: Date;
+}
+
+export interface VerificationNotifier {
+  sendVerificationLink(to: string, message: VerificationLink): Promise<void>;
+  /** Tells the person a verified request of theirs is already open, with its status link. */
+  sendExistingRequest(to: string, statusUrl: string): Promise<void>;
+  /** Tells the person their request's due date moved, and why. */
+  sendExtension(to: string, message: { statusUrl: string; dueAt: Date; reason: string }): Promise<void>;
+}
+
+/**
+ * Sends a verification link to a phone number by WhatsApp, through the suppression-aware gateway.
+ * Not configured until a WhatsApp channel is.
+ */
+export interface PhoneVerificationSender {
+  sendVerificationLink(phone: string, message: VerificationLink): Promise<void>;
+}
