@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import type { DeletionStatusView, RequestStatus } from './deletion-request.js';
 
 const STYLE = `body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a;background:#fff;line-height:1.5}
-h1{font-size:1.5rem}h2{font-size:1.125rem;margin-top:1.5rem}dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}
+h1{font-size:1.5rem}h2{font-size:1.125rem;margin-top:1.5rem}dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}
+@media (max-width:32rem){dl{grid-template-columns:1fr;gap:0}dd{margin-bottom:.5rem}}
 .status{font-size:1.125rem;padding:.75rem 1rem;border-left:4px solid #0b5394;background:#eef3fa}
 a{color:#0b5394}label{display:block;font-weight:600;margin-top:1rem}.hint{color:#4a4a4a;margin:.25rem 0}
 input,select{font:inherit;padding:.5rem;width:100%;max-width:28rem;box-sizing:border-box;border:2px solid #595959;border-radius:4px}
