@@ -10,6 +10,8 @@ Deletion service running locally
   Public base:    ${service.publicBaseUrl}
   Callback:       POST ${service.baseUrl}/meta/data-deletion
   Status:         GET  ${service.baseUrl}/deletion-status?code=<confirmation code>
+  Self-service:   GET  ${service.baseUrl}/delete-my-data   (verification links arrive in the SES stand-in)
+  Support:        npm run requests -- list open --local ${service.baseUrl}
 
 Stand-ins (127.0.0.1)
   DynamoDB:       ${service.endpoints.dynamodb}
