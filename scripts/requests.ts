@@ -226,6 +226,14 @@ export async function runCommand(
           throw new UsageError('--priority must be immediate or normal');
         const hash = makeIdentifierHasher(await target.pepper());
         const now = context.now();
+        for (const identifier of subject) {
+          const open = await store.openRequestFor(hash(identifier.kind, identifier.value));
+          if (open) {
+            print(`A request for this ${identifier.kind} is already open: ${summary(open)}`);
+            print(`Status page: ${statusUrl(target.publicBaseUrl, open.confirmationCode)}`);
+            return 1;
+          }
+        }
         const request: DeletionRequest = {
           requestId: newRequestId(),
           confirmationCode: newConfirmationCode(),
@@ -251,12 +259,17 @@ export async function runCommand(
         await store.create(request, { by, note: `identity verified: ${note}` });
         for (const subjectHash of request.subjectHashes)
           await store.pointSubjectToRequest(subjectHash, request.requestId, now);
-        await queue.sendDeletionJob(request.requestId);
-        await store.transition(request.requestId, ['received'], 'queued', {
-          event: 'queued',
-          at: context.now(),
-          by,
-        });
+        try {
+          await queue.sendDeletionJob(request.requestId);
+          await store.transition(request.requestId, ['received'], 'queued', {
+            event: 'queued',
+            at: context.now(),
+            by,
+          });
+        } catch (error) {
+          // Persisted: the reconciler enqueues it within minutes.
+          print(`Not queued yet (${(error as Error).name}); the reconciler will queue it.`);
+        }
         print(`Filed ${request.requestId}`);
         print(`Confirmation code: ${request.confirmationCode}`);
         print(

@@ -280,6 +280,29 @@ describe('deadline check and support command', () => {
     expect(shown.stdout).not.toContain('ben@example.com');
   });
 
+  it('points a second filing for an identifier with an open request to that request', async () => {
+    await service.failSqs('SendMessage', 1);
+    const first = await runRequestsCli(service.baseUrl, [
+      'file',
+      '--email',
+      'dora@example.com',
+      '--verified-by',
+      'replied from the address',
+    ]);
+    const code = /Confirmation code: (\S+)/.exec(first.stdout)?.[1] ?? '';
+    const second = await runRequestsCli(service.baseUrl, [
+      'file',
+      '--email',
+      'dora@example.com',
+      '--verified-by',
+      'replied from the address',
+    ]);
+    expect(second.code).toBe(1);
+    expect(second.stdout).toContain(`already open`);
+    expect(second.stdout).toContain(code);
+    expect(second.stdout).not.toContain('dora@example.com');
+  });
+
   it('retries a failed request', async () => {
     const filed = await runRequestsCli(service.baseUrl, [
       'file',
