@@ -1,5 +1,5 @@
 // jest projects: unit (pure core), integration (adapters against the local stand-ins),
-// infra (CDK assertions), e2e (the local runner over HTTP).
+// infra (CDK assertions), e2e (the local runner over HTTP), browser (pages in headless Chromium).
 const swc = [
   '@swc/jest',
   {
@@ -21,5 +21,11 @@ export default {
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
     { ...common, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'browser',
+      testMatch: ['<rootDir>/test/browser/**/*.test.ts'],
+      testTimeout: 60_000,
+    },
   ],
 };

@@ -4,9 +4,16 @@ import { CfnOutput, CfnParameter, Stack, Tags, type StackProps } from 'aws-cdk-l
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { FUNCTIONS, ROUTES, type RouteDeclaration } from '../functions/declarations/functions.js';
+import { QUEUE_URL_ENV } from '../functions/declarations/pipeline.js';
+import {
+  DELETION_REQUESTS_TABLE,
+  VERIFICATIONS_TABLE,
+  tableEnvVar,
+} from '../functions/declarations/tables.js';
 import { GRAPH_API_DEFAULT_VERSION } from '../functions/runtime/config.js';
 import { ApiConstruct } from './api-construct.js';
 import { DataConstruct } from './data-construct.js';
+import { DeadlineAlarmsConstruct } from './deadline-alarms-construct.js';
 import { requireDeclaredTables } from './data-map-guard.js';
 import { FunctionsConstruct } from './functions-construct.js';
 import { NotificationsConstruct } from './notifications-construct.js';
@@ -46,6 +53,7 @@ export class DeletionServiceStack extends Stack {
   readonly notifications: NotificationsConstruct;
   readonly api: ApiConstruct;
   readonly functions: FunctionsConstruct;
+  readonly deadlineAlarms: DeadlineAlarmsConstruct;
   /** The base URL the functions use for status links. */
   readonly publicBaseUrl: string;
 
@@ -95,6 +103,28 @@ export class DeletionServiceStack extends Stack {
       },
     });
     this.api.integrate((functionId) => this.functions.byId(functionId));
+    this.deadlineAlarms = new DeadlineAlarmsConstruct(this, 'DeadlineAlarms');
+
+    // What the support command (`npm run requests`) reads from `cdk deploy --outputs-file`.
+    for (const table of [DELETION_REQUESTS_TABLE, VERIFICATIONS_TABLE]) {
+      new CfnOutput(this, tableEnvVar(table).replace(/_/g, ''), {
+        description: `Physical name of the ${table.id} table (env ${tableEnvVar(table)} of the support command).`,
+        value: this.data.table(table).tableName,
+      });
+    }
+    new CfnOutput(this, 'DeletionJobsQueueUrl', {
+      description: `Deletion-job queue (env ${QUEUE_URL_ENV} of the support command).`,
+      value: this.pipeline.queue.queueUrl,
+    });
+    new CfnOutput(this, 'DeletionJobsDeadLetterQueueUrl', {
+      description:
+        'Dead-letter queue of the deletion jobs (env DELETION_JOBS_DLQ_URL of the support command).',
+      value: this.pipeline.deadLetterQueue.queueUrl,
+    });
+    new CfnOutput(this, 'DataDeletionInstructionsUrl', {
+      description: "Self-service page; also the Data Deletion Instructions URL for Meta's App Dashboard.",
+      value: `${this.publicBaseUrl}/delete-my-data`,
+    });
     if (whatsappCompletionTemplate) {
       const worker = this.functions.byKey.deletionWorker;
       worker.addEnvironment('WHATSAPP_COMPLETION_TEMPLATE', whatsappCompletionTemplate.name);

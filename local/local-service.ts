@@ -79,6 +79,8 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
   const env = options.env ?? process.env;
   const log = options.log ?? (() => undefined);
   const apiHandlers = new Map<string, ApiHandler>();
+  /** Filled once the queues exist; the control routes answer before that. */
+  const queues: { queueUrl?: string; deadLetterQueueUrl?: string } = {};
 
   const standIns = await startStandIns({
     dynamodb: port(env, 'DYNAMODB_PORT'),
@@ -97,7 +99,11 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
       return true;
     };
     if (path === '/__local/info' && req.method === 'GET') {
-      return reply(200, { endpoints: standIns.endpoints, sqsCalls: standIns.sqsFaults.forwardedCalls() });
+      return reply(200, {
+        endpoints: standIns.endpoints,
+        sqsCalls: standIns.sqsFaults.forwardedCalls(),
+        ...queues,
+      });
     }
     if (path === '/__local/faults/sqs' && req.method === 'POST') {
       const { action, count } = JSON.parse(body.toString('utf8') || '{}') as {
@@ -122,6 +128,8 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
   const publicBaseUrl = (env.PUBLIC_BASE_URL || api.url).replace(/\/+$/, '');
 
   const provisioned = await provision(standIns.endpoints);
+  queues.queueUrl = provisioned.queueUrl;
+  queues.deadLetterQueueUrl = provisioned.deadLetterQueueUrl;
   const settings: Record<string, string> = {
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',

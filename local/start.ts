@@ -14,6 +14,8 @@ Deletion service running locally
                   POST ${service.baseUrl}/instagram/deauthorize
   Status:         GET  ${service.baseUrl}/deletion-status?code=<confirmation code>
   WhatsApp:       GET/POST ${service.baseUrl}/whatsapp/webhook
+  Self-service:   GET  ${service.baseUrl}/delete-my-data   (verification links arrive in the SES stand-in)
+  Support:        npm run requests -- list open --local ${service.baseUrl}
 
 Stand-ins (127.0.0.1)
   DynamoDB:       ${service.endpoints.dynamodb}

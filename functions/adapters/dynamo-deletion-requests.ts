@@ -3,8 +3,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { dueDate } from '../core/due-date.js';
 import {
   isTerminal,
+  type AuditEvent,
   type DeletionRequest,
   type RequestStatus,
   type TableOutcome,
@@ -14,7 +16,11 @@ import type { CreateResult, DeletionRequestStore, TransitionOptions } from '../u
 const requestKey = (requestId: string) => ({ pk: `REQUEST#${requestId}` });
 const codeKey = (code: string) => ({ pk: `CODE#${code}` });
 const openSubjectKey = (subjectKey: string) => ({ pk: `OPEN#${subjectKey}` });
+/** Keyed hash of an identifier → the open request it belongs to (no raw identifier). */
+const subjectKey = (subjectHash: string) => ({ pk: `SUBJECT#${subjectHash}` });
 const AWAITING_QUEUE = 'yes';
+/** Sparse index attribute: set while a verified request is open, so the deadline check can list them. */
+const OPEN = 'open';
 const WORKABLE: readonly RequestStatus[] = ['received', 'queued', 'in_progress', 'failed'];
 /** Per-table counts live in flat attributes (`deleted:<Table>`) so they can be added atomically. */
 const COUNT = { deleted: 'deleted:', anonymised: 'anonymised:', retained: 'retained:' } as const;
@@ -82,6 +88,12 @@ function toRequest(item: RequestItem): DeletionRequest {
     ...optional<'deauthorize'>('startedBy'),
     ...optional<string>('schedule'),
     ...optional<DeletionRequest['whatsappContext']>('whatsappContext'),
+    ...optional<string>('dueAt'),
+    ...optional<DeletionRequest['jurisdiction']>('jurisdiction'),
+    ...optional<DeletionRequest['priority']>('priority'),
+    ...optional<string>('cancelReason'),
+    ...optional<string>('extensionReason'),
+    ...optional<DeletionRequest['deadlineState']>('deadlineState'),
     ...(item.stepsDone ? { stepsDone: Object.keys(item.stepsDone as Record<string, string>).sort() } : {}),
   };
 }
@@ -116,7 +128,11 @@ export function makeDynamoDeletionRequestStore(
   }
 
   const store: DeletionRequestStore = {
-    async create(request): Promise<CreateResult> {
+    async create(request, options = {}): Promise<CreateResult> {
+      const received = request.status === 'received';
+      const due =
+        request.dueAt ??
+        (received ? dueDate(new Date(request.receivedAt), request.jurisdiction).toISOString() : undefined);
       const item: RequestItem = {
         ...requestKey(request.requestId),
         requestId: request.requestId,
@@ -128,11 +144,22 @@ export function makeDynamoDeletionRequestStore(
         receivedAt: request.receivedAt,
         updatedAt: request.updatedAt,
         attempts: 0,
-        events: [{ at: request.receivedAt, event: request.status }],
+        events: [
+          {
+            at: request.receivedAt,
+            event: request.status,
+            ...(options.by ? { by: options.by } : {}),
+            ...(options.note ? { note: options.note } : {}),
+          },
+        ],
         ...(request.startedBy ? { startedBy: request.startedBy } : {}),
         ...(request.schedule ? { schedule: request.schedule } : {}),
         ...(request.whatsappContext ? { whatsappContext: { ...request.whatsappContext } } : {}),
-        ...(request.status === 'received' ? { awaitingQueue: AWAITING_QUEUE } : {}),
+        ...(received ? { awaitingQueue: AWAITING_QUEUE, openDue: OPEN } : {}),
+        ...(due ? { dueAt: due } : {}),
+        ...(request.jurisdiction ? { jurisdiction: request.jurisdiction } : {}),
+        ...(request.priority ? { priority: request.priority } : {}),
+        ...(options.expiresAt ? { expiresAt: Math.floor(options.expiresAt.getTime() / 1000) } : {}),
       };
       try {
         await client.send(
@@ -189,10 +216,16 @@ export function makeDynamoDeletionRequestStore(
 
     async transition(requestId, from, to, options: TransitionOptions) {
       const at = options.at.toISOString();
+      const entry: AuditEvent = {
+        at,
+        event: options.event,
+        ...(options.by ? { by: options.by } : {}),
+        ...(options.note ? { note: options.note } : {}),
+      };
       const values: Record<string, unknown> = {
         ':to': to,
         ':at': at,
-        ':event': [{ at, event: options.event }],
+        ':event': [entry],
         ':empty': [],
       };
       const sets = [
@@ -203,6 +236,21 @@ export function makeDynamoDeletionRequestStore(
       const removes: string[] = [];
       from.forEach((status, index) => (values[`:from${index}`] = status));
       if (to !== 'received') removes.push('awaitingQueue');
+      if (to === 'received') {
+        sets.push('awaitingQueue = :awaiting', 'openDue = :open');
+        values[':awaiting'] = AWAITING_QUEUE;
+        values[':open'] = OPEN;
+        if (!options.expiresAt) removes.push('expiresAt');
+      }
+      if (isTerminal(to)) removes.push('openDue');
+      if (options.dueAt) {
+        sets.push('dueAt = :due');
+        values[':due'] = options.dueAt.toISOString();
+      }
+      if (options.cancelReason !== undefined) {
+        sets.push('cancelReason = :cancelReason');
+        values[':cancelReason'] = options.cancelReason;
+      }
       if (to === 'completed' || to === 'completed_with_retention') sets.push('completedAt = :at');
       if (options.forgetSubject) removes.push('subject');
       if (options.releaseLease) removes.push('leaseUntil');
@@ -371,6 +419,97 @@ export function makeDynamoDeletionRequestStore(
         }),
       );
       return (result.Items ?? []).map((item) => String(item.requestId));
+    },
+
+    async events(requestId) {
+      const result = await client.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: requestKey(requestId),
+          ConsistentRead: true,
+          ProjectionExpression: 'events',
+        }),
+      );
+      return (result.Item?.events as AuditEvent[] | undefined) ?? [];
+    },
+
+    async appendEvent(requestId, event) {
+      await update(
+        requestId,
+        'SET events = list_append(if_not_exists(events, :empty), :event)',
+        'attribute_exists(pk)',
+        {},
+        { ':empty': [], ':event': [event] },
+      );
+    },
+
+    async extendDueDate(requestId, dueAt, reason, at, by) {
+      const time = at.toISOString();
+      return update(
+        requestId,
+        'SET dueAt = :due, extensionReason = :reason, updatedAt = :at, events = list_append(if_not_exists(events, :empty), :event) REMOVE deadlineState',
+        'attribute_exists(pk) AND attribute_exists(openDue) AND dueAt < :due',
+        {},
+        {
+          ':due': dueAt.toISOString(),
+          ':reason': reason,
+          ':at': time,
+          ':empty': [],
+          ':event': [{ at: time, event: 'extended', by, note: reason }],
+        },
+      );
+    },
+
+    async listOpen(limit) {
+      const requests: DeletionRequest[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: 'openByDue',
+            KeyConditionExpression: 'openDue = :open',
+            ExpressionAttributeValues: { ':open': OPEN },
+            ExclusiveStartKey: start,
+            Limit: Math.min(limit - requests.length, 500),
+          }),
+        );
+        requests.push(...(page.Items ?? []).map((item) => toRequest(item as RequestItem)));
+        start = page.LastEvaluatedKey;
+      } while (start && requests.length < limit);
+      return requests;
+    },
+
+    async markDeadlineState(requestId, state, at) {
+      const time = at.toISOString();
+      return update(
+        requestId,
+        'SET deadlineState = :state, events = list_append(if_not_exists(events, :empty), :event)',
+        'attribute_exists(pk) AND attribute_exists(openDue) AND (attribute_not_exists(deadlineState) OR deadlineState <> :state)',
+        {},
+        { ':state': state, ':empty': [], ':event': [{ at: time, event: state, by: 'deadline-check' }] },
+      );
+    },
+
+    async pointSubjectToRequest(subjectHash, requestId, at) {
+      await client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...subjectKey(subjectHash), requestId, at: at.toISOString() },
+        }),
+      );
+    },
+
+    async openRequestFor(subjectHash) {
+      const pointer = await client.send(
+        new GetCommand({ TableName: tableName, Key: subjectKey(subjectHash), ConsistentRead: true }),
+      );
+      const requestId = pointer.Item?.requestId;
+      if (typeof requestId !== 'string') return undefined;
+      const request = await store.get(requestId);
+      return request && request.status !== 'pending_verification' && !isTerminal(request.status)
+        ? request
+        : undefined;
     },
   };
   return store;

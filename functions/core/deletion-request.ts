@@ -1,5 +1,6 @@
 // core: the deletion request, its lifecycle and the rules for moving between states.
 import type { IdentifierKind } from './identifiers.js';
+import type { Jurisdiction } from './due-date.js';
 import { scopeOf, type ScopeName } from './scope.js';
 
 export const REQUEST_STATUSES = [
@@ -87,6 +88,27 @@ export interface DeletionRequest {
   readonly schedule?: string;
   /** Where a WhatsApp request came in: for the completion notice. No personal data. */
   readonly whatsappContext?: WhatsAppContext;
+  /** When the answer is owed (set when the request is received; see core/due-date.ts). */
+  readonly dueAt?: string;
+  readonly jurisdiction?: Jurisdiction;
+  /** `immediate`: children under 13, deleted without waiting (the policy's promise). */
+  readonly priority?: 'normal' | 'immediate';
+  /** Why the request was canceled, in words the person reads on the status page. */
+  readonly cancelReason?: string;
+  /** Why the due date was extended, shown to the person. */
+  readonly extensionReason?: string;
+  /** Set by the deadline check: the request is close to or past its due date. */
+  readonly deadlineState?: 'nearing' | 'overdue';
+}
+
+/** One entry of a request's audit trail: what happened, when, and who did it. */
+export interface AuditEvent {
+  readonly at: string;
+  readonly event: string;
+  /** Person or system that did it (`support:<name>`, `self-service`, `deadline-check`). */
+  readonly by?: string;
+  /** Free text (a reason or a note); never an identifier of the person. */
+  readonly note?: string;
 }
 
 export interface WhatsAppContext {
@@ -108,6 +130,11 @@ export interface DeletionStatusView {
   readonly scope: ScopeName;
   readonly received_at: string;
   readonly updated_at: string;
+  /** When we owe the answer; absent until the request is verified. */
+  readonly due_at?: string;
+  /** Why the due date was extended. */
+  readonly extension_reason?: string;
+  readonly cancel_reason?: string;
   readonly completed_at?: string;
   readonly tables_purged?: number;
   readonly items_deleted?: number;
@@ -138,6 +165,9 @@ export function toStatusView(request: DeletionRequest): DeletionStatusView {
     scope: scopeOf(request.channel).name,
     received_at: request.receivedAt,
     updated_at: request.updatedAt,
+    ...(request.dueAt ? { due_at: request.dueAt } : {}),
+    ...(request.extensionReason ? { extension_reason: request.extensionReason } : {}),
+    ...(request.status === 'canceled' && request.cancelReason ? { cancel_reason: request.cancelReason } : {}),
     ...(request.completedAt ? { completed_at: request.completedAt } : {}),
     ...(request.startedBy ? { started_by: request.startedBy } : {}),
     ...(request.schedule ? { schedule: request.schedule } : {}),

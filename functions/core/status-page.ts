@@ -3,11 +3,24 @@ import { createHash } from 'node:crypto';
 import type { DeletionStatusView, RequestStatus } from './deletion-request.js';
 
 const STYLE = `body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a;background:#fff;line-height:1.5}
-h1{font-size:1.5rem}h2{font-size:1.125rem;margin-top:1.5rem}dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}
-.status{font-size:1.125rem;padding:.75rem 1rem;border-left:4px solid #0b5394;background:#eef3fa}`;
+h1{font-size:1.5rem}h2{font-size:1.125rem;margin-top:1.5rem}dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}
+@media (max-width:32rem){dl{grid-template-columns:1fr;gap:0}dd{margin-bottom:.5rem}}
+.status{font-size:1.125rem;padding:.75rem 1rem;border-left:4px solid #0b5394;background:#eef3fa}
+a{color:#0b5394}label{display:block;font-weight:600;margin-top:1rem}.hint{color:#4a4a4a;margin:.25rem 0}
+input,select{font:inherit;padding:.5rem;width:100%;max-width:28rem;box-sizing:border-box;border:2px solid #595959;border-radius:4px}
+input:focus,select:focus,button:focus,a:focus{outline:3px solid #b35900;outline-offset:2px}
+button{font:inherit;margin-top:1.25rem;padding:.6rem 1.25rem;color:#fff;background:#0b5394;border:0;border-radius:4px;cursor:pointer}
+.error{color:#a00000;font-weight:600}`;
 
 /** Content-Security-Policy for the page: no scripts at all, only this page's own inline style. */
 export const STATUS_PAGE_CSP = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`;
+
+/** How people reach the company; shown on every page. */
+export interface ContactDetails {
+  readonly email: string;
+}
+
+export const DEFAULT_CONTACT: ContactDetails = { email: 'privacy@example.com' };
 
 const STATUS_WORDS: Record<RequestStatus, string> = {
   pending_verification: 'We are waiting for you to confirm the request from the link we sent you.',
@@ -52,13 +65,25 @@ const PLATFORM_NOTE: Partial<Record<DeletionStatusView['scope'], string>> = {
     'Facebook and Instagram keep their own copy of your activity; to delete it, use the settings of Facebook or Instagram.',
   whatsapp_data:
     'WhatsApp keeps its own records of your chats on your phone and on its service; our deletion covers the copies we hold.',
+  everything:
+    'Facebook, Instagram and WhatsApp keep their own copies of your activity and chats on their side; to delete those, use the settings of Facebook, Instagram or WhatsApp. Our deletion covers the copies we hold.',
 };
 
-function escapeHtml(value: string): string {
+/** The step the request is at, in plain words (what the person can expect next). */
+const NEXT_WORDS: Partial<Record<RequestStatus, string>> = {
+  pending_verification:
+    'Open the link in the message we sent you to confirm it is you. The link works once and expires after 24 hours. Until then, nothing is deleted.',
+  received: 'Next: we look for every record we hold about you and delete it.',
+  queued: 'Next: we look for every record we hold about you and delete it.',
+  in_progress: 'Next: when the deletion is done, this page shows what was deleted.',
+  failed: 'Next: we try again automatically. Our team is alerted if it keeps failing.',
+};
+
+export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
-function layout(title: string, main: string): string {
+export function layout(title: string, main: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -85,13 +110,36 @@ function formatDate(iso: string): string {
 const DEAUTHORIZE_WORDS =
   'This request started when you removed our app. Once access is revoked we stop using the data and delete it right away, as our privacy policy promises; a deletion request you send later is answered with this same request.';
 
-export function renderStatusPage(view: DeletionStatusView): string {
+/** A date people read: "15 February 2026". */
+export function formatDay(iso: string): string {
+  return new Date(iso).toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
+}
+
+export function contactSection(contact: ContactDetails): string {
+  const email = escapeHtml(contact.email);
+  return `<h2>Questions</h2>
+<p>Write to our privacy team at <a href="mailto:${email}">${email}</a>. Include your confirmation code, never a password.</p>`;
+}
+
+export function renderStatusPage(
+  view: DeletionStatusView,
+  contact: ContactDetails = DEFAULT_CONTACT,
+): string {
+  const open = !view.completed_at && view.status !== 'canceled';
   const rows: [string, string][] = [
     ['Confirmation code', view.confirmation_code],
     ['Asked through', CHANNEL_WORDS[view.channel]],
     ['Received', formatDate(view.received_at)],
     ['Last update', formatDate(view.updated_at)],
   ];
+  if (view.due_at && open) rows.push(['We will finish by', formatDay(view.due_at)]);
+  if (view.extension_reason && open) rows.push(['Why it takes longer', view.extension_reason]);
+  if (view.cancel_reason) rows.push(['Why it was canceled', view.cancel_reason]);
   if (view.completed_at) rows.push(['Completed', formatDate(view.completed_at)]);
   if (view.items_deleted !== undefined) rows.push(['Records deleted', String(view.items_deleted)]);
   if (view.items_anonymised)
@@ -106,14 +154,19 @@ export function renderStatusPage(view: DeletionStatusView): string {
       return `<li>${escapeHtml(`${entry.records} record(s). ${reason}${until}`)}</li>`;
     })
     .join('\n');
+  const next = NEXT_WORDS[view.status];
   const sections = [
+    next ? `<p>${escapeHtml(next)}</p>` : '',
     `<h2>What this request covers</h2>\n<p>${escapeHtml(SCOPE_WORDS[view.scope])}</p>`,
     view.started_by === 'deauthorize' ? `<p>${escapeHtml(DEAUTHORIZE_WORDS)}</p>` : '',
     view.no_data_held
       ? '<p>We held no data covered by this request, so there was nothing to delete.</p>'
       : '',
     kept ? `<h2>What we keep, and why</h2>\n<ul>\n${kept}\n</ul>` : '',
-    PLATFORM_NOTE[view.scope] ? `<p>${escapeHtml(PLATFORM_NOTE[view.scope] ?? '')}</p>` : '',
+    PLATFORM_NOTE[view.scope]
+      ? `<h2>What Meta and WhatsApp may still hold</h2>\n<p>${escapeHtml(PLATFORM_NOTE[view.scope] ?? '')}</p>`
+      : '',
+    contactSection(contact),
   ].filter(Boolean);
   return layout(
     'Your data deletion request',

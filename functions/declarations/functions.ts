@@ -8,7 +8,9 @@ import {
   DELETION_REQUESTS_TABLE,
   INTEGRATION_TOKENS_TABLE,
   IDENTITY_LINKS_TABLE,
+  RATE_LIMITS_TABLE,
   SUPPRESSIONS_TABLE,
+  VERIFICATIONS_TABLE,
   WHATSAPP_CONTACTS_TABLE,
   WHATSAPP_MESSAGES_TABLE,
   WHATSAPP_WEBHOOK_RECEIPTS_TABLE,
@@ -110,7 +112,8 @@ export const FUNCTIONS = {
     timeoutSeconds: 60,
     memoryMb: 512,
     readTables: [],
-    writeTables: [DELETION_REQUESTS_TABLE, SUPPRESSIONS_TABLE, ...mappedTables()],
+    // Verifications: a completed request's verification records are deleted.
+    writeTables: [DELETION_REQUESTS_TABLE, SUPPRESSIONS_TABLE, VERIFICATIONS_TABLE, ...mappedTables()],
     // Continuation jobs, when a subject has more items than one invocation handles.
     sendsJobs: true,
     sendsEmail: true,
@@ -163,6 +166,35 @@ export const FUNCTIONS = {
     sendsEmail: false,
     secrets: ['whatsappAccessToken', 'identifierPepper'],
   },
+  selfService: {
+    id: 'SelfService',
+    entry: 'functions/handlers/self-service.ts',
+    trigger: 'api',
+    usesPublicBaseUrl: true,
+    description:
+      'Self-service deletion: the request form, intake with a verification link by email, and verification.',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    readTables: [],
+    writeTables: [DELETION_REQUESTS_TABLE, VERIFICATIONS_TABLE, RATE_LIMITS_TABLE],
+    sendsJobs: true,
+    sendsEmail: true,
+    secrets: ['identifierPepper'],
+  },
+  deadlineCheck: {
+    id: 'DeadlineCheck',
+    entry: 'functions/handlers/deadline-check.ts',
+    trigger: { everyMinutes: 60 },
+    usesPublicBaseUrl: false,
+    description: 'Flags open requests nearing or past their due date and emits the deadline gauges.',
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    readTables: [],
+    writeTables: [DELETION_REQUESTS_TABLE],
+    sendsJobs: false,
+    sendsEmail: false,
+    secrets: [],
+  },
 } as const satisfies Record<string, FunctionDeclaration>;
 
 export type FunctionKey = keyof typeof FUNCTIONS;
@@ -204,6 +236,27 @@ export const ROUTES: readonly RouteDeclaration[] = [
     functionId: FUNCTIONS.whatsappWebhook.id,
     maxBodyBytes: 3 * 1024 * 1024,
     throttle: { ratePerSecond: 200, burst: 400 },
+  },
+  {
+    method: 'GET',
+    path: '/delete-my-data',
+    functionId: FUNCTIONS.selfService.id,
+    maxBodyBytes: 0,
+    throttle: { ratePerSecond: 20, burst: 40 },
+  },
+  {
+    method: 'POST',
+    path: '/deletion-requests',
+    functionId: FUNCTIONS.selfService.id,
+    maxBodyBytes: 4 * 1024,
+    throttle: { ratePerSecond: 5, burst: 10 },
+  },
+  {
+    method: 'GET',
+    path: '/deletion-requests/verify',
+    functionId: FUNCTIONS.selfService.id,
+    maxBodyBytes: 0,
+    throttle: { ratePerSecond: 5, burst: 10 },
   },
 ];
 

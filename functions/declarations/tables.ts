@@ -125,6 +125,8 @@ export const DELETION_REQUESTS_TABLE: TableDeclaration = {
   indexes: [
     // Sparse: only requests persisted but not yet handed to the queue carry `awaitingQueue`.
     { name: 'awaitingQueue', partitionKey: S('awaitingQueue'), sortKey: S('receivedAt') },
+    // Sparse: only verified requests that have not ended carry `openDue`; sorted by due date.
+    { name: 'openByDue', partitionKey: S('openDue'), sortKey: S('dueAt') },
   ],
   ttlAttribute: 'expiresAt',
   personalData: {
@@ -436,6 +438,33 @@ export const WHATSAPP_WEBHOOK_RECEIPTS_TABLE: TableDeclaration = {
   },
 };
 
+export const VERIFICATIONS_TABLE: TableDeclaration = {
+  id: 'Verifications',
+  description:
+    'Single-use verification links of self-service requests: a hash of the token, the request id, expiry and attempts.',
+  partitionKey: S('tokenHash'),
+  indexes: [{ name: 'requestId', partitionKey: S('requestId') }],
+  ttlAttribute: 'expiresAt',
+  personalData: {
+    kind: 'exempt',
+    reason:
+      'Holds only SHA-256 hashes of random tokens, request ids, times and attempt counts: no identifier of a person. Deleted by the worker when the request completes, and expired by TTL otherwise.',
+  },
+};
+
+export const RATE_LIMITS_TABLE: TableDeclaration = {
+  id: 'RateLimits',
+  description: 'Counters of self-service requests per identifier and per source address, per time window.',
+  partitionKey: S('bucket'),
+  indexes: [],
+  ttlAttribute: 'expiresAt',
+  personalData: {
+    kind: 'exempt',
+    reason:
+      'Holds only keyed (peppered HMAC) hashes of identifiers and source addresses with a counter per window, expired by TTL within a day.',
+  },
+};
+
 export const TABLES: readonly TableDeclaration[] = [
   DELETION_REQUESTS_TABLE,
   IDENTITY_LINKS_TABLE,
@@ -452,6 +481,8 @@ export const TABLES: readonly TableDeclaration[] = [
   FRAUD_SIGNALS_TABLE,
   SUPPRESSIONS_TABLE,
   WHATSAPP_WEBHOOK_RECEIPTS_TABLE,
+  VERIFICATIONS_TABLE,
+  RATE_LIMITS_TABLE,
 ];
 
 /** Environment variable through which a function learns a table's physical name. */

@@ -13,8 +13,10 @@ import {
   type HttpResponse,
 } from '../runtime/http.js';
 import { logger } from '../runtime/observability.js';
+import { privacyContact } from '../runtime/config.js';
 import { deletionRequestStore } from '../runtime/wiring.js';
 
+const contact = privacyContact(process.env);
 const getDeletionStatus = makeGetDeletionStatus(deletionRequestStore(process.env));
 
 // The code is a bearer secret: pages carrying it are never cached by shared caches nor indexed.
@@ -42,7 +44,7 @@ async function deletionStatus(event: APIGatewayProxyEvent): Promise<HttpResponse
   }
   return wantsJson(event)
     ? jsonResponse(200, view, PAGE_HEADERS)
-    : htmlResponse(200, renderStatusPage(view), PAGE_HEADERS);
+    : htmlResponse(200, renderStatusPage(view, contact), PAGE_HEADERS);
 }
 
 export const handler = middy(deletionStatus).use(injectLambdaContext(logger)).use(httpErrorBoundary());

@@ -9,12 +9,14 @@ import { makeDynamoIdentityResolver } from '../adapters/dynamo-identity-resolver
 import { makeDynamoSuppressionList } from '../adapters/dynamo-suppression-list.js';
 import { makeDynamoTablePurger } from '../adapters/dynamo-table-purger.js';
 import { makeSesEmailNotifier } from '../adapters/ses-email-notifier.js';
+import { makeDynamoVerificationStore } from '../adapters/dynamo-verifications.js';
 import { DeletionJobMessage } from '../core/job-message.js';
 import { FUNCTIONS } from '../declarations/functions.js';
 import {
   IDENTITY_LINKS_TABLE,
   INTEGRATION_TOKENS_TABLE,
   SUPPRESSIONS_TABLE,
+  VERIFICATIONS_TABLE,
   mappedTables,
 } from '../declarations/tables.js';
 import { makeProcessDeletionJob, type JobStep } from '../use-cases/process-deletion-job.js';
@@ -56,6 +58,16 @@ const metaSteps: JobStep[] = [
 ];
 
 const beforePurge: JobStep[] = [...metaSteps];
+
+// Self-service: the policy promises verification data (token hashes, attempts) is deleted with the request.
+const verifications = makeDynamoVerificationStore(documents, tableName(env, VERIFICATIONS_TABLE));
+const forgetVerification: JobStep = {
+  name: 'forget-verification',
+  run: async (request) => {
+    await verifications.forgetRequest(request.requestId);
+  },
+};
+
 // --- WhatsApp: completion notice (after the purge, before the request forgets the number) ---
 const whatsappSettingsForWorker = whatsappSettings(env);
 const whatsappCompletionNotice = makeWhatsAppCompletionNotice({
@@ -85,7 +97,7 @@ const processDeletionJob = makeProcessDeletionJob({
   leaseMillis: (FUNCTIONS.deletionWorker.timeoutSeconds + 30) * 1000,
   budget: purgeSettings(env),
   beforePurge,
-  afterPurge: [whatsappCompletionNotice],
+  afterPurge: [whatsappCompletionNotice, forgetVerification],
 });
 
 const processor = new BatchProcessor(EventType.SQS);

@@ -152,3 +152,39 @@ export function whatsappSettings(env: Env): WhatsAppSettings {
     sweepGraceSeconds: integer(env, 'WHATSAPP_SWEEP_GRACE_SECONDS', 30),
   };
 }
+
+/** Where people write with questions; shown on the status and self-service pages. */
+export function privacyContact(env: Env): { readonly email: string } {
+  const email = env.PRIVACY_CONTACT_EMAIL || 'privacy@example.com';
+  if (!z.email().safeParse(email).success)
+    throw new ConfigError('PRIVACY_CONTACT_EMAIL must be an email address');
+  return { email };
+}
+
+export interface SelfServiceSettings {
+  readonly perIdentifier: { readonly limit: number; readonly windowSeconds: number };
+  readonly perSource: { readonly limit: number; readonly windowSeconds: number };
+  readonly tokenTtlSeconds: number;
+  readonly unverifiedTtlSeconds: number;
+}
+
+/** Self-service limits: a few requests per identifier a day, more per source address an hour. */
+export function selfServiceSettings(env: Env): SelfServiceSettings {
+  return {
+    perIdentifier: {
+      limit: integer(env, 'SELF_SERVICE_LIMIT_PER_IDENTIFIER', 3),
+      windowSeconds: integer(env, 'SELF_SERVICE_IDENTIFIER_WINDOW_SECONDS', 24 * 3600),
+    },
+    perSource: {
+      limit: integer(env, 'SELF_SERVICE_LIMIT_PER_SOURCE', 20),
+      windowSeconds: integer(env, 'SELF_SERVICE_SOURCE_WINDOW_SECONDS', 3600),
+    },
+    tokenTtlSeconds: integer(env, 'VERIFICATION_TOKEN_TTL_SECONDS', 24 * 3600),
+    unverifiedTtlSeconds: integer(env, 'UNVERIFIED_REQUEST_TTL_SECONDS', 7 * 24 * 3600),
+  };
+}
+
+/** The deadline check flags a request as nearing its due date this many days before it. */
+export function deadlineNearingDays(env: Env): number {
+  return integer(env, 'DEADLINE_NEARING_DAYS', 7);
+}

@@ -41,6 +41,14 @@ export const METRICS = {
   GrantRevoked: 'GrantRevoked',
   /** The app was unsubscribed from a page's webhooks (or the page token was already dead). */
   WebhookUnsubscribed: 'WebhookUnsubscribed',
+  /** A self-service request was refused by a rate limit. Dimension: by (identifier, source). */
+  SelfServiceRateLimited: 'SelfServiceRateLimited',
+  /** A verification link was sent. Dimension: via (email, whatsapp). */
+  VerificationSent: 'VerificationSent',
+  /** A verification link was refused. Dimension: reason (unknown, expired, used). */
+  VerificationRejected: 'VerificationRejected',
+  /** A request's due date was extended (with a reason given to the person). */
+  DueDateExtended: 'DueDateExtended',
   /** Gauges from the deadline check (alarmed). */
   RequestsOverdue: 'RequestsOverdue',
   RequestsNearingDue: 'RequestsNearingDue',

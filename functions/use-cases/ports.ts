@@ -1,6 +1,7 @@
 // use-cases: the ports the use cases depend on. Adapters implement them; tests pass real adapters
 // pointed at the local stand-ins, or small in-memory ones.
 import type {
+  AuditEvent,
   DeletionRequest,
   RequestStatus,
   SubjectIdentifier,
@@ -33,11 +34,27 @@ export interface TransitionOptions {
   readonly expiresAt?: Date;
   /** Release the worker's lease, so a retry need not wait for it to expire. */
   readonly releaseLease?: boolean;
+  /** Who made the move (recorded in the audit trail); the system when absent. */
+  readonly by?: string;
+  readonly note?: string;
+  /** Set when the request becomes `received`: when the answer is owed. */
+  readonly dueAt?: Date;
+  readonly cancelReason?: string;
+}
+
+export interface CreateOptions {
+  readonly by?: string;
+  readonly note?: string;
+  /** A request awaiting verification disappears, with its identifiers, when not verified by then. */
+  readonly expiresAt?: Date;
 }
 
 export interface DeletionRequestStore {
-  /** Creates the request and its code pointer unless a request with this id exists. */
-  create(request: DeletionRequest): Promise<CreateResult>;
+  /**
+   * Creates the request and its code pointer unless a request with this id exists. A request created
+   * `received` gets its due date here (from its jurisdiction), so every intake sets one.
+   */
+  create(request: DeletionRequest, options?: CreateOptions): Promise<CreateResult>;
   /** Idempotent: makes the code resolve to the request (repairs a crash between the two writes). */
   ensureCodePointer(request: DeletionRequest): Promise<void>;
   get(requestId: string): Promise<DeletionRequest | undefined>;
@@ -72,6 +89,19 @@ export interface DeletionRequestStore {
   openRequestForSubject(subjectKey: string, candidate: DeletionRequest): Promise<OpenRequestResult>;
   /** Requests persisted but not enqueued, received before `before`. */
   listAwaitingQueue(before: Date, limit: number): Promise<readonly string[]>;
+  /** The audit trail of a request, oldest first. */
+  events(requestId: string): Promise<readonly AuditEvent[]>;
+  appendEvent(requestId: string, event: AuditEvent): Promise<void>;
+  /** Moves the due date of an open request later, with the reason; false when it is not open. */
+  extendDueDate(requestId: string, dueAt: Date, reason: string, at: Date, by: string): Promise<boolean>;
+  /** Verified requests that have not ended, earliest due first. */
+  listOpen(limit: number): Promise<readonly DeletionRequest[]>;
+  /** Records the deadline state; true when it changed. */
+  markDeadlineState(requestId: string, state: 'nearing' | 'overdue', at: Date): Promise<boolean>;
+  /** Makes a keyed identifier hash point to the open request it belongs to. */
+  pointSubjectToRequest(subjectHash: string, requestId: string, at: Date): Promise<void>;
+  /** The verified, still open request an identifier hash points to, if any. */
+  openRequestFor(subjectHash: string): Promise<DeletionRequest | undefined>;
 }
 
 export interface JobQueue {
@@ -141,4 +171,55 @@ export interface MetaTokenStore {
   list(owner: string): Promise<StoredMetaToken[]>;
   /** Marks every token of the owner revoked; returns how many were marked. */
   markRevoked(owner: string, at: Date): Promise<number>;
+}
+
+export interface Verification {
+  /** SHA-256 of the token in the link; the token itself is never stored. */
+  readonly tokenHash: string;
+  readonly requestId: string;
+  readonly createdAt: Date;
+  readonly validUntil: Date;
+}
+
+export type ConsumeResult =
+  | { readonly ok: true; readonly requestId: string }
+  | { readonly ok: false; readonly reason: 'unknown' | 'expired' | 'used' };
+
+export interface VerificationStore {
+  save(verification: Verification): Promise<void>;
+  /** Uses the link once: later uses, and uses after it expired, are refused. */
+  consume(tokenHash: string, now: Date): Promise<ConsumeResult>;
+  /** Deletes every verification record of a request (done when the request completes). */
+  forgetRequest(requestId: string): Promise<number>;
+}
+
+export interface RateLimitRule {
+  readonly limit: number;
+  readonly windowSeconds: number;
+}
+
+export interface RateLimiter {
+  /** Counts one use of `key` in the current window; false when that exceeds the limit. */
+  hit(key: string, rule: RateLimitRule, now: Date): Promise<boolean>;
+}
+
+export interface VerificationLink {
+  readonly link: string;
+  readonly validUntil: Date;
+}
+
+export interface VerificationNotifier {
+  sendVerificationLink(to: string, message: VerificationLink): Promise<void>;
+  /** Tells the person a verified request of theirs is already open, with its status link. */
+  sendExistingRequest(to: string, statusUrl: string): Promise<void>;
+  /** Tells the person their request's due date moved, and why. */
+  sendExtension(to: string, message: { statusUrl: string; dueAt: Date; reason: string }): Promise<void>;
+}
+
+/**
+ * Sends a verification link to a phone number by WhatsApp, through the suppression-aware gateway.
+ * Not configured until a WhatsApp channel is.
+ */
+export interface PhoneVerificationSender {
+  sendVerificationLink(phone: string, message: VerificationLink): Promise<void>;
 }

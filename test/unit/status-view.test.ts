@@ -244,3 +244,42 @@ describe('STATUS_PAGE_CSP', () => {
     expect(directives.get('style-src')).toStrictEqual([`'sha256-${digest}'`]);
   });
 });
+
+describe('due dates, extensions and cancellations on the status page', () => {
+  it('shows the due date while open, with the reason of an extension', () => {
+    const view = toStatusView(
+      deletionRequest({
+        status: 'queued',
+        dueAt: '2026-01-31T23:00:00.000Z',
+        extensionReason: 'We restore an archive first.',
+      }),
+    );
+    expect(view).toMatchObject({
+      due_at: '2026-01-31T23:00:00.000Z',
+      extension_reason: 'We restore an archive first.',
+    });
+    const html = renderStatusPage(view);
+    expect(html).toContain('<dt>We will finish by</dt><dd>31 January 2026</dd>');
+    expect(html).toContain('We restore an archive first.');
+  });
+
+  it('shows why a request was canceled, and no due date', () => {
+    const html = renderStatusPage(
+      toStatusView(
+        deletionRequest({
+          status: 'canceled',
+          dueAt: '2026-01-31T23:00:00.000Z',
+          cancelReason: 'Asked to stop.',
+        }),
+      ),
+    );
+    expect(html).toContain('<dt>Why it was canceled</dt><dd>Asked to stop.</dd>');
+    expect(html).not.toContain('We will finish by');
+  });
+
+  it('says how to contact the company', () => {
+    expect(renderStatusPage(toStatusView(COMPLETED), { email: 'dpo@example.org' })).toContain(
+      'href="mailto:dpo@example.org"',
+    );
+  });
+});

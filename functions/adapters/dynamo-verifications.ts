@@ -1,0 +1,95 @@
+// adapters: the Verifications table. One item per verification link, keyed by the token's hash; the
+// token itself is never stored. Using a link is a conditional write, so it works once.
+import {
+  BatchWriteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { VerificationStore } from '../use-cases/ports.js';
+
+function isConditionalFailure(error: unknown): boolean {
+  return (error as Error)?.name === 'ConditionalCheckFailedException';
+}
+
+export function makeDynamoVerificationStore(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+): VerificationStore {
+  return {
+    async save(verification) {
+      await client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: {
+            tokenHash: verification.tokenHash,
+            requestId: verification.requestId,
+            createdAt: verification.createdAt.toISOString(),
+            validUntil: verification.validUntil.getTime(),
+            // Kept a little past its validity, so a late click is told it expired rather than unknown.
+            expiresAt: Math.floor(verification.validUntil.getTime() / 1000) + 7 * 86400,
+            attempts: 0,
+          },
+          ConditionExpression: 'attribute_not_exists(tokenHash)',
+        }),
+      );
+    },
+
+    async consume(tokenHash, now) {
+      try {
+        const result = await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { tokenHash },
+            UpdateExpression: 'SET usedAt = :now ADD attempts :one',
+            ConditionExpression:
+              'attribute_exists(tokenHash) AND attribute_not_exists(usedAt) AND validUntil > :nowMs',
+            ExpressionAttributeValues: { ':now': now.toISOString(), ':nowMs': now.getTime(), ':one': 1 },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return { ok: true, requestId: String(result.Attributes?.requestId) };
+      } catch (error) {
+        if (!isConditionalFailure(error)) throw error;
+      }
+      const found = await client.send(
+        new GetCommand({ TableName: tableName, Key: { tokenHash }, ConsistentRead: true }),
+      );
+      if (!found.Item) return { ok: false, reason: 'unknown' };
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { tokenHash },
+          UpdateExpression: 'ADD attempts :one',
+          ConditionExpression: 'attribute_exists(tokenHash)',
+          ExpressionAttributeValues: { ':one': 1 },
+        }),
+      );
+      return { ok: false, reason: found.Item.usedAt ? 'used' : 'expired' };
+    },
+
+    async forgetRequest(requestId) {
+      const result = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'requestId',
+          KeyConditionExpression: 'requestId = :id',
+          ExpressionAttributeValues: { ':id': requestId },
+        }),
+      );
+      const keys = (result.Items ?? []).map((item) => ({ tokenHash: String(item.tokenHash) }));
+      for (let i = 0; i < keys.length; i += 25) {
+        await client.send(
+          new BatchWriteCommand({
+            RequestItems: {
+              [tableName]: keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } })),
+            },
+          }),
+        );
+      }
+      return keys.length;
+    },
+  };
+}

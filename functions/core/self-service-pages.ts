@@ -1,0 +1,91 @@
+// core: the self-service pages: the form that asks for deletion (also the app's Data Deletion
+// Instructions URL for Meta), the answers after it is sent, and the verification errors. Plain HTML
+// under the status page's CSP: no script, labelled fields, readable on a phone.
+import { contactSection, escapeHtml, layout, type ContactDetails } from './status-page.js';
+
+export interface FormState {
+  readonly identifier?: string;
+  readonly error?: string;
+}
+
+const WAYS = `<h2>Every way to ask</h2>
+<ul>
+<li><strong>Facebook or Instagram:</strong> remove our app in your Facebook or Instagram settings (Settings and privacy, then Apps and websites), and choose to send a deletion request. Facebook tells us, and you get a confirmation code and a link to follow it.</li>
+<li><strong>WhatsApp:</strong> send us the message <strong>DELETE MY DATA</strong> from the phone number you used with us.</li>
+<li><strong>Email:</strong> write to our privacy team from the address you used with us. We may ask you to confirm it is you.</li>
+<li><strong>This form:</strong> below. We send a confirmation link to the email address or phone number you give.</li>
+</ul>`;
+
+const WHAT_HAPPENS = `<h2>What happens next</h2>
+<p>We send a link to the address or number you give. Once you open it, we delete everything we hold about you, within one month at the latest, and show the progress on a status page. Invoices and fraud-prevention records are kept only as long as the law requires, without your name or contact details. We tell you when it is done.</p>`;
+
+export function renderRequestForm(state: FormState, contact: ContactDetails): string {
+  const error = state.error
+    ? `<p class="error" id="identifier-error" role="alert">${escapeHtml(state.error)}</p>`
+    : '';
+  const described = state.error ? 'identifier-hint identifier-error' : 'identifier-hint';
+  return layout(
+    'Delete my data',
+    `<h1>Delete my data</h1>
+<p>You can ask us to delete all the data we hold about you. This page explains every way to do it.</p>
+${WAYS}
+<h2>Ask here</h2>
+<form method="post" action="/deletion-requests">
+<label for="identifier">Email address or phone number you used with us</label>
+<p class="hint" id="identifier-hint">For example name@example.com, or a phone number with its country code such as +1 555 000 0001.</p>
+${error}
+<input id="identifier" name="identifier" type="text" autocomplete="email" required maxlength="254" aria-describedby="${described}"${state.error ? ' aria-invalid="true"' : ''} value="${escapeHtml(state.identifier ?? '')}">
+<label for="jurisdiction">Where do you live?</label>
+<select id="jurisdiction" name="jurisdiction">
+<option value="gdpr">European Union, United Kingdom or elsewhere</option>
+<option value="ccpa">California</option>
+</select>
+<button type="submit">Send me a confirmation link</button>
+</form>
+${WHAT_HAPPENS}
+${contactSection(contact)}`,
+  );
+}
+
+const SENT_WORDS = {
+  email:
+    'If this address can receive email, a message with a confirmation link is on its way. Open the link within 24 hours to confirm the request. Nothing is deleted until you do.',
+  whatsapp:
+    'If this number uses WhatsApp, a message with a confirmation link is on its way. Open the link within 24 hours to confirm the request. Nothing is deleted until you do.',
+} as const;
+
+export const ANSWER_WORDS = {
+  link_sent: SENT_WORDS,
+  whatsapp_unavailable:
+    'We cannot confirm a phone number yet: confirmation by WhatsApp is not available. Please give your email address instead, or send DELETE MY DATA to us on WhatsApp.',
+  use_platform_settings:
+    'We cannot confirm a Facebook or Instagram account from this form. Remove our app in your Facebook or Instagram settings and send the deletion request from there, or give your email address instead.',
+  rate_limited: 'Too many requests. Please wait an hour and try again, or write to our privacy team.',
+  invalid_identifier: 'Enter the email address or phone number you used with us.',
+} as const;
+
+export function renderLinkSentPage(via: 'email' | 'whatsapp', contact: ContactDetails): string {
+  return layout(
+    'Check your messages',
+    `<h1>Check your messages</h1>
+<p class="status" role="status">${escapeHtml(SENT_WORDS[via])}</p>
+<p>If nothing arrives within a few minutes, check your spam folder, or <a href="/delete-my-data">try again</a>.</p>
+${contactSection(contact)}`,
+  );
+}
+
+export function renderMessagePage(title: string, message: string, contact: ContactDetails): string {
+  return layout(
+    title,
+    `<h1>${escapeHtml(title)}</h1>
+<p class="status" role="status">${escapeHtml(message)}</p>
+<p><a href="/delete-my-data">Go to the deletion request form</a></p>
+${contactSection(contact)}`,
+  );
+}
+
+export const VERIFY_ERROR_WORDS = {
+  unknown: 'This confirmation link is not valid. Check that you opened the whole link from the message.',
+  expired: 'This confirmation link has expired. Please ask again: you will get a new link.',
+  used: 'This confirmation link has already been used. Follow your request with the status link we showed you, or ask our privacy team.',
+} as const;

@@ -1,0 +1,196 @@
+// handler: the self-service routes. GET /delete-my-data (the form and every way to ask), POST
+// /deletion-requests (form or JSON, for the website, the portal and the AI agents), and GET
+// /deletion-requests/verify?token=… (the link in the verification message).
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { makeDynamoRateLimiter } from '../adapters/dynamo-rate-limiter.js';
+import { makeDynamoVerificationStore } from '../adapters/dynamo-verifications.js';
+import { makeSesVerificationNotifier } from '../adapters/ses-email-notifier.js';
+import { isJurisdiction } from '../core/due-date.js';
+import {
+  ANSWER_WORDS,
+  VERIFY_ERROR_WORDS,
+  renderLinkSentPage,
+  renderMessagePage,
+  renderRequestForm,
+} from '../core/self-service-pages.js';
+import { STATUS_PAGE_CSP } from '../core/status-page.js';
+import { ROUTES } from '../declarations/functions.js';
+import { RATE_LIMITS_TABLE, VERIFICATIONS_TABLE } from '../declarations/tables.js';
+import {
+  makeRequestSelfServiceDeletion,
+  type SelfServiceResult,
+} from '../use-cases/request-self-service-deletion.js';
+import { makeVerifyDeletionRequest } from '../use-cases/verify-deletion-request.js';
+import { systemClock } from '../use-cases/ports.js';
+import { statusUrl } from '../use-cases/status-url.js';
+import {
+  emailSettings,
+  privacyContact,
+  publicBaseUrl,
+  selfServiceSettings,
+  tableName,
+} from '../runtime/config.js';
+import { dynamoDocumentClient, ses } from '../runtime/aws-clients.js';
+import {
+  emptyResponse,
+  errorResponse,
+  header,
+  htmlResponse,
+  httpErrorBoundary,
+  jsonResponse,
+  readBody,
+  type HttpResponse,
+} from '../runtime/http.js';
+import { logger, metrics, powertoolsEvents } from '../runtime/observability.js';
+import { makeSecretReader } from '../runtime/secrets.js';
+import { deletionJobQueue, deletionRequestStore, identifierHasher } from '../runtime/wiring.js';
+
+const env = process.env;
+const documents = dynamoDocumentClient();
+const store = deletionRequestStore(env);
+const verifications = makeDynamoVerificationStore(documents, tableName(env, VERIFICATIONS_TABLE));
+const baseUrl = publicBaseUrl(env);
+const contact = privacyContact(env);
+const maxBodyBytes = ROUTES.find((route) => route.path === '/deletion-requests')?.maxBodyBytes ?? 4096;
+
+const requestDeletion = makeRequestSelfServiceDeletion({
+  store,
+  verifications,
+  rateLimiter: makeDynamoRateLimiter(documents, tableName(env, RATE_LIMITS_TABLE)),
+  notifier: makeSesVerificationNotifier(ses(), emailSettings(env)),
+  // Verification by WhatsApp: wired when the WhatsApp channel is configured.
+  phoneSender: undefined,
+  clock: systemClock,
+  hashIdentifier: identifierHasher(makeSecretReader(env)),
+  events: powertoolsEvents,
+  publicBaseUrl: baseUrl,
+  limits: selfServiceSettings(env),
+});
+
+const verifyRequest = makeVerifyDeletionRequest({
+  store,
+  verifications,
+  queue: deletionJobQueue(env),
+  clock: systemClock,
+  events: powertoolsEvents,
+  warn: (message, fields) => logger.warn(message, fields),
+});
+
+const PAGE_HEADERS = {
+  'Content-Security-Policy': STATUS_PAGE_CSP,
+  'X-Frame-Options': 'DENY',
+};
+// Pages that carry a token or answer for one person: never indexed, never cached by shared caches.
+const PRIVATE_HEADERS = { ...PAGE_HEADERS, 'X-Robots-Tag': 'noindex, nofollow' };
+
+interface Submission {
+  readonly identifier: unknown;
+  readonly jurisdiction: unknown;
+  readonly json: boolean;
+}
+
+function parseSubmission(event: APIGatewayProxyEvent, bytes: Buffer): Submission | { error: number } {
+  const type = (header(event, 'content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+  const text = bytes.toString('utf8');
+  if (type === 'application/json') {
+    try {
+      const body = JSON.parse(text) as Record<string, unknown>;
+      if (typeof body !== 'object' || body === null) return { error: 400 };
+      return { identifier: body.identifier, jurisdiction: body.jurisdiction, json: true };
+    } catch {
+      return { error: 400 };
+    }
+  }
+  if (type === 'application/x-www-form-urlencoded') {
+    const form = new URLSearchParams(text);
+    return { identifier: form.get('identifier'), jurisdiction: form.get('jurisdiction'), json: false };
+  }
+  return { error: 415 };
+}
+
+const JSON_STATUS: Record<SelfServiceResult['outcome'], number> = {
+  link_sent: 202,
+  invalid_identifier: 400,
+  rate_limited: 429,
+  whatsapp_unavailable: 422,
+  use_platform_settings: 422,
+};
+
+function answer(result: SelfServiceResult, submission: Submission): HttpResponse {
+  const message =
+    result.outcome === 'link_sent' ? ANSWER_WORDS.link_sent[result.via] : ANSWER_WORDS[result.outcome];
+  const retry: Record<string, string> = result.outcome === 'rate_limited' ? { 'Retry-After': '3600' } : {};
+  if (submission.json) {
+    return jsonResponse(
+      JSON_STATUS[result.outcome],
+      { status: result.outcome, ...(result.outcome === 'link_sent' ? { via: result.via } : {}), message },
+      retry,
+    );
+  }
+  if (result.outcome === 'link_sent')
+    return htmlResponse(200, renderLinkSentPage(result.via, contact), PRIVATE_HEADERS);
+  if (result.outcome === 'rate_limited')
+    return htmlResponse(429, renderMessagePage('Please try again later', message, contact), {
+      ...PRIVATE_HEADERS,
+      ...retry,
+    });
+  const identifier = typeof submission.identifier === 'string' ? submission.identifier : '';
+  return htmlResponse(
+    result.outcome === 'invalid_identifier' ? 400 : 200,
+    renderRequestForm({ identifier, error: message }, contact),
+    PRIVATE_HEADERS,
+  );
+}
+
+async function submit(event: APIGatewayProxyEvent): Promise<HttpResponse> {
+  const body = readBody(event, maxBodyBytes);
+  if (!body.ok) return errorResponse(413, 'body_too_large');
+  const submission = parseSubmission(event, body.bytes);
+  if ('error' in submission)
+    return errorResponse(
+      submission.error,
+      submission.error === 415 ? 'unsupported_media_type' : 'malformed_body',
+    );
+  const result = await requestDeletion({
+    identifier: submission.identifier,
+    sourceIp: event.requestContext?.identity?.sourceIp ?? 'unknown',
+    ...(isJurisdiction(submission.jurisdiction) ? { jurisdiction: submission.jurisdiction } : {}),
+  });
+  logger.info('Self-service request answered', { outcome: result.outcome });
+  return answer(result, submission);
+}
+
+async function verify(event: APIGatewayProxyEvent): Promise<HttpResponse> {
+  const result = await verifyRequest(event.queryStringParameters?.token);
+  logger.info('Verification link opened', { ok: result.ok, ...(result.ok ? {} : { reason: result.reason }) });
+  if (!result.ok) {
+    return htmlResponse(
+      result.reason === 'unknown' ? 404 : 410,
+      renderMessagePage('Confirmation link not accepted', VERIFY_ERROR_WORDS[result.reason], contact),
+      PRIVATE_HEADERS,
+    );
+  }
+  return {
+    ...emptyResponse(303),
+    headers: { ...emptyResponse(303).headers, Location: statusUrl(baseUrl, result.confirmationCode) },
+  };
+}
+
+async function selfService(event: APIGatewayProxyEvent): Promise<HttpResponse> {
+  const path = event.resource ?? event.path;
+  if (path === '/delete-my-data' && event.httpMethod === 'GET') {
+    // Public instructions page (Meta's Data Deletion Instructions URL): cacheable by nobody but harmless.
+    return htmlResponse(200, renderRequestForm({}, contact), PAGE_HEADERS);
+  }
+  if (path === '/deletion-requests' && event.httpMethod === 'POST') return submit(event);
+  if (path === '/deletion-requests/verify' && event.httpMethod === 'GET') return verify(event);
+  return errorResponse(405, 'method_not_allowed');
+}
+
+export const handler = middy(selfService)
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics))
+  .use(httpErrorBoundary());

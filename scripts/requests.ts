@@ -1,0 +1,482 @@
+// Support command: `npm run requests -- <verb> [options]`. Files, shows, lists, cancels, retries and
+// extends deletion requests, and redrives the dead-letter queue, against the local stack or a
+// deployed one. Every action is recorded in the request's audit trail with who did it. Raw
+// identifiers are never printed.
+import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { parseArgs } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteMessageCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { SESClient } from '@aws-sdk/client-ses';
+import { makeDynamoDeletionRequestStore } from '../functions/adapters/dynamo-deletion-requests.js';
+import { makeDynamoVerificationStore } from '../functions/adapters/dynamo-verifications.js';
+import { makeSesVerificationNotifier } from '../functions/adapters/ses-email-notifier.js';
+import { makeSqsJobQueue } from '../functions/adapters/sqs-job-queue.js';
+import { isWellFormedConfirmationCode, newConfirmationCode } from '../functions/core/confirmation-code.js';
+import {
+  isTerminal,
+  type DeletionRequest,
+  type IdentifierKind,
+  type SubjectIdentifier,
+} from '../functions/core/deletion-request.js';
+import {
+  MAX_EXTENSION_MONTHS,
+  addCalendarMonths,
+  deadlineState,
+  dueDate,
+  isJurisdiction,
+} from '../functions/core/due-date.js';
+import { DeletionJobMessage } from '../functions/core/job-message.js';
+import { makeIdentifierHasher } from '../functions/core/keyed-hash.js';
+import { newRequestId } from '../functions/core/self-service-identifier.js';
+import { QUEUE_URL_ENV } from '../functions/declarations/pipeline.js';
+import {
+  DELETION_REQUESTS_TABLE,
+  VERIFICATIONS_TABLE,
+  tableEnvVar,
+} from '../functions/declarations/tables.js';
+import { makeSecretReader } from '../functions/runtime/secrets.js';
+import { statusUrl } from '../functions/use-cases/status-url.js';
+
+const USAGE = `Usage: npm run requests -- <verb> [options]
+
+Verbs
+  file    --email <address> | --identifier <kind>=<value> ... --verified-by "<how identity was checked>"
+          [--priority immediate] [--jurisdiction gdpr|ccpa]
+  show    <confirmation code or request id>
+  list    [open|overdue|nearing|failed]        (default: open)
+  cancel  <code or id> --reason "<shown to the person>"
+  retry   <code or id>                         (a failed request)
+  extend  <code or id> --reason "<shown to the person>" [--months 1|2]
+  redrive [--max <n>]                          (dead-letter queue back to the job queue)
+
+Where
+  --local <url>       the local stack (npm start), e.g. http://127.0.0.1:3000
+  --outputs <file>    cdk deploy --outputs-file output, with AWS credentials in the environment
+  otherwise           ${tableEnvVar(DELETION_REQUESTS_TABLE)}, ${tableEnvVar(VERIFICATIONS_TABLE)}, ${QUEUE_URL_ENV},
+                      DELETION_JOBS_DLQ_URL, PUBLIC_BASE_URL, SES_FROM_ADDRESS and
+                      IDENTIFIER_PEPPER_SECRET_ARN from the environment
+  --by <name>         who is acting (default: your login name)
+`;
+
+const LOCAL_PEPPER = 'local-identifier-pepper-not-for-production';
+
+interface Target {
+  readonly requestsTable: string;
+  readonly verificationsTable: string;
+  readonly queueUrl: string;
+  readonly deadLetterQueueUrl: string;
+  readonly publicBaseUrl: string;
+  readonly fromAddress: string;
+  readonly pepper: () => Promise<string>;
+  readonly clientConfig: Record<string, unknown>;
+  readonly sesConfig: Record<string, unknown>;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+async function localTarget(baseUrl: string, env: Env): Promise<Target> {
+  const info = (await (await fetch(`${baseUrl.replace(/\/+$/, '')}/__local/info`)).json()) as {
+    endpoints: { dynamodb: string; sqs: string; ses: string };
+    queueUrl: string;
+    deadLetterQueueUrl: string;
+  };
+  const local = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+  return {
+    requestsTable: DELETION_REQUESTS_TABLE.id,
+    verificationsTable: VERIFICATIONS_TABLE.id,
+    queueUrl: info.queueUrl,
+    deadLetterQueueUrl: info.deadLetterQueueUrl,
+    publicBaseUrl: (env.PUBLIC_BASE_URL || baseUrl).replace(/\/+$/, ''),
+    fromAddress: env.SES_FROM_ADDRESS || 'privacy@example.com',
+    pepper: async () => env.IDENTIFIER_PEPPER || LOCAL_PEPPER,
+    clientConfig: { ...local, endpoint: info.endpoints.dynamodb, sqsEndpoint: info.endpoints.sqs },
+    sesConfig: { ...local, endpoint: info.endpoints.ses },
+  };
+}
+
+function required(values: Env, name: string): string {
+  const value = values[name];
+  if (!value) throw new UsageError(`Missing ${name}`);
+  return value;
+}
+
+function deployedTarget(env: Env, outputsFile?: string): Target {
+  const values: Record<string, string | undefined> = { ...env };
+  if (outputsFile) {
+    // cdk's outputs file: { "<stack name>": { "<output id>": "<value>" } }
+    const stacks = JSON.parse(readFileSync(outputsFile, 'utf8')) as Record<string, Record<string, string>>;
+    const outputs = Object.values(stacks)[0] ?? {};
+    values[tableEnvVar(DELETION_REQUESTS_TABLE)] ??=
+      outputs[tableEnvVar(DELETION_REQUESTS_TABLE).replace(/_/g, '')];
+    values[tableEnvVar(VERIFICATIONS_TABLE)] ??= outputs[tableEnvVar(VERIFICATIONS_TABLE).replace(/_/g, '')];
+    values[QUEUE_URL_ENV] ??= outputs.DeletionJobsQueueUrl;
+    values.DELETION_JOBS_DLQ_URL ??= outputs.DeletionJobsDeadLetterQueueUrl;
+    values.PUBLIC_BASE_URL ??= outputs.StatusBaseUrl?.replace(/\/deletion-status$/, '');
+  }
+  const secrets = makeSecretReader(values);
+  return {
+    requestsTable: required(values, tableEnvVar(DELETION_REQUESTS_TABLE)),
+    verificationsTable: required(values, tableEnvVar(VERIFICATIONS_TABLE)),
+    queueUrl: required(values, QUEUE_URL_ENV),
+    deadLetterQueueUrl: required(values, 'DELETION_JOBS_DLQ_URL'),
+    publicBaseUrl: required(values, 'PUBLIC_BASE_URL').replace(/\/+$/, ''),
+    fromAddress: values.SES_FROM_ADDRESS ?? '',
+    pepper: async () => (await secrets('identifierPepper'))[0] ?? '',
+    clientConfig: {},
+    sesConfig: {},
+  };
+}
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+const IDENTIFIER_KINDS: readonly IdentifierKind[] = [
+  'facebook_asid',
+  'instagram_scoped_id',
+  'facebook_page_scoped_id',
+  'whatsapp_phone',
+  'whatsapp_bsuid',
+  'email',
+  'account_id',
+];
+
+function parseIdentifiers(emails: readonly string[], identifiers: readonly string[]): SubjectIdentifier[] {
+  const subject: SubjectIdentifier[] = emails.map((email) => ({
+    kind: 'email',
+    value: email.trim().toLowerCase(),
+  }));
+  for (const entry of identifiers) {
+    const [kind, ...rest] = entry.split('=');
+    const value = rest.join('=').trim();
+    if (!IDENTIFIER_KINDS.includes(kind as IdentifierKind) || !value)
+      throw new UsageError(`--identifier must be <kind>=<value>, kind one of ${IDENTIFIER_KINDS.join(', ')}`);
+    subject.push({ kind: kind as IdentifierKind, value: kind === 'email' ? value.toLowerCase() : value });
+  }
+  return subject;
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+
+export interface CommandContext {
+  readonly target: Target;
+  readonly by: string;
+  readonly now: () => Date;
+  readonly print: (line: string) => void;
+}
+
+export async function runCommand(
+  verb: string,
+  positionals: readonly string[],
+  options: Record<string, string | string[] | boolean | undefined>,
+  context: CommandContext,
+): Promise<number> {
+  const { target, print } = context;
+  const by = `support:${context.by}`;
+  const dynamo = new DynamoDBClient({
+    ...target.clientConfig,
+    endpoint: target.clientConfig.endpoint as string | undefined,
+  });
+  const documents = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
+  const sqs = new SQSClient({
+    ...target.clientConfig,
+    endpoint: target.clientConfig.sqsEndpoint as string | undefined,
+    useQueueUrlAsEndpoint: false,
+  });
+  const store = makeDynamoDeletionRequestStore(documents, target.requestsTable);
+  const verifications = makeDynamoVerificationStore(documents, target.verificationsTable);
+  const queue = makeSqsJobQueue(sqs, target.queueUrl);
+  const str = (name: string) => (typeof options[name] === 'string' ? (options[name] as string) : undefined);
+  const list = (name: string) => (Array.isArray(options[name]) ? (options[name] as string[]) : []);
+
+  async function find(reference: string | undefined): Promise<DeletionRequest> {
+    if (!reference) throw new UsageError('Give a confirmation code or a request id');
+    const request = isWellFormedConfirmationCode(reference)
+      ? await store.getByCode(reference)
+      : await store.get(reference);
+    if (!request) throw new UsageError(`No request ${reference}`);
+    return request;
+  }
+
+  function summary(request: DeletionRequest): string {
+    const flag = request.deadlineState ? ` [${request.deadlineState}]` : '';
+    const due = request.dueAt ? ` due ${request.dueAt.slice(0, 10)}` : '';
+    return `${request.requestId}  ${request.confirmationCode}  ${request.status}  ${request.channel}${request.priority === 'immediate' ? ' (immediate)' : ''}${due}${flag}`;
+  }
+
+  try {
+    switch (verb) {
+      case 'file': {
+        const note = str('verified-by');
+        if (!note) throw new UsageError('file needs --verified-by "<how identity was checked>"');
+        const subject = parseIdentifiers(list('email'), list('identifier'));
+        if (subject.length === 0) throw new UsageError('file needs --email or --identifier');
+        const jurisdiction = str('jurisdiction');
+        if (jurisdiction !== undefined && !isJurisdiction(jurisdiction))
+          throw new UsageError('--jurisdiction must be gdpr or ccpa');
+        const priority = str('priority');
+        if (priority !== undefined && priority !== 'immediate' && priority !== 'normal')
+          throw new UsageError('--priority must be immediate or normal');
+        const hash = makeIdentifierHasher(await target.pepper());
+        const now = context.now();
+        for (const identifier of subject) {
+          const open = await store.openRequestFor(hash(identifier.kind, identifier.value));
+          if (open) {
+            print(`A request for this ${identifier.kind} is already open: ${summary(open)}`);
+            print(`Status page: ${statusUrl(target.publicBaseUrl, open.confirmationCode)}`);
+            return 1;
+          }
+        }
+        const request: DeletionRequest = {
+          requestId: newRequestId(),
+          confirmationCode: newConfirmationCode(),
+          status: 'received',
+          channel: 'email',
+          subject,
+          subjectHashes: subject.map((identifier) => hash(identifier.kind, identifier.value)),
+          receivedAt: now.toISOString(),
+          updatedAt: now.toISOString(),
+          outcomes: [],
+          attempts: 0,
+          // Children under 13: deleted at once; due the next day at the latest.
+          ...(priority === 'immediate'
+            ? { priority: 'immediate' as const, dueAt: new Date(now.getTime() + DAY).toISOString() }
+            : {
+                dueAt: dueDate(
+                  now,
+                  jurisdiction && isJurisdiction(jurisdiction) ? jurisdiction : 'gdpr',
+                ).toISOString(),
+              }),
+          ...(jurisdiction && isJurisdiction(jurisdiction) ? { jurisdiction } : {}),
+        };
+        await store.create(request, { by, note: `identity verified: ${note}` });
+        for (const subjectHash of request.subjectHashes)
+          await store.pointSubjectToRequest(subjectHash, request.requestId, now);
+        try {
+          await queue.sendDeletionJob(request.requestId);
+          await store.transition(request.requestId, ['received'], 'queued', {
+            event: 'queued',
+            at: context.now(),
+            by,
+          });
+        } catch (error) {
+          // Persisted: the reconciler enqueues it within minutes.
+          print(`Not queued yet (${(error as Error).name}); the reconciler will queue it.`);
+        }
+        print(`Filed ${request.requestId}`);
+        print(`Confirmation code: ${request.confirmationCode}`);
+        print(
+          `Status page (send it to the person): ${statusUrl(target.publicBaseUrl, request.confirmationCode)}`,
+        );
+        return 0;
+      }
+      case 'show': {
+        const request = await find(positionals[0]);
+        print(summary(request));
+        print(
+          `received ${request.receivedAt}  updated ${request.updatedAt}${request.completedAt ? `  completed ${request.completedAt}` : ''}`,
+        );
+        if (request.subject.length > 0)
+          print(
+            `identifiers: ${request.subject.map((identifier) => identifier.kind).join(', ')} (values hidden)`,
+          );
+        print(`identifier hashes: ${request.subjectHashes.join(', ')}`);
+        if (request.lastError) print(`last error: ${request.lastError} (attempts ${request.attempts})`);
+        if (request.cancelReason) print(`cancel reason: ${request.cancelReason}`);
+        if (request.extensionReason) print(`extension reason: ${request.extensionReason}`);
+        for (const outcome of request.outcomes.filter((o) => o.deleted + o.anonymised + o.retained > 0))
+          print(
+            `  ${outcome.table}: deleted ${outcome.deleted}, anonymised ${outcome.anonymised}, retained ${outcome.retained}`,
+          );
+        print('audit trail:');
+        for (const event of await store.events(request.requestId))
+          print(
+            `  ${event.at}  ${event.event}${event.by ? `  by ${event.by}` : ''}${event.note ? `  — ${event.note}` : ''}`,
+          );
+        print(`status page: ${statusUrl(target.publicBaseUrl, request.confirmationCode)}`);
+        return 0;
+      }
+      case 'list': {
+        const which = positionals[0] ?? 'open';
+        if (!['open', 'overdue', 'nearing', 'failed'].includes(which))
+          throw new UsageError('list open, overdue, nearing or failed');
+        const now = context.now();
+        const open = await store.listOpen(10_000);
+        const shown = open.filter((request) => {
+          if (which === 'failed') return request.status === 'failed';
+          if (which === 'open') return true;
+          return request.dueAt !== undefined && deadlineState(new Date(request.dueAt), now, 7) === which;
+        });
+        for (const request of shown) print(summary(request));
+        print(`${shown.length} ${which}`);
+        return 0;
+      }
+      case 'cancel': {
+        const reason = str('reason');
+        if (!reason) throw new UsageError('cancel needs --reason (shown to the person)');
+        const request = await find(positionals[0]);
+        const now = context.now();
+        const moved = await store.transition(
+          request.requestId,
+          ['pending_verification', 'received', 'queued', 'failed'],
+          'canceled',
+          {
+            event: 'canceled',
+            at: now,
+            by,
+            note: reason,
+            cancelReason: reason,
+            forgetSubject: true,
+            expiresAt: new Date(now.getTime() + 400 * DAY),
+          },
+        );
+        if (!moved) throw new UsageError(`Cannot cancel a request that is ${request.status}`);
+        await verifications.forgetRequest(request.requestId);
+        print(`Canceled ${request.requestId}`);
+        return 0;
+      }
+      case 'retry': {
+        const request = await find(positionals[0]);
+        if (request.status !== 'failed')
+          throw new UsageError(`Only a failed request can be retried (it is ${request.status})`);
+        await store.appendEvent(request.requestId, {
+          at: context.now().toISOString(),
+          event: 'retry_requested',
+          by,
+        });
+        await queue.sendDeletionJob(request.requestId);
+        print(`Retrying ${request.requestId}`);
+        return 0;
+      }
+      case 'extend': {
+        const reason = str('reason');
+        if (!reason) throw new UsageError('extend needs --reason (shown to the person)');
+        const months = Number(str('months') ?? '1');
+        if (!Number.isInteger(months) || months < 1 || months > MAX_EXTENSION_MONTHS)
+          throw new UsageError(`--months must be 1 to ${MAX_EXTENSION_MONTHS}`);
+        const request = await find(positionals[0]);
+        if (!request.dueAt || isTerminal(request.status))
+          throw new UsageError('Only an open request can be extended');
+        const due = addCalendarMonths(new Date(request.dueAt), months);
+        if (!(await store.extendDueDate(request.requestId, due, reason, context.now(), by)))
+          throw new UsageError('Could not extend: the request is no longer open');
+        const email = request.subject.find((identifier) => identifier.kind === 'email');
+        if (email && target.fromAddress) {
+          const ses = new SESClient({ ...target.sesConfig });
+          try {
+            await makeSesVerificationNotifier(ses, { from: target.fromAddress }).sendExtension(email.value, {
+              statusUrl: statusUrl(target.publicBaseUrl, request.confirmationCode),
+              dueAt: due,
+              reason,
+            });
+          } finally {
+            ses.destroy();
+          }
+          await store.appendEvent(request.requestId, {
+            at: context.now().toISOString(),
+            event: 'extension_notified',
+            by,
+          });
+          print('The person was told by email.');
+        } else {
+          print('No email address on the request: tell the person through the channel they used.');
+        }
+        print(`Extended ${request.requestId} to ${due.toISOString().slice(0, 10)}`);
+        return 0;
+      }
+      case 'redrive': {
+        const max = Number(str('max') ?? '100');
+        let moved = 0;
+        while (moved < max) {
+          const received = await sqs.send(
+            new ReceiveMessageCommand({
+              QueueUrl: target.deadLetterQueueUrl,
+              MaxNumberOfMessages: Math.min(10, max - moved),
+              WaitTimeSeconds: 1,
+            }),
+          );
+          const messages = received.Messages ?? [];
+          if (messages.length === 0) break;
+          for (const message of messages) {
+            await sqs.send(
+              new SendMessageCommand({ QueueUrl: target.queueUrl, MessageBody: message.Body ?? '' }),
+            );
+            await sqs.send(
+              new DeleteMessageCommand({
+                QueueUrl: target.deadLetterQueueUrl,
+                ReceiptHandle: message.ReceiptHandle,
+              }),
+            );
+            const job = DeletionJobMessage.safeParse(JSON.parse(message.Body ?? 'null'));
+            if (job.success)
+              await store
+                .appendEvent(job.data.requestId, { at: context.now().toISOString(), event: 'redriven', by })
+                .catch(() => undefined);
+            moved += 1;
+          }
+        }
+        print(`Redrove ${moved} job(s) from the dead-letter queue`);
+        return 0;
+      }
+      default:
+        throw new UsageError(`Unknown verb "${verb}"`);
+    }
+  } finally {
+    documents.destroy();
+    sqs.destroy();
+  }
+}
+
+async function main(argv: readonly string[], env: Env): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      local: { type: 'string' },
+      outputs: { type: 'string' },
+      by: { type: 'string' },
+      email: { type: 'string', multiple: true },
+      identifier: { type: 'string', multiple: true },
+      'verified-by': { type: 'string' },
+      priority: { type: 'string' },
+      jurisdiction: { type: 'string' },
+      reason: { type: 'string' },
+      months: { type: 'string' },
+      max: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  const [verb, ...rest] = positionals;
+  if (!verb || values.help) {
+    process.stdout.write(USAGE);
+    return verb ? 0 : 2;
+  }
+  const target = values.local ? await localTarget(values.local, env) : deployedTarget(env, values.outputs);
+  return runCommand(verb, rest, values, {
+    target,
+    by: values.by || userInfo().username,
+    now: () => new Date(),
+    print: (line) => process.stdout.write(`${line}\n`),
+  });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main(process.argv.slice(2), process.env).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      if (error instanceof UsageError) {
+        process.stderr.write(`${error.message}\n\n${USAGE}`);
+        process.exit(2);
+      }
+      process.stderr.write(`${(error as Error).name}: ${(error as Error).message}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,199 @@
+// browser: the self-service form and the status page in headless Chromium, as a person on a phone
+// sees them: the form submits, the verification link leads to the status page, each state reads in
+// plain words, text meets WCAG 2.1 AA contrast, every field is labelled. Screenshots go to test-output/.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { eventually, startRunner, type RunningService } from '../support/local-runner.js';
+import { linkIn, mailTo } from '../support/mailbox.js';
+
+const OUTPUT = path.resolve(import.meta.dirname, '../../test-output');
+const CHROMIUM = '/usr/bin/chromium';
+const PHONE = { width: 375, height: 740 };
+
+let service: RunningService;
+let context: BrowserContext;
+let profile: string;
+
+beforeAll(async () => {
+  mkdirSync(OUTPUT, { recursive: true });
+  service = await startRunner({ RECONCILE_GRACE_SECONDS: '3600' });
+  profile = mkdtempSync(path.join(tmpdir(), 'status-page-browser-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: PHONE,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await context?.close();
+  await service?.stop();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+/**
+ * Runs in the page (a string: the tests are compiled without the DOM library). Lists every text
+ * element whose contrast against its effective background is below 4.5:1 (WCAG 2.1 AA, normal text).
+ */
+const CONTRAST_FAILURES = `(() => {
+  const parse = (color) => {
+    const match = /rgba?\\(([^)]+)\\)/.exec(color);
+    const [r = 0, g = 0, b = 0, a = 1] = (match ? match[1] : '0,0,0').split(',').map(Number);
+    return { r, g, b, a };
+  };
+  const channel = (value) => {
+    const c = value / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  const luminance = ({ r, g, b }) => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+  const background = (element) => {
+    for (let node = element; node; node = node.parentElement) {
+      const color = parse(getComputedStyle(node).backgroundColor);
+      if (color.a > 0) return color;
+    }
+    return { r: 255, g: 255, b: 255 };
+  };
+  const failures = [];
+  for (const element of document.body.querySelectorAll('*')) {
+    const ownText = [...element.childNodes].some((node) => node.nodeType === 3 && node.textContent.trim() !== '');
+    if (!ownText) continue;
+    const fg = luminance(parse(getComputedStyle(element).color));
+    const bg = luminance(background(element));
+    const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+    if (ratio < 4.5) failures.push(element.tagName + ': ' + ratio.toFixed(2));
+  }
+  return failures;
+})()`;
+
+const UNLABELLED_FIELDS = `[...document.querySelectorAll('input, select, textarea')].filter((field) => field.labels.length === 0).length`;
+
+async function checkAccessible(page: Page): Promise<void> {
+  expect(await page.evaluate<string[]>(CONTRAST_FAILURES)).toEqual([]);
+  // Readable on a phone: nothing wider than the screen.
+  expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(
+    PHONE.width,
+  );
+  expect(await page.evaluate<number>(UNLABELLED_FIELDS)).toBe(0);
+  expect(await page.getAttribute('html', 'lang')).toBe('en');
+}
+
+async function setState(code: string, names: Record<string, unknown>): Promise<void> {
+  const item = (await service.scan('DeletionRequests')).find((i) => i.confirmationCode === code);
+  const sets = Object.keys(names).map((name, index) => `#n${index} = :v${index}`);
+  await service.documents.send(
+    new UpdateCommand({
+      TableName: 'DeletionRequests',
+      Key: { pk: item?.pk },
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ExpressionAttributeNames: Object.fromEntries(Object.keys(names).map((name, i) => [`#n${i}`, name])),
+      ExpressionAttributeValues: Object.fromEntries(
+        Object.values(names).map((value, i) => [`:v${i}`, value]),
+      ),
+    }),
+  );
+}
+
+async function submitForm(page: Page, identifier: string): Promise<void> {
+  await page.goto(`${service.baseUrl}/delete-my-data`);
+  await page.getByLabel('Email address or phone number you used with us').fill(identifier);
+  await page.getByRole('button', { name: 'Send me a confirmation link' }).click();
+  await page.waitForLoadState();
+}
+
+async function verificationLink(address: string): Promise<string> {
+  const mail = await eventually(async () =>
+    (await mailTo(service.endpoints.ses, address)).find((email) => email.subject.startsWith('Confirm')),
+  );
+  return linkIn(mail, '/deletion-requests/verify?token=') ?? '';
+}
+
+describe('self-service form and status page in Chromium', () => {
+  it('shows the form, submits it, and the verification link opens the status page of a completed request', async () => {
+    const page = await context.newPage();
+    await page.goto(`${service.baseUrl}/delete-my-data`);
+    expect(await page.textContent('h1')).toBe('Delete my data');
+    expect(await page.textContent('body')).toContain('DELETE MY DATA');
+    await checkAccessible(page);
+    await page.screenshot({ path: path.join(OUTPUT, 'delete-my-data-form.png'), fullPage: true });
+
+    await submitForm(page, 'not an address !!');
+    expect(await page.textContent('[role=alert]')).toContain('Enter the email address or phone number');
+
+    await submitForm(page, 'ana@example.com');
+    expect(await page.textContent('h1')).toBe('Check your messages');
+    await checkAccessible(page);
+
+    await page.goto(await verificationLink('ana@example.com'));
+    expect(page.url()).toContain('/deletion-status?code=');
+    const done = await eventually(async () => {
+      await page.reload();
+      const text = (await page.textContent('[role=status]')) ?? '';
+      return text.startsWith('Done.') ? text : undefined;
+    });
+    expect(done).toContain('except records the law requires us to keep');
+    const body = (await page.textContent('body')) ?? '';
+    expect(body).toContain('Our website');
+    expect(body).toContain('What we keep, and why');
+    expect(body).toContain('tax and accounting law requires us to keep them');
+    expect(body).toContain('What Meta and WhatsApp may still hold');
+    expect(body).toContain('privacy@example.com');
+    expect(body).not.toContain('ana@example.com');
+    await checkAccessible(page);
+    await page.screenshot({ path: path.join(OUTPUT, 'status-page-completed.png'), fullPage: true });
+    await page.close();
+  });
+
+  it.each([
+    ['pending_verification', {}, 'We are waiting for you to confirm'],
+    ['received', {}, 'We have received your request'],
+    ['in_progress', {}, 'We are deleting your data now'],
+    ['failed', {}, 'We hit a problem and are retrying automatically'],
+    ['canceled', { cancelReason: 'You asked us to stop this request.' }, 'This request was canceled'],
+  ] as const)('reads in plain words while %s', async (status, extra, words) => {
+    const address = `browser-${status}@example.com`;
+    const page = await context.newPage();
+    await submitForm(page, address);
+    // Keep the request from being processed, so it stays in the state under test.
+    await service.failSqs('SendMessage', 1);
+    const code = await eventually(async () => {
+      const item = (await service.scan('DeletionRequests')).find(
+        (i) => i.status === 'pending_verification' && i.channel === 'web' && !i.shown,
+      );
+      return item ? String(item.confirmationCode) : undefined;
+    });
+    await setState(code, { shown: true });
+    if (status !== 'pending_verification') {
+      await setState(code, {
+        status,
+        dueAt: '2027-01-31T10:00:00.000Z',
+        ...extra,
+      });
+    }
+    await page.goto(`${service.baseUrl}/deletion-status?code=${code}`);
+    const body = (await page.textContent('body')) ?? '';
+    expect(await page.textContent('[role=status]')).toContain(words);
+    expect(body).toContain('Questions');
+    expect(body).not.toContain(address);
+    if (status === 'received' || status === 'in_progress' || status === 'failed')
+      expect(body).toContain('We will finish by31 January 2027');
+    if (status === 'canceled') expect(body).toContain('You asked us to stop this request.');
+    if (status === 'pending_verification') expect(body).toContain('Open the link in the message');
+    await checkAccessible(page);
+    await page.screenshot({ path: path.join(OUTPUT, `status-page-${status}.png`), fullPage: true });
+    await page.close();
+  });
+});

@@ -1,0 +1,377 @@
+// e2e: self-service deletion over HTTP through the local runner: the form, intake with a verification
+// email, the single-use link, duplicates and rate limits, the deadline check, and the support command.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { SendMessageCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { eventually, startRunner, type RunningService } from '../support/local-runner.js';
+import { linkIn, mailTo } from '../support/mailbox.js';
+import { runRequestsCli } from '../support/requests-cli.js';
+
+const PUBLIC = 'https://privacy.example.test';
+let service: RunningService;
+
+beforeAll(async () => {
+  service = await startRunner({
+    PUBLIC_BASE_URL: PUBLIC,
+    // Requests whose job send fails stay open (the reconciler waits), so duplicates can be shown.
+    RECONCILE_GRACE_SECONDS: '3600',
+    SELF_SERVICE_LIMIT_PER_SOURCE: '100',
+  });
+}, 40_000);
+
+afterAll(async () => {
+  await service?.stop();
+});
+
+/** A link built on the public base URL, opened against the local runner. */
+const local = (url: string) => url.replace(PUBLIC, service.baseUrl);
+
+async function ask(identifier: string, as: 'form' | 'json' = 'json') {
+  const response = await fetch(`${service.baseUrl}/deletion-requests`, {
+    method: 'POST',
+    headers:
+      as === 'json'
+        ? { 'Content-Type': 'application/json', Accept: 'application/json' }
+        : { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: as === 'json' ? JSON.stringify({ identifier }) : new URLSearchParams({ identifier }).toString(),
+  });
+  return { status: response.status, headers: response.headers, text: await response.text() };
+}
+
+async function statusOf(code: string) {
+  const response = await fetch(`${service.baseUrl}/deletion-status?code=${code}`, {
+    headers: { Accept: 'application/json' },
+  });
+  return (await response.json()) as Record<string, unknown>;
+}
+
+async function verificationLink(address: string, nth = 0): Promise<string> {
+  const email = await eventually(async () => {
+    const mails = (await mailTo(service.endpoints.ses, address)).filter((mail) =>
+      mail.subject.startsWith('Confirm'),
+    );
+    return mails[nth];
+  });
+  const link = linkIn(email, '/deletion-requests/verify?token=');
+  if (!link) throw new Error('no link in the verification email');
+  return link;
+}
+
+async function open(link: string) {
+  const response = await fetch(local(link), { redirect: 'manual' });
+  return { status: response.status, location: response.headers.get('location') ?? '' };
+}
+
+const codeOf = (location: string) => new URL(location).searchParams.get('code') ?? '';
+
+describe('GET /delete-my-data', () => {
+  it('shows a labelled form and every way to ask, under a strict CSP', async () => {
+    const response = await fetch(`${service.baseUrl}/delete-my-data`);
+    const html = await response.text();
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(html).toContain('<label for="identifier">');
+    expect(html).toContain('<form method="post" action="/deletion-requests">');
+    expect(html).toContain('DELETE MY DATA');
+    expect(html).toMatch(/Facebook or Instagram settings/);
+    expect(html).not.toMatch(/<script/i);
+  });
+});
+
+describe('POST /deletion-requests', () => {
+  it('answers the same whether or not we hold data about the address', async () => {
+    const known = await ask('ana@example.com');
+    const unknown = await ask('nobody-here@example.com');
+    expect(known.status).toBe(202);
+    expect(unknown.status).toBe(known.status);
+    expect(unknown.text).toBe(known.text);
+  });
+
+  it('verifies by a single-use link built on the public base URL, then deletes everything', async () => {
+    const link = await verificationLink('ana@example.com');
+    expect(link.startsWith(`${PUBLIC}/deletion-requests/verify?token=`)).toBe(true);
+    const requests = JSON.stringify(await service.scan('DeletionRequests'));
+    const verifications = JSON.stringify(await service.scan('Verifications'));
+    expect(verifications).not.toContain(new URL(link).searchParams.get('token'));
+    expect(requests).toContain('pending_verification');
+
+    const opened = await open(link);
+    expect(opened.status).toBe(303);
+    expect(opened.location.startsWith(`${PUBLIC}/deletion-status?code=`)).toBe(true);
+    const code = codeOf(opened.location);
+    const done = await eventually(async () => {
+      const view = await statusOf(code);
+      return view.status === 'completed_with_retention' || view.status === 'completed' ? view : undefined;
+    });
+    expect(done).toMatchObject({ channel: 'web', scope: 'everything' });
+    expect(done.due_at).toEqual(expect.any(String));
+    expect(JSON.stringify(await service.scanAll())).not.toContain('ana@example.com');
+    // Verification data goes with the request.
+    const request = (await service.scan('DeletionRequests')).find((item) => item.confirmationCode === code);
+    expect(request?.requestId).toEqual(expect.any(String));
+    expect(
+      (await service.scan('Verifications')).filter((item) => item.requestId === request?.requestId),
+    ).toEqual([]);
+
+    // Used, and its record gone with the request: the link can never act again.
+    expect((await open(link)).status).toBe(404);
+  });
+
+  it('refuses unknown tokens', async () => {
+    expect((await open(`${PUBLIC}/deletion-requests/verify?token=${'A'.repeat(43)}`)).status).toBe(404);
+    expect((await open(`${PUBLIC}/deletion-requests/verify?token=short`)).status).toBe(404);
+  });
+
+  it('says verification by WhatsApp is not available yet for a phone number, and stores nothing', async () => {
+    const before = await service.scan('DeletionRequests');
+    const answer = await ask('+1 555 000 0002');
+    expect(answer.status).toBe(422);
+    expect(JSON.parse(answer.text)).toMatchObject({ status: 'whatsapp_unavailable' });
+    expect(await service.scan('DeletionRequests')).toEqual(before);
+  });
+
+  it('answers the form with a page, and re-shows the form with an error for nonsense', async () => {
+    const sent = await ask('form-user@example.com', 'form');
+    expect(sent.status).toBe(200);
+    expect(sent.text).toContain('Check your messages');
+    const wrong = await ask('<<>>', 'form');
+    expect(wrong.status).toBe(400);
+    expect(wrong.text).toContain('aria-invalid="true"');
+    expect(wrong.text).not.toContain('<<>>');
+  });
+
+  it('limits requests per identifier, counted in the table so it holds across instances', async () => {
+    const answers = [];
+    for (let i = 0; i < 4; i += 1) answers.push((await ask('limited@example.com')).status);
+    expect(answers).toEqual([202, 202, 202, 429]);
+    expect(JSON.stringify(await service.scan('RateLimits'))).not.toContain('limited@example.com');
+  });
+
+  it('lets the owner verify even when someone else filed first, and points a repeat to the open request', async () => {
+    await ask('cleo@example.com'); // filed by someone else, never verified
+    await ask('cleo@example.com'); // the owner
+    const ownersLink = await verificationLink('cleo@example.com', 1);
+    await service.failSqs('SendMessage', 1);
+    const opened = await open(ownersLink);
+    expect(opened.status).toBe(303);
+    const code = codeOf(opened.location);
+    expect((await statusOf(code)).status).toBe('received');
+    expect((await open(ownersLink)).status).toBe(410);
+
+    const repeat = await ask('cleo@example.com');
+    expect(repeat.status).toBe(202);
+    const notice = await eventually(async () =>
+      (await mailTo(service.endpoints.ses, 'cleo@example.com')).find((mail) =>
+        mail.subject.includes('already in progress'),
+      ),
+    );
+    expect(notice.body.text).toContain(`${PUBLIC}/deletion-status?code=${code}`);
+
+    // The first (unverified) link now lands on the open request instead of starting a second one.
+    const first = await open(await verificationLink('cleo@example.com', 0));
+    expect(codeOf(first.location)).toBe(code);
+  });
+});
+
+describe('deadline check and support command', () => {
+  async function openRequestCode(): Promise<string> {
+    const open = (await service.scan('DeletionRequests')).find(
+      (item) => item.status === 'received' && typeof item.dueAt === 'string',
+    );
+    if (!open) throw new Error('no open request');
+    return String(open.confirmationCode);
+  }
+
+  it('flags a request past its due date and lists it as overdue', async () => {
+    const code = await openRequestCode();
+    const item = (await service.scan('DeletionRequests')).find((i) => i.confirmationCode === code);
+    await service.documents.send(
+      new UpdateCommand({
+        TableName: 'DeletionRequests',
+        Key: { pk: item?.pk },
+        UpdateExpression: 'SET dueAt = :past',
+        ExpressionAttributeValues: { ':past': '2026-01-01T00:00:00.000Z' },
+      }),
+    );
+    await eventually(async () =>
+      (await service.scan('DeletionRequests')).find(
+        (i) => i.confirmationCode === code && i.deadlineState === 'overdue',
+      ),
+    );
+    expect(service.output()).toContain('Deletion requests past their due date');
+
+    const listed = await runRequestsCli(service.baseUrl, ['list', 'overdue']);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain(code);
+    expect(listed.stdout).toContain('[overdue]');
+  });
+
+  it('extends an open request with a reason, tells the person, and shows it on the status page', async () => {
+    const code = await openRequestCode();
+    const result = await runRequestsCli(service.baseUrl, [
+      'extend',
+      code,
+      '--reason',
+      'Your account holds data in an archive we restore first.',
+      '--by',
+      'alice',
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('The person was told by email.');
+    const view = await statusOf(code);
+    expect(view.extension_reason).toBe('Your account holds data in an archive we restore first.');
+    expect(
+      (await mailTo(service.endpoints.ses, 'cleo@example.com')).some((mail) =>
+        mail.subject.includes('new completion date'),
+      ),
+    ).toBe(true);
+  });
+
+  it('cancels an open request with a reason shown on the status page, recorded with who did it', async () => {
+    const code = await openRequestCode();
+    const cancel = await runRequestsCli(service.baseUrl, [
+      'cancel',
+      code,
+      '--reason',
+      'You asked us to stop this request by email.',
+      '--by',
+      'alice',
+    ]);
+    expect(cancel.code).toBe(0);
+    const view = await statusOf(code);
+    expect(view).toMatchObject({
+      status: 'canceled',
+      cancel_reason: 'You asked us to stop this request by email.',
+    });
+    const page = await (await fetch(`${service.baseUrl}/deletion-status?code=${code}`)).text();
+    expect(page).toContain('You asked us to stop this request by email.');
+
+    const shown = await runRequestsCli(service.baseUrl, ['show', code]);
+    expect(shown.stdout).toMatch(/canceled\s+by support:alice/);
+    expect(shown.stdout).not.toContain('cleo@example.com');
+  });
+
+  it('files an email request on behalf of a child for immediate deletion, and shows it without identifiers', async () => {
+    const filed = await runRequestsCli(service.baseUrl, [
+      'file',
+      '--email',
+      'ben@example.com',
+      '--verified-by',
+      'replied from the account address; parent confirmed by phone',
+      '--priority',
+      'immediate',
+      '--by',
+      'bob',
+    ]);
+    expect(filed.code).toBe(0);
+    const code = /Confirmation code: (\S+)/.exec(filed.stdout)?.[1] ?? '';
+    const done = await eventually(async () => {
+      const view = await statusOf(code);
+      return String(view.status).startsWith('completed') ? view : undefined;
+    });
+    expect(done.channel).toBe('email');
+    expect(JSON.stringify(await service.scanAll())).not.toContain('ben@example.com');
+
+    const shown = await runRequestsCli(service.baseUrl, ['show', code]);
+    expect(shown.stdout).toContain('(immediate)');
+    expect(shown.stdout).toMatch(
+      /received\s+by support:bob\s+— identity verified: replied from the account address/,
+    );
+    expect(shown.stdout).not.toContain('ben@example.com');
+  });
+
+  it('points a second filing for an identifier with an open request to that request', async () => {
+    await service.failSqs('SendMessage', 1);
+    const first = await runRequestsCli(service.baseUrl, [
+      'file',
+      '--email',
+      'dora@example.com',
+      '--verified-by',
+      'replied from the address',
+    ]);
+    const code = /Confirmation code: (\S+)/.exec(first.stdout)?.[1] ?? '';
+    const second = await runRequestsCli(service.baseUrl, [
+      'file',
+      '--email',
+      'dora@example.com',
+      '--verified-by',
+      'replied from the address',
+    ]);
+    expect(second.code).toBe(1);
+    expect(second.stdout).toContain(`already open`);
+    expect(second.stdout).toContain(code);
+    expect(second.stdout).not.toContain('dora@example.com');
+  });
+
+  it('retries a failed request', async () => {
+    const filed = await runRequestsCli(service.baseUrl, [
+      'file',
+      '--identifier',
+      'account_id=acct_nobody',
+      '--verified-by',
+      'signed-in portal session',
+    ]);
+    const code = /Confirmation code: (\S+)/.exec(filed.stdout)?.[1] ?? '';
+    await eventually(async () =>
+      String((await statusOf(code)).status).startsWith('completed') ? true : undefined,
+    );
+    const item = (await service.scan('DeletionRequests')).find((i) => i.confirmationCode === code);
+    // Pretend it failed, as after an outage.
+    await service.documents.send(
+      new UpdateCommand({
+        TableName: 'DeletionRequests',
+        Key: { pk: item?.pk },
+        UpdateExpression: 'SET #s = :failed, openDue = :open',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':failed': 'failed', ':open': 'open' },
+      }),
+    );
+    expect((await runRequestsCli(service.baseUrl, ['list', 'failed'])).stdout).toContain(code);
+
+    const retried = await runRequestsCli(service.baseUrl, ['retry', code, '--by', 'carol']);
+    expect(retried.code).toBe(0);
+    await eventually(async () =>
+      String((await statusOf(code)).status).startsWith('completed') ? true : undefined,
+    );
+    expect((await runRequestsCli(service.baseUrl, ['show', code])).stdout).toContain(
+      'retry_requested  by support:carol',
+    );
+  });
+
+  it('redrives the dead-letter queue', async () => {
+    const info = (await (await fetch(`${service.baseUrl}/__local/info`)).json()) as {
+      deadLetterQueueUrl: string;
+    };
+    const sqs = new SQSClient({
+      endpoint: service.endpoints.sqs,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      useQueueUrlAsEndpoint: false,
+    });
+    try {
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: info.deadLetterQueueUrl,
+          MessageBody: JSON.stringify({ v: 1, requestId: 'req_unknown' }),
+        }),
+      );
+      const redriven = await runRequestsCli(service.baseUrl, ['redrive']);
+      expect(redriven.stdout).toContain('Redrove 1 job(s)');
+      const attributes = await sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: info.deadLetterQueueUrl,
+          AttributeNames: ['ApproximateNumberOfMessages'],
+        }),
+      );
+      expect(attributes.Attributes?.ApproximateNumberOfMessages).toBe('0');
+    } finally {
+      sqs.destroy();
+    }
+  });
+
+  it('refuses a cancel without a reason', async () => {
+    const result = await runRequestsCli(service.baseUrl, ['cancel', 'AAAAAAAAAAAAAAAAAAAAAAAA']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--reason');
+  });
+});
