@@ -1,69 +1,110 @@
-// infra: the deletion service stack. Stateful parts (tables, queue, secrets) first, then the sender address, the
-// API, the functions between them, and the outputs ops need to wire Meta to it.
+// infra: the deletion service stack, from one validated configuration (lib/config.ts). Stateful parts (tables,
+// queue, secrets) first, then the sender address, the API, the functions between them, monitoring, and the outputs
+// ops need to wire Meta and WhatsApp to it.
 import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { FUNCTIONS, ROUTES, type RouteDeclaration } from '../functions/declarations/functions.js';
+import { DEFAULT_METRICS_NAMESPACE, SERVICE_NAME } from '../functions/runtime/metric-names.js';
 import { ApiConstruct } from './api-construct.js';
+import {
+  CONFIG_KEYS,
+  parseDeploymentConfig,
+  type DeploymentConfig,
+  type DeploymentConfigInput,
+} from './config.js';
 import { DataConstruct } from './data-construct.js';
 import { requireDeclaredTables } from './data-map-guard.js';
 import { FunctionsConstruct } from './functions-construct.js';
+import { MonitoringConstruct } from './monitoring-construct.js';
 import { NotificationsConstruct } from './notifications-construct.js';
 import { PipelineConstruct } from './pipeline-construct.js';
 import { SecretsConstruct } from './secrets-construct.js';
 
-export interface DeletionServiceStackProps extends StackProps {
-  /** Deployment stage (dev, prod, ...): the API stage name and part of the stack name. */
+export interface DeletionServiceStackProps extends StackProps, DeploymentConfigInput {
+  /** Deployment stage (dev, prod, ...): the API stage name and part of the stack and resource names. */
   readonly stage: string;
-  /** Base URL of the links handed to people, e.g. a custom domain. Defaults to the API's own stage URL. */
-  readonly publicBaseUrl?: string;
-  /** Default for the EmailFromAddress parameter (sender of confirmations); otherwise given at deploy. */
-  readonly emailFromAddress?: string;
 }
 
-// Logs hold request ids and keyed hashes only; a month covers incident work without keeping them for long.
-const LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
+/** CloudWatch namespace of a stage's metrics: stages deployed to one account never share metrics or alarms. */
+export function metricsNamespaceFor(stage: string): string {
+  return `${DEFAULT_METRICS_NAMESPACE}/${stage}`;
+}
 
 export class DeletionServiceStack extends Stack {
+  /** The validated deployment configuration (lib/config.ts). */
+  readonly config: DeploymentConfig;
   readonly data: DataConstruct;
   readonly pipeline: PipelineConstruct;
   readonly secrets: SecretsConstruct;
   readonly notifications: NotificationsConstruct;
   readonly api: ApiConstruct;
   readonly functions: FunctionsConstruct;
+  readonly monitoring: MonitoringConstruct;
   /** The base URL the functions use for status links. */
   readonly publicBaseUrl: string;
 
   constructor(scope: Construct, id: string, props: DeletionServiceStackProps) {
-    const { stage, publicBaseUrl, emailFromAddress, ...stackProps } = props;
+    const { configInput, stackProps } = splitProps(props);
+    const config = parseDeploymentConfig(configInput);
     super(scope, id, {
-      description: `Personal-data deletion service (${stage}): Meta callbacks, deletion worker, status page.`,
+      description: `Personal-data deletion service (${config.stage}): Meta callbacks, deletion worker, status page.`,
       ...stackProps,
     });
-    assertStageName(stage);
+    this.config = config;
+    const { stage } = config;
     requireDeclaredTables(this);
-    Tags.of(this).add('service', 'deletion-service');
+    Tags.of(this).add('service', SERVICE_NAME);
     Tags.of(this).add('stage', stage);
+    const logRetention = config.logRetentionDays as logs.RetentionDays;
 
     this.data = new DataConstruct(this, 'Data');
     this.pipeline = new PipelineConstruct(this, 'Pipeline');
     this.secrets = new SecretsConstruct(this, 'Secrets');
     this.notifications = new NotificationsConstruct(this, 'Notifications', {
-      defaultFromAddress: emailFromAddress,
+      defaultFromAddress: config.emailFromAddress,
+      configurationSet: config.sesConfigurationSet,
     });
-    this.api = new ApiConstruct(this, 'Api', { stage, routes: ROUTES, logRetention: LOG_RETENTION });
-    this.publicBaseUrl =
-      publicBaseUrl === undefined ? this.api.baseUrl : normalisePublicBaseUrl(publicBaseUrl);
+    this.api = new ApiConstruct(this, 'Api', {
+      stage,
+      routes: ROUTES,
+      logRetention,
+      wafWebAclArn: config.wafWebAclArn,
+    });
+    this.publicBaseUrl = config.publicBaseUrl ?? this.api.baseUrl;
+    const metricsNamespace = metricsNamespaceFor(stage);
     this.functions = new FunctionsConstruct(this, 'Functions', {
       data: this.data,
       pipeline: this.pipeline,
       secrets: this.secrets,
       notifications: this.notifications,
       publicBaseUrl: this.publicBaseUrl,
-      logRetention: LOG_RETENTION,
+      logRetention,
+      settings: {
+        metricsNamespace,
+        graphApiVersion: config.graphApiVersion,
+        statusRetentionDays: config.statusRetentionDays,
+        deletionDeadlineDays: config.deletionDeadlineDays,
+      },
     });
     this.api.integrate((functionId) => this.functions.byId(functionId));
+    this.monitoring = new MonitoringConstruct(this, 'Monitoring', {
+      stage,
+      metricsNamespace,
+      api: this.api,
+      functions: this.functions,
+      pipeline: this.pipeline,
+      alarmEmail: config.alarmEmail,
+      oldestJobAlarmMinutes: config.oldestJobAlarmMinutes,
+      signatureRejectionAlarmThreshold: config.signatureRejectionAlarmThreshold,
+      api5xxAlarmThreshold: config.api5xxAlarmThreshold,
+    });
 
+    this.addOutputs();
+  }
+
+  /** Everything ops need after a deploy: every URL, every secret to fill, where to look. */
+  private addOutputs(): void {
     new CfnOutput(this, 'MetaDataDeletionCallbackUrl', {
       description: 'Data Deletion Request callback URL to enter in the Meta App Dashboard.',
       value: this.api.urlOf(routeOf(FUNCTIONS.metaCallbacks.id)),
@@ -72,38 +113,77 @@ export class DeletionServiceStack extends Stack {
       description: 'Status page; a person opens it with ?code=<confirmation code>.',
       value: `${this.publicBaseUrl}${routeOf(FUNCTIONS.deletionStatus.id).path}`,
     });
-    new CfnOutput(this, 'MetaAppSecretName', {
-      description:
-        'Secrets Manager secret to fill with {"current": "<Meta app secret>"} after the first deploy.',
-      value: this.secrets.secret('metaAppSecret').secretName,
+    new CfnOutput(this, 'ApiBaseUrl', {
+      description: 'Base URL of the API stage (the custom domain, when used, maps to it).',
+      value: this.api.baseUrl,
+    });
+    for (const path of [...new Set(ROUTES.map((route) => route.path))]) {
+      const methods = ROUTES.filter((route) => route.path === path).map((route) => route.method);
+      new CfnOutput(this, routeOutputId(path), {
+        description: `${methods.join(', ')} ${path}`,
+        value: this.api.urlOf(routeFor(path)),
+      });
+    }
+    for (const name of this.secrets.names) {
+      new CfnOutput(this, secretOutputId(name), {
+        description: `Secrets Manager secret of ${name}: JSON {"current": "...", "previous": "..."}.`,
+        value: this.secrets.secret(name).secretName,
+      });
+    }
+    new CfnOutput(this, 'DeadLetterQueueUrl', {
+      description: 'Dead-letter queue of the deletion jobs (inspect and redrive: docs/operations.md).',
+      value: this.pipeline.deadLetterQueue.queueUrl,
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      description: 'SNS topic every alarm notifies.',
+      value: this.monitoring.alarmTopic.topicArn,
+    });
+    new CfnOutput(this, 'DashboardName', {
+      description: 'CloudWatch dashboard of the service.',
+      value: `deletion-service-${this.config.stage}`,
     });
   }
+}
+
+/** Output id of a route's URL: /meta/data-deletion -> RouteMetaDataDeletionUrl. */
+export function routeOutputId(path: string): string {
+  return `Route${pascal(path)}Url`;
+}
+
+/** Output id of a secret's name: metaAppSecret -> MetaAppSecretName. */
+export function secretOutputId(name: string): string {
+  return `${pascal(name)}Name`;
+}
+
+function pascal(value: string): string {
+  return value
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join('');
+}
+
+function splitProps(props: DeletionServiceStackProps): {
+  configInput: Record<string, unknown>;
+  stackProps: StackProps;
+} {
+  const configInput: Record<string, unknown> = {};
+  const stackProps: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(props)) {
+    if ((CONFIG_KEYS as string[]).includes(key)) configInput[key] = value;
+    else stackProps[key] = value;
+  }
+  return { configInput, stackProps: stackProps as StackProps };
+}
+
+function routeFor(path: string): RouteDeclaration {
+  const route = ROUTES.find((candidate) => candidate.path === path);
+  if (!route) throw new Error(`No route declared for ${path}`);
+  return route;
 }
 
 function routeOf(functionId: string): RouteDeclaration {
   const route = ROUTES.find((candidate) => candidate.functionId === functionId);
   if (!route) throw new Error(`No route declared for function ${functionId}`);
   return route;
-}
-
-/** Stage names end up in the stack name (letters, digits, hyphens) and the API stage name. */
-function assertStageName(stage: string): void {
-  if (!/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/.test(stage)) {
-    throw new Error(
-      `Invalid stage "${stage}": use 1-32 letters, digits or hyphens, starting with a letter or digit.`,
-    );
-  }
-}
-
-function normalisePublicBaseUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new Error(`publicBaseUrl "${value}" is not a URL`);
-  }
-  if (url.protocol !== 'https:' || url.search !== '' || url.hash !== '') {
-    throw new Error(`publicBaseUrl "${value}" must be an https URL without query or fragment`);
-  }
-  return value.replace(/\/+$/, '');
 }

@@ -52,25 +52,31 @@ export class SecretsConstruct extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    const create = (spec: SecretSpec) => {
-      const secret = new secretsmanager.Secret(this, spec.constructId, {
-        description: spec.description,
-        encryptionKey: this.secretsKey,
-        removalPolicy: spec.removalPolicy,
-        generateSecretString: {
-          secretStringTemplate: JSON.stringify({}),
-          generateStringKey: 'current',
-          passwordLength: 64,
-          excludePunctuation: true,
-        },
-      });
-      Validations.of(secret).acknowledge({ id: 'AwsSolutions-SMG4', reason: spec.noRotationReason });
-      return secret;
-    };
-    this.secretsByName = {
-      metaAppSecret: create(SECRET_SPECS.metaAppSecret),
-      identifierPepper: create(SECRET_SPECS.identifierPepper),
-    };
+    // One secret per SecretName, so secrets added to the runtime are created (and output) without changes here.
+    const names = Object.keys(SECRET_SPECS) as SecretName[];
+    this.secretsByName = Object.fromEntries(
+      names.map((name) => {
+        const spec = SECRET_SPECS[name];
+        const secret = new secretsmanager.Secret(this, spec.constructId, {
+          description: spec.description,
+          encryptionKey: this.secretsKey,
+          removalPolicy: spec.removalPolicy,
+          generateSecretString: {
+            secretStringTemplate: JSON.stringify({}),
+            generateStringKey: 'current',
+            passwordLength: 64,
+            excludePunctuation: true,
+          },
+        });
+        Validations.of(secret).acknowledge({ id: 'AwsSolutions-SMG4', reason: spec.noRotationReason });
+        return [name, secret];
+      }),
+    ) as Record<SecretName, secretsmanager.Secret>;
+  }
+
+  /** Every secret's name, in declaration order. */
+  get names(): readonly SecretName[] {
+    return Object.keys(this.secretsByName) as SecretName[];
   }
 
   secret(name: SecretName): secretsmanager.Secret {
