@@ -150,9 +150,9 @@ export function routeOutputId(path: string): string {
   return `Route${pascal(path)}Url`;
 }
 
-/** Output id of a secret's name: metaAppSecret -> MetaAppSecretName. */
+/** Output id of a secret's name: metaAppSecret -> MetaAppSecretName, whatsappVerifyToken -> WhatsappVerifyTokenSecretName. */
 export function secretOutputId(name: string): string {
-  return `${pascal(name)}Name`;
+  return `${pascal(name)}${/secret$/i.test(name) ? '' : 'Secret'}Name`;
 }
 
 function pascal(value: string): string {
