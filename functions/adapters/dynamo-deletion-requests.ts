@@ -3,12 +3,19 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { DeletionRequest, RequestStatus, TableOutcome } from '../core/deletion-request.js';
+import {
+  isTerminal,
+  type DeletionRequest,
+  type RequestStatus,
+  type TableOutcome,
+} from '../core/deletion-request.js';
 import type { CreateResult, DeletionRequestStore, TransitionOptions } from '../use-cases/ports.js';
 
 const requestKey = (requestId: string) => ({ pk: `REQUEST#${requestId}` });
 const codeKey = (code: string) => ({ pk: `CODE#${code}` });
 const AWAITING_QUEUE = 'yes';
+/** Marks a request the deadline check counts: past verification and not yet in a terminal state. */
+const OPEN_REQUEST = 'open';
 const WORKABLE: readonly RequestStatus[] = ['received', 'queued', 'in_progress', 'failed'];
 /** Per-table counts live in flat attributes (`deleted:<Table>`) so they can be added atomically. */
 const COUNT = { deleted: 'deleted:', anonymised: 'anonymised:', retained: 'retained:' } as const;
@@ -26,6 +33,10 @@ type RequestItem = Record<string, unknown> & {
   receivedAt: string;
   updatedAt: string;
 };
+
+function isOpen(status: RequestStatus): boolean {
+  return status !== 'pending_verification' && !isTerminal(status);
+}
 
 function isConditionalFailure(error: unknown): boolean {
   return (
@@ -121,6 +132,7 @@ export function makeDynamoDeletionRequestStore(
         attempts: 0,
         events: [{ at: request.receivedAt, event: request.status }],
         ...(request.status === 'received' ? { awaitingQueue: AWAITING_QUEUE } : {}),
+        ...(isOpen(request.status) ? { openRequest: OPEN_REQUEST } : {}),
       };
       try {
         await client.send(
@@ -191,6 +203,12 @@ export function makeDynamoDeletionRequestStore(
       const removes: string[] = [];
       from.forEach((status, index) => (values[`:from${index}`] = status));
       if (to !== 'received') removes.push('awaitingQueue');
+      if (isOpen(to)) {
+        sets.push('openRequest = :open');
+        values[':open'] = OPEN_REQUEST;
+      } else {
+        removes.push('openRequest');
+      }
       if (to === 'completed' || to === 'completed_with_retention') sets.push('completedAt = :at');
       if (options.forgetSubject) removes.push('subject');
       if (options.releaseLease) removes.push('leaseUntil');
@@ -302,6 +320,26 @@ export function makeDynamoDeletionRequestStore(
         { '#step': step },
         { ':at': time },
       );
+    },
+
+    async countOpenReceivedBefore(before) {
+      let count = 0;
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: 'openRequests',
+            KeyConditionExpression: 'openRequest = :open AND receivedAt < :before',
+            ExpressionAttributeValues: { ':open': OPEN_REQUEST, ':before': before.toISOString() },
+            Select: 'COUNT',
+            ExclusiveStartKey: start,
+          }),
+        );
+        count += page.Count ?? 0;
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return count;
     },
 
     async listAwaitingQueue(before, limit) {

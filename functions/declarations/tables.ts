@@ -125,6 +125,8 @@ export const DELETION_REQUESTS_TABLE: TableDeclaration = {
   indexes: [
     // Sparse: only requests persisted but not yet handed to the queue carry `awaitingQueue`.
     { name: 'awaitingQueue', partitionKey: S('awaitingQueue'), sortKey: S('receivedAt') },
+    // Sparse: only open requests (not yet finished, past identity verification) carry `openRequest`.
+    { name: 'openRequests', partitionKey: S('openRequest'), sortKey: S('receivedAt') },
   ],
   ttlAttribute: 'expiresAt',
   personalData: {

@@ -62,6 +62,8 @@ export interface DeletionRequestStore {
   markStepDone(requestId: string, step: string, at: Date): Promise<void>;
   /** Requests persisted but not enqueued, received before `before`. */
   listAwaitingQueue(before: Date, limit: number): Promise<readonly string[]>;
+  /** How many open requests (verified, not finished) were received before `before`. */
+  countOpenReceivedBefore(before: Date): Promise<number>;
 }
 
 export interface JobQueue {
