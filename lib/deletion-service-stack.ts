@@ -5,6 +5,7 @@ import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { FUNCTIONS, ROUTES, type RouteDeclaration } from '../functions/declarations/functions.js';
+import { DELETION_REQUESTS_TABLE } from '../functions/declarations/tables.js';
 import { DEFAULT_METRICS_NAMESPACE, SERVICE_NAME } from '../functions/runtime/metric-names.js';
 import { ApiConstruct } from './api-construct.js';
 import {
@@ -130,6 +131,14 @@ export class DeletionServiceStack extends Stack {
         value: this.secrets.secret(name).secretName,
       });
     }
+    new CfnOutput(this, 'DeletionJobsQueueUrl', {
+      description: 'Queue of deletion jobs (re-running a deletion: docs/operations.md).',
+      value: this.pipeline.queue.queueUrl,
+    });
+    new CfnOutput(this, 'DeletionRequestsTableName', {
+      description: 'Table of deletion requests (REQUEST#<id>) and code pointers (CODE#<code>).',
+      value: this.data.table(DELETION_REQUESTS_TABLE).tableName,
+    });
     new CfnOutput(this, 'DeadLetterQueueUrl', {
       description: 'Dead-letter queue of the deletion jobs (inspect and redrive: docs/operations.md).',
       value: this.pipeline.deadLetterQueue.queueUrl,

@@ -142,6 +142,11 @@ describe('deployment configuration', () => {
     });
   });
 
+  it.each(['dev', 'prod'])('accepts config/%s.json (given the values it leaves to context)', (stage) => {
+    const context: Record<string, unknown> = { stage, alarmEmail: 'ops@example.com' };
+    expect(loadDeploymentConfig((key) => context[key]).stage).toBe(stage);
+  });
+
   it('fails the synth of a stack given an invalid configuration', () => {
     expect(() => newStack({ stage: 'bad stage!' })).toThrow(/stage/);
     expect(() => newStack({ alarmEmail: 'not an address' })).toThrow(/alarmEmail/);
@@ -395,6 +400,10 @@ describe('outputs', () => {
     expect(outputs.ApiBaseUrl).toBeDefined();
     expect(outputs.DeadLetterQueueUrl?.Value).toEqual({ Ref: logicalIdOf(stack.pipeline.deadLetterQueue) });
     expect(outputs.AlarmTopicArn?.Value).toEqual({ Ref: logicalIdOf(stack.monitoring.alarmTopic) });
+    expect(outputs.DeletionJobsQueueUrl?.Value).toEqual({ Ref: logicalIdOf(stack.pipeline.queue) });
+    expect(outputs.DeletionRequestsTableName?.Value).toEqual({
+      Ref: logicalIdOf(stack.data.table({ id: 'DeletionRequests' })),
+    });
   });
 });
 
