@@ -272,6 +272,28 @@ describe('alarms', () => {
     }
   });
 
+  it('has a runbook section for every alarm, which its description links', () => {
+    const runbook = readFileSync(path.join(import.meta.dirname, '../../docs/operations.md'), 'utf8');
+    const anchors = new Set([
+      ...[...runbook.matchAll(/^#+ (.+)$/gm)].map((heading) =>
+        heading[1]!
+          .toLowerCase()
+          .replace(/[^a-z0-9 -]/g, '')
+          .replaceAll(' ', '-'),
+      ),
+      ...[...runbook.matchAll(/<a id="([^"]+)"><\/a>/g)].map((anchor) => anchor[1]!),
+    ]);
+    for (const alarm of alarms(template)) {
+      const anchor = /docs\/operations\.md#([a-z0-9-]+)/.exec(
+        String(alarm.Properties?.AlarmDescription),
+      )?.[1];
+      expect([alarm.Properties?.AlarmName, anchors.has(anchor ?? '')]).toEqual([
+        alarm.Properties?.AlarmName,
+        true,
+      ]);
+    }
+  });
+
   it('watches the dead-letter queue for any message and the queue for old jobs', () => {
     expect(alarmNamed(template, 'dead-letter-queue-not-empty').Properties).toMatchObject({
       Namespace: 'AWS/SQS',
