@@ -56,8 +56,9 @@ export class MonitoringConstruct extends Construct {
     Validations.of(this.alarmTopic).acknowledge({
       id: 'AwsSolutions-SNS2',
       reason:
-        'Alarm notifications carry alarm names and metric values only, never personal data; CloudWatch cannot ' +
-        'publish to a topic encrypted with the AWS managed SNS key, and a key of its own would protect nothing.',
+        'Alarm notifications carry alarm names and metric values only, never personal data. CloudWatch cannot ' +
+        'publish to a topic encrypted with the AWS managed SNS key, and a customer-managed key opened to ' +
+        'cloudwatch.amazonaws.com would protect no personal data. The topic policy denies non-TLS access (SNS3).',
     });
     if (props.alarmEmail) {
       this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
