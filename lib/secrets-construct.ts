@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { SecretName } from '../functions/runtime/secrets.js';
+import { serviceKeyPolicy } from './key-policy.js';
 
 interface SecretSpec {
   readonly constructId: string;
@@ -46,6 +47,7 @@ export class SecretsConstruct extends Construct {
     super(scope, id);
 
     this.secretsKey = new kms.Key(this, 'SecretsKey', {
+      policy: serviceKeyPolicy('secretsmanager'),
       description: 'Encrypts the deletion service secrets.',
       enableKeyRotation: true,
       // The pepper secret is retained and must stay readable.

@@ -18,6 +18,7 @@ import {
   type DeletionServiceStackProps,
 } from '../../lib/deletion-service-stack.js';
 import { RUNTIME_SETTING_ENV } from '../../lib/functions-construct.js';
+import { KEY_ADMIN_ACTIONS } from '../../lib/key-policy.js';
 import { ALARM_IDS, backgroundFunctions } from '../../lib/monitoring-construct.js';
 import {
   actionsOf,
@@ -27,6 +28,7 @@ import {
   resourcesOfType,
   roleStatements,
   type Resource,
+  type Statement,
 } from './template-queries.js';
 
 // The context `cdk synth` gets from cdk.json, without asset bundling: these tests read configuration, not code.
@@ -226,6 +228,32 @@ describe('secrets', () => {
       expect(mentions(outputs[secretOutputId(name)]?.Value, secretId)).toBe(true);
     }
   });
+});
+
+describe('key policies', () => {
+  it.each([
+    ['tables', 'dynamodb', () => stack.data.tableKey],
+    ['queues', 'sqs', () => stack.pipeline.queueKey],
+    ['secrets', 'secretsmanager', () => stack.secrets.secretsKey],
+  ] as const)(
+    'the %s key lets the account administer it, and use it only through %s',
+    (_name, service, key) => {
+      const properties = resource(template, logicalIdOf(key())).Properties ?? {};
+      expect(properties.EnableKeyRotation).toBe(true);
+      const statements = (properties.KeyPolicy as { Statement: Statement[] }).Statement;
+      for (const statement of statements) {
+        expect(statement.Effect).toBe('Allow');
+        expect(actionsOf(statement)).not.toContain('kms:*');
+        const uses = actionsOf(statement).filter((action) => !KEY_ADMIN_ACTIONS.includes(action));
+        if (uses.length === 0) continue;
+        // Use (including CDK's own kms:GenerateDataKey* / kms:ReEncrypt* grants) only through the service.
+        expect(JSON.stringify(statement.Condition)).toContain(`"kms:ViaService"`);
+        expect(JSON.stringify(statement.Condition)).toContain(`"${service}."`);
+      }
+      const decrypts = statements.filter((statement) => actionsOf(statement).includes('kms:Decrypt'));
+      expect(decrypts.length).toBeGreaterThan(0);
+    },
+  );
 });
 
 describe('WAF', () => {
