@@ -3,7 +3,7 @@ import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import type { SecretName } from '../functions/runtime/secrets.js';
+import { SECRET_NAMES, type SecretName } from '../functions/runtime/secrets.js';
 import { serviceKeyPolicy } from './key-policy.js';
 
 interface SecretSpec {
@@ -14,8 +14,14 @@ interface SecretSpec {
   readonly noRotationReason: string;
 }
 
-// A Record keyed by SecretName, so a secret added to the runtime fails type-checking here until it exists.
-const SECRET_SPECS: Record<SecretName, SecretSpec> = {
+const META_ISSUED_NO_ROTATION =
+  'Meta issues this value and it is changed in the Meta dashboard; no Lambda can rotate it. Ops store the new value ' +
+  'as "current" (and the old one as "previous" where the functions accept both during the change-over), as ' +
+  'docs/operations.md describes.';
+
+// The spec of every secret the functions may name. One secret is created per SECRET_NAMES entry; a name without a
+// spec here fails the synth.
+const SECRET_SPECS: Readonly<Record<string, SecretSpec | undefined>> = {
   metaAppSecret: {
     constructId: 'MetaAppSecret',
     description:
@@ -26,6 +32,42 @@ const SECRET_SPECS: Record<SecretName, SecretSpec> = {
     noRotationReason:
       'Meta issues the app secret and rotates it in the App Dashboard; no Lambda can rotate it. Ops store the new ' +
       'value as "current" and the old one as "previous", which the functions accept during the change-over.',
+  },
+  instagramAppSecret: {
+    constructId: 'InstagramAppSecret',
+    description:
+      'Instagram app secret (Business Login for Instagram) that signs its callbacks. Random placeholder until set: ' +
+      'put the Instagram App Secret in "current", the old one in "previous" while rotating.',
+    removalPolicy: RemovalPolicy.DESTROY,
+    noRotationReason: META_ISSUED_NO_ROTATION,
+  },
+  whatsappAppSecret: {
+    constructId: 'WhatsappAppSecret',
+    description:
+      'App secret that signs WhatsApp webhooks (X-Hub-Signature-256). Random placeholder until set: put the app ' +
+      'secret in "current", the old one in "previous" while rotating.',
+    removalPolicy: RemovalPolicy.DESTROY,
+    noRotationReason: META_ISSUED_NO_ROTATION,
+  },
+  whatsappVerifyToken: {
+    constructId: 'WhatsappVerifyToken',
+    description:
+      'Verify token of the WhatsApp webhook handshake: the same string is entered in the WhatsApp configuration ' +
+      'page. Generated at random.',
+    removalPolicy: RemovalPolicy.DESTROY,
+    noRotationReason:
+      'The token must equal the value typed into the Meta dashboard when the webhook is verified, so changing it ' +
+      'is a manual step done together with that page.',
+  },
+  whatsappAccessToken: {
+    constructId: 'WhatsappAccessToken',
+    description:
+      'System-user access token that sends WhatsApp confirmations. Random placeholder until set: put the token ' +
+      'from Business Settings in "current".',
+    removalPolicy: RemovalPolicy.DESTROY,
+    noRotationReason:
+      'Meta Business Settings issues system-user tokens; no Lambda can create one. Ops generate a new token, ' +
+      'store it, then revoke the old one.',
   },
   identifierPepper: {
     constructId: 'IdentifierPepper',
@@ -55,10 +97,13 @@ export class SecretsConstruct extends Construct {
     });
 
     // One secret per SecretName, so secrets added to the runtime are created (and output) without changes here.
-    const names = Object.keys(SECRET_SPECS) as SecretName[];
     this.secretsByName = Object.fromEntries(
-      names.map((name) => {
+      SECRET_NAMES.map((name) => {
         const spec = SECRET_SPECS[name];
+        if (!spec)
+          throw new Error(
+            `No secret spec for "${name}": add one to SECRET_SPECS in lib/secrets-construct.ts`,
+          );
         const secret = new secretsmanager.Secret(this, spec.constructId, {
           description: spec.description,
           encryptionKey: this.secretsKey,
