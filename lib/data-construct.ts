@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { TABLES, type KeyAttribute, type TableDeclaration } from '../functions/declarations/tables.js';
 import { registerDeclaredTable } from './data-map-guard.js';
+import { serviceKeyPolicy } from './key-policy.js';
 
 export interface DataConstructProps {
   /** The tables to create. Defaults to the declared TABLES; tests pass others to exercise the data-map guard. */
@@ -19,6 +20,7 @@ export class DataConstruct extends Construct {
     super(scope, id);
 
     this.tableKey = new kms.Key(this, 'TableKey', {
+      policy: serviceKeyPolicy('dynamodb'),
       description: 'Encrypts the deletion service DynamoDB tables.',
       enableKeyRotation: true,
       // The tables are retained; without their key they could never be read again.

@@ -1,7 +1,7 @@
 // infra: one Lambda function per FUNCTIONS entry, each with its own role, log group and environment and exactly
 // the grants its declaration lists; plus the worker's queue trigger and the reconciler's schedule.
 import path from 'node:path';
-import { Duration, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -18,6 +18,7 @@ import {
 } from '../functions/declarations/functions.js';
 import { DELETION_PIPELINE, QUEUE_URL_ENV } from '../functions/declarations/pipeline.js';
 import { tableEnvVar, type TableDeclaration } from '../functions/declarations/tables.js';
+import { SERVICE_NAME } from '../functions/runtime/metric-names.js';
 import { secretArnEnvVar, type SecretName } from '../functions/runtime/secrets.js';
 import type { DataConstruct } from './data-construct.js';
 import type { NotificationsConstruct } from './notifications-construct.js';
@@ -25,9 +26,6 @@ import type { PipelineConstruct } from './pipeline-construct.js';
 import type { SecretsConstruct } from './secrets-construct.js';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '..');
-
-/** The service name the handlers' logger and metrics use (functions/runtime/observability.ts). */
-const POWERTOOLS_SERVICE_NAME = 'deletion-service';
 
 const BUNDLING: BundlingOptions = {
   format: OutputFormat.ESM,
@@ -52,11 +50,27 @@ export interface FunctionsConstructProps {
   /** Base of the links handed to people (status page), without a trailing slash. */
   readonly publicBaseUrl: string;
   readonly logRetention: logs.RetentionDays;
+  /** Settings every function gets (functions/runtime/config.ts reads them). */
+  readonly settings: RuntimeSettings;
   /** Meta and Instagram app ids (public configuration): CloudFormation parameter values. */
   readonly metaAppIds: { readonly facebook: string; readonly instagram: string };
-  /** The pinned Graph API version, e.g. v27.0. */
-  readonly graphApiVersion: string;
 }
+
+/** Deployment settings that reach the functions as environment variables. */
+export interface RuntimeSettings {
+  readonly metricsNamespace: string;
+  readonly graphApiVersion: string;
+  readonly statusRetentionDays: number;
+  readonly deletionDeadlineDays: number;
+}
+
+/** The environment variable of each runtime setting. */
+export const RUNTIME_SETTING_ENV: Record<keyof RuntimeSettings, string> = {
+  metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
+  graphApiVersion: 'GRAPH_API_VERSION',
+  statusRetentionDays: 'STATUS_RETENTION_DAYS',
+  deletionDeadlineDays: 'DELETION_DEADLINE_DAYS',
+};
 
 export class FunctionsConstruct extends Construct {
   readonly byKey: Record<FunctionKey, NodejsFunction>;
@@ -104,21 +118,31 @@ export class FunctionsConstruct extends Construct {
     const secretNames = [...new Set<SecretName>(declaration.secrets)];
 
     const environment: Record<string, string> = {
-      POWERTOOLS_SERVICE_NAME,
+      POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
       NODE_OPTIONS: '--enable-source-maps',
     };
+    for (const [setting, name] of Object.entries(RUNTIME_SETTING_ENV)) {
+      environment[name] = String(props.settings[setting as keyof RuntimeSettings]);
+    }
     for (const table of tables) environment[tableEnvVar(table)] = props.data.table(table).tableName;
     if (declaration.sendsJobs) environment[QUEUE_URL_ENV] = props.pipeline.queue.queueUrl;
     for (const name of secretNames) environment[secretArnEnvVar(name)] = props.secrets.secret(name).secretArn;
     if (declaration.usesPublicBaseUrl) environment.PUBLIC_BASE_URL = props.publicBaseUrl;
-    if (declaration.sendsEmail) environment.SES_FROM_ADDRESS = props.notifications.fromAddress;
     if (declaration.usesMetaAppIds) {
       environment.META_APP_ID = props.metaAppIds.facebook;
       environment.INSTAGRAM_APP_ID = props.metaAppIds.instagram;
     }
-    if (declaration.callsGraphApi) environment.GRAPH_API_VERSION = props.graphApiVersion;
+    if (declaration.sendsEmail) {
+      environment.SES_FROM_ADDRESS = props.notifications.fromAddress;
+      const { configurationSet } = props.notifications;
+      if (configurationSet) environment.SES_CONFIGURATION_SET = configurationSet;
+    }
 
-    const logGroup = new logs.LogGroup(this, `${declaration.id}Logs`, { retention: props.logRetention });
+    const logGroup = new logs.LogGroup(this, `${declaration.id}Logs`, {
+      retention: props.logRetention,
+      // Logs hold keyed hashes and request ids only; they go with the stack.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     // Own role instead of AWSLambdaBasicExecutionRole: it may write to its own log group only.
     const role = new iam.Role(this, `${declaration.id}Role`, {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),

@@ -6,6 +6,8 @@ import { Construct } from 'constructs';
 export interface NotificationsConstructProps {
   /** Default of the EmailFromAddress parameter (from context); without one, every deploy must pass it. */
   readonly defaultFromAddress?: string;
+  /** SES configuration set the confirmations are sent with (delivery, bounce and complaint events). */
+  readonly configurationSet?: string;
 }
 
 /** Logical id of the parameter, as `cdk deploy --parameters EmailFromAddress=...` names it. */
@@ -14,6 +16,7 @@ export const EMAIL_FROM_ADDRESS_PARAMETER = 'EmailFromAddress';
 export class NotificationsConstruct extends Construct {
   /** The sender address (a token until deploy). Its address or its domain must be a verified SES identity. */
   readonly fromAddress: string;
+  readonly configurationSet?: string;
 
   constructor(scope: Construct, id: string, props: NotificationsConstructProps = {}) {
     super(scope, id);
@@ -28,17 +31,25 @@ export class NotificationsConstruct extends Construct {
     });
     parameter.overrideLogicalId(EMAIL_FROM_ADDRESS_PARAMETER);
     this.fromAddress = parameter.valueAsString;
+    this.configurationSet = props.configurationSet;
   }
 
-  /** Lets `grantee` send email from the sender address only, whether SES verified the address or its domain. */
+  /**
+   * Lets `grantee` send email from the sender address only, whether SES verified the address or its domain (and
+   * with the configured configuration set, which SES authorises as a resource of its own).
+   */
   grantSendEmail(grantee: iam.IGrantable): iam.Grant {
     const domain = Fn.select(1, Fn.split('@', this.fromAddress));
-    const identityArn = (identity: string) =>
-      `arn:${Aws.PARTITION}:ses:${Aws.REGION}:${Aws.ACCOUNT_ID}:identity/${identity}`;
+    const sesArn = (resource: string) =>
+      `arn:${Aws.PARTITION}:ses:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resource}`;
     return iam.Grant.addToPrincipal({
       grantee,
       actions: ['ses:SendEmail'],
-      resourceArns: [identityArn(this.fromAddress), identityArn(domain)],
+      resourceArns: [
+        sesArn(`identity/${this.fromAddress}`),
+        sesArn(`identity/${domain}`),
+        ...(this.configurationSet ? [sesArn(`configuration-set/${this.configurationSet}`)] : []),
+      ],
       conditions: { StringEquals: { 'ses:FromAddress': this.fromAddress } },
     });
   }

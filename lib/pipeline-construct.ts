@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DELETION_PIPELINE } from '../functions/declarations/pipeline.js';
+import { serviceKeyPolicy } from './key-policy.js';
 
 export class PipelineConstruct extends Construct {
   readonly queueKey: kms.Key;
@@ -14,6 +15,7 @@ export class PipelineConstruct extends Construct {
     super(scope, id);
 
     this.queueKey = new kms.Key(this, 'QueueKey', {
+      policy: serviceKeyPolicy('sqs'),
       description: 'Encrypts the deletion-job queue and its dead-letter queue.',
       enableKeyRotation: true,
       // Jobs carry only request ids and the queues go with the stack, so nothing outlives the key.

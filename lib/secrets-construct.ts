@@ -3,7 +3,8 @@ import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import type { SecretName } from '../functions/runtime/secrets.js';
+import { SECRET_NAMES, type SecretName } from '../functions/runtime/secrets.js';
+import { serviceKeyPolicy } from './key-policy.js';
 
 interface SecretSpec {
   readonly constructId: string;
@@ -13,8 +14,14 @@ interface SecretSpec {
   readonly noRotationReason: string;
 }
 
-// A Record keyed by SecretName, so a secret added to the runtime fails type-checking here until it exists.
-const SECRET_SPECS: Record<SecretName, SecretSpec> = {
+const META_ISSUED_NO_ROTATION =
+  'Meta issues this value and it is changed in the Meta dashboard; no Lambda can rotate it. Ops store the new value ' +
+  'as "current" (and the old one as "previous" where the functions accept both during the change-over), as ' +
+  'docs/operations.md describes.';
+
+// The spec of every secret the functions may name. One secret is created per SECRET_NAMES entry; a name without a
+// spec here fails the synth.
+const SECRET_SPECS: Readonly<Record<string, SecretSpec | undefined>> = {
   metaAppSecret: {
     constructId: 'MetaAppSecret',
     description:
@@ -29,12 +36,38 @@ const SECRET_SPECS: Record<SecretName, SecretSpec> = {
   instagramAppSecret: {
     constructId: 'InstagramAppSecret',
     description:
-      'Instagram app secret (Business Login for Instagram) that may sign Instagram callbacks. Created with a random ' +
-      'placeholder: put the Instagram App Secret from App Dashboard › Instagram › API setup in "current".',
+      'Instagram app secret (Business Login for Instagram) that signs its callbacks. Random placeholder until set: ' +
+      'put the Instagram App Secret in "current", the old one in "previous" while rotating.',
+    removalPolicy: RemovalPolicy.DESTROY,
+    noRotationReason: META_ISSUED_NO_ROTATION,
+  },
+  whatsappAppSecret: {
+    constructId: 'WhatsappAppSecret',
+    description:
+      'App secret that signs WhatsApp webhooks (X-Hub-Signature-256). Random placeholder until set: put the app ' +
+      'secret in "current", the old one in "previous" while rotating.',
+    removalPolicy: RemovalPolicy.DESTROY,
+    noRotationReason: META_ISSUED_NO_ROTATION,
+  },
+  whatsappVerifyToken: {
+    constructId: 'WhatsappVerifyToken',
+    description:
+      'Verify token of the WhatsApp webhook handshake: the same string is entered in the WhatsApp configuration ' +
+      'page. Generated at random.',
     removalPolicy: RemovalPolicy.DESTROY,
     noRotationReason:
-      'Meta issues the Instagram app secret and rotates it in the App Dashboard; ops store the new value as ' +
-      '"current" and the old one as "previous", which the functions accept during the change-over.',
+      'The token must equal the value typed into the Meta dashboard when the webhook is verified, so changing it ' +
+      'is a manual step done together with that page.',
+  },
+  whatsappAccessToken: {
+    constructId: 'WhatsappAccessToken',
+    description:
+      'System-user access token that sends WhatsApp confirmations. Random placeholder until set: put the token ' +
+      'from Business Settings in "current".',
+    removalPolicy: RemovalPolicy.DESTROY,
+    noRotationReason:
+      'Meta Business Settings issues system-user tokens; no Lambda can create one. Ops generate a new token, ' +
+      'store it, then revoke the old one.',
   },
   identifierPepper: {
     constructId: 'IdentifierPepper',
@@ -46,36 +79,6 @@ const SECRET_SPECS: Record<SecretName, SecretSpec> = {
     noRotationReason:
       'Rotating the pepper changes every identifier hash, so it is a deliberate manual change, not a schedule.',
   },
-  whatsappAppSecret: {
-    constructId: 'WhatsAppAppSecret',
-    description:
-      'Secret of the Meta app that owns the WhatsApp webhook subscription; signs X-Hub-Signature-256. Created with a ' +
-      'random placeholder (webhooks fail closed with 401): put the App Secret in "current", the old one in "previous".',
-    removalPolicy: RemovalPolicy.DESTROY,
-    noRotationReason:
-      'Meta issues the app secret and rotates it in the App Dashboard; no Lambda can rotate it. Ops store the new ' +
-      'value as "current" and the old one as "previous", which the webhook accepts during the change-over.',
-  },
-  whatsappVerifyToken: {
-    constructId: 'WhatsAppVerifyToken',
-    description:
-      'Verify token of the WhatsApp webhook handshake: the same string is entered in the App Dashboard (WhatsApp > ' +
-      'Configuration > Verify token). Generated randomly; copy "current" into the dashboard.',
-    removalPolicy: RemovalPolicy.DESTROY,
-    noRotationReason:
-      'Only used when the callback URL is (re)verified in the dashboard; it changes together with the dashboard ' +
-      'setting, by hand.',
-  },
-  whatsappAccessToken: {
-    constructId: 'WhatsAppAccessToken',
-    description:
-      'System-user access token with whatsapp_business_messaging, used to send WhatsApp messages. Put the token from ' +
-      'Business Manager in "current".',
-    removalPolicy: RemovalPolicy.DESTROY,
-    noRotationReason:
-      'Meta issues system-user tokens in Business Manager; no Lambda can mint one. Ops replace "current" when the ' +
-      'token is regenerated.',
-  },
 };
 
 export class SecretsConstruct extends Construct {
@@ -86,35 +89,41 @@ export class SecretsConstruct extends Construct {
     super(scope, id);
 
     this.secretsKey = new kms.Key(this, 'SecretsKey', {
+      policy: serviceKeyPolicy('secretsmanager'),
       description: 'Encrypts the deletion service secrets.',
       enableKeyRotation: true,
       // The pepper secret is retained and must stay readable.
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    const create = (spec: SecretSpec) => {
-      const secret = new secretsmanager.Secret(this, spec.constructId, {
-        description: spec.description,
-        encryptionKey: this.secretsKey,
-        removalPolicy: spec.removalPolicy,
-        generateSecretString: {
-          secretStringTemplate: JSON.stringify({}),
-          generateStringKey: 'current',
-          passwordLength: 64,
-          excludePunctuation: true,
-        },
-      });
-      Validations.of(secret).acknowledge({ id: 'AwsSolutions-SMG4', reason: spec.noRotationReason });
-      return secret;
-    };
-    this.secretsByName = {
-      metaAppSecret: create(SECRET_SPECS.metaAppSecret),
-      instagramAppSecret: create(SECRET_SPECS.instagramAppSecret),
-      identifierPepper: create(SECRET_SPECS.identifierPepper),
-      whatsappAppSecret: create(SECRET_SPECS.whatsappAppSecret),
-      whatsappVerifyToken: create(SECRET_SPECS.whatsappVerifyToken),
-      whatsappAccessToken: create(SECRET_SPECS.whatsappAccessToken),
-    };
+    // One secret per SecretName, so secrets added to the runtime are created (and output) without changes here.
+    this.secretsByName = Object.fromEntries(
+      SECRET_NAMES.map((name) => {
+        const spec = SECRET_SPECS[name];
+        if (!spec)
+          throw new Error(
+            `No secret spec for "${name}": add one to SECRET_SPECS in lib/secrets-construct.ts`,
+          );
+        const secret = new secretsmanager.Secret(this, spec.constructId, {
+          description: spec.description,
+          encryptionKey: this.secretsKey,
+          removalPolicy: spec.removalPolicy,
+          generateSecretString: {
+            secretStringTemplate: JSON.stringify({}),
+            generateStringKey: 'current',
+            passwordLength: 64,
+            excludePunctuation: true,
+          },
+        });
+        Validations.of(secret).acknowledge({ id: 'AwsSolutions-SMG4', reason: spec.noRotationReason });
+        return [name, secret];
+      }),
+    ) as Record<SecretName, secretsmanager.Secret>;
+  }
+
+  /** Every secret's name, in declaration order. */
+  get names(): readonly SecretName[] {
+    return Object.keys(this.secretsByName) as SecretName[];
   }
 
   secret(name: SecretName): secretsmanager.Secret {

@@ -113,11 +113,10 @@ function deployedTarget(env: Env, outputsFile?: string): Target {
     // cdk's outputs file: { "<stack name>": { "<output id>": "<value>" } }
     const stacks = JSON.parse(readFileSync(outputsFile, 'utf8')) as Record<string, Record<string, string>>;
     const outputs = Object.values(stacks)[0] ?? {};
-    values[tableEnvVar(DELETION_REQUESTS_TABLE)] ??=
-      outputs[tableEnvVar(DELETION_REQUESTS_TABLE).replace(/_/g, '')];
-    values[tableEnvVar(VERIFICATIONS_TABLE)] ??= outputs[tableEnvVar(VERIFICATIONS_TABLE).replace(/_/g, '')];
+    values[tableEnvVar(DELETION_REQUESTS_TABLE)] ??= outputs.DeletionRequestsTableName;
+    values[tableEnvVar(VERIFICATIONS_TABLE)] ??= outputs.VerificationsTableName;
     values[QUEUE_URL_ENV] ??= outputs.DeletionJobsQueueUrl;
-    values.DELETION_JOBS_DLQ_URL ??= outputs.DeletionJobsDeadLetterQueueUrl;
+    values.DELETION_JOBS_DLQ_URL ??= outputs.DeadLetterQueueUrl;
     values.PUBLIC_BASE_URL ??= outputs.StatusBaseUrl?.replace(/\/deletion-status$/, '');
   }
   const secrets = makeSecretReader(values);

@@ -128,7 +128,8 @@ export const FUNCTIONS = {
     entry: 'functions/handlers/queue-reconciler.ts',
     trigger: { everyMinutes: DELETION_PIPELINE.reconcileEveryMinutes },
     usesPublicBaseUrl: false,
-    description: 'Enqueues requests that were persisted but never reached the queue.',
+    description:
+      'Enqueues requests that were persisted but never reached the queue; reports requests past their deadline.',
     timeoutSeconds: 60,
     memoryMb: 256,
     readTables: [],

@@ -111,7 +111,18 @@ async function processRecord(record: SQSRecord): Promise<void> {
     logger.error('Malformed deletion job', { messageId: record.messageId });
     throw new Error('Malformed deletion job');
   }
-  const outcome = await processDeletionJob(job.requestId);
+  let outcome: Awaited<ReturnType<typeof processDeletionJob>>;
+  try {
+    outcome = await processDeletionJob(job.requestId);
+  } catch (error) {
+    // The error's name only: messages of lower layers may quote keys or values.
+    logger.error('Deletion job failed', {
+      requestId: job.requestId,
+      errorName: (error as Error).name,
+      receiveCount: Number(record.attributes.ApproximateReceiveCount),
+    });
+    throw error;
+  }
   logger.info('Deletion job processed', { requestId: job.requestId, outcome });
 }
 

@@ -2,6 +2,7 @@
 // start, with the variable's name, when something is missing.
 import { z } from 'zod';
 import { QUEUE_URL_ENV } from '../declarations/pipeline.js';
+import { DEFAULT_METRICS_NAMESPACE } from './metric-names.js';
 import { tableEnvVar, type TableDeclaration } from '../declarations/tables.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -56,6 +57,16 @@ export function signedRequestWindow(env: Env): SignedRequestWindow {
 /** How long a finished request's status page (with no personal data) stays available. */
 export function statusRetentionDays(env: Env): number {
   return integer(env, 'STATUS_RETENTION_DAYS', 400);
+}
+
+/** Days within which a request must be completed (the deadline promised to people). */
+export function deletionDeadlineDays(env: Env): number {
+  return integer(env, 'DELETION_DEADLINE_DAYS', 30);
+}
+
+/** CloudWatch namespace of the service's metrics. */
+export function metricsNamespace(env: Env): string {
+  return env.POWERTOOLS_METRICS_NAMESPACE || DEFAULT_METRICS_NAMESPACE;
 }
 
 export function reconcileGraceSeconds(env: Env, fallback: number): number {

@@ -1,6 +1,12 @@
-// runtime: the catalogue of metrics (CloudWatch namespace DeletionService, dimension service).
+// runtime: the catalogue of metrics (CloudWatch namespace DeletionService or the stage's, dimension service).
 // Names are past-tense events. Metrics that alarms watch are also emitted without extra dimensions,
 // so an alarm needs no list of routes or channels.
+
+/** The Powertools service name: the `service` dimension of every metric and the `service` key of every log. */
+export const SERVICE_NAME = 'deletion-service';
+/** CloudWatch namespace when POWERTOOLS_METRICS_NAMESPACE is not set (local runs); deployed stages set their own. */
+export const DEFAULT_METRICS_NAMESPACE = 'DeletionService';
+
 export const METRICS = {
   /** A deletion request was created. Dimension: channel. */
   DeletionRequested: 'DeletionRequested',
@@ -22,6 +28,8 @@ export const METRICS = {
   DeletionFailed: 'DeletionFailed',
   /** Milliseconds from receipt to completion. */
   DeletionLatencyMs: 'DeletionLatencyMs',
+  /** Milliseconds one worker invocation spent purging tables for a request. */
+  PurgeDurationMs: 'PurgeDurationMs',
   /** Dimension: channel (email, whatsapp). */
   ConfirmationSent: 'ConfirmationSent',
   /**

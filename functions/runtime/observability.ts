@@ -2,14 +2,14 @@
 // never raw identifiers, tokens, signed requests or message bodies.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { MetricName } from './metric-names.js';
+import { metricsNamespace } from './config.js';
+import { SERVICE_NAME, type MetricName } from './metric-names.js';
 
-const SERVICE = 'deletion-service';
-
-export const logger = new Logger({ serviceName: SERVICE });
+export const logger = new Logger({ serviceName: SERVICE_NAME });
 export const metrics = new Metrics({
-  serviceName: SERVICE,
-  namespace: 'DeletionService',
+  serviceName: SERVICE_NAME,
+  // Per stage in AWS, so two stages in one account never share alarms.
+  namespace: metricsNamespace(process.env),
   // An invocation that had nothing to count (a status lookup, a replayed job) is normal, not a warning.
   logger: {
     debug: (...args: unknown[]) => logger.debug(String(args[0])),

@@ -21,6 +21,9 @@ const ENV_NAMES: Record<SecretName, string> = {
   whatsappAccessToken: 'WHATSAPP_ACCESS_TOKEN',
 };
 
+/** Every secret name, at run time (the stack creates one secret each). */
+export const SECRET_NAMES = Object.keys(ENV_NAMES) as SecretName[];
+
 /** Seconds a secret is cached in a warm Lambda before it is read again. */
 export const SECRET_MAX_AGE_SECONDS = 300;
 

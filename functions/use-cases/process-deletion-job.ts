@@ -100,6 +100,19 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
     from: number,
   ): Promise<boolean> {
     const started = clock.now().getTime();
+    try {
+      return await purgeSteps(request, steps, from, started);
+    } finally {
+      events.count('PurgeDurationMs', clock.now().getTime() - started);
+    }
+  }
+
+  async function purgeSteps(
+    request: DeletionRequest,
+    steps: readonly PurgeStep[],
+    from: number,
+    started: number,
+  ): Promise<boolean> {
     let items = 0;
     for (let index = from; index < steps.length; index += 1) {
       const step = steps[index]!;

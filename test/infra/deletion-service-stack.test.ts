@@ -23,6 +23,7 @@ import {
   META_APP_ID_PARAMETER,
   type DeletionServiceStack,
 } from '../../lib/deletion-service-stack.js';
+import { RUNTIME_SETTING_ENV } from '../../lib/functions-construct.js';
 import { EMAIL_FROM_ADDRESS_PARAMETER } from '../../lib/notifications-construct.js';
 import {
   actionsOf,
@@ -135,6 +136,7 @@ describe('functions', () => {
     const expected = new Set([
       'POWERTOOLS_SERVICE_NAME',
       'NODE_OPTIONS',
+      ...Object.values(RUNTIME_SETTING_ENV),
       ...tables.map(tableEnvVar),
       ...(declaration.sendsJobs ? [QUEUE_URL_ENV] : []),
       ...declaration.secrets.map(secretArnEnvVar),

@@ -70,7 +70,7 @@ describe('WhatsApp channel', () => {
 
   it('sets the completion template on the worker only when one is configured', () => {
     expect(environmentOf('deletionWorker')).not.toHaveProperty('WHATSAPP_COMPLETION_TEMPLATE');
-    const configured = buildStack({ whatsappCompletionTemplate: { name: 'deletion_completed' } });
+    const configured = buildStack({ whatsappCompletionTemplate: 'deletion_completed' });
     const worker = resource(configured.template, logicalIdOf(configured.stack.functions.byKey.deletionWorker))
       .Properties?.Environment as { Variables: Record<string, unknown> };
     expect(worker.Variables).toMatchObject({

@@ -1,0 +1,148 @@
+// infra: the one typed deployment configuration, read from config/<stage>.json and CDK context (-c key=value,
+// which wins) and validated at synth. docs/configuration.md describes every field.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/** CloudWatch Logs accepts only these retention periods (days). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const optionalText = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === '' || value === null ? undefined : value), schema.optional());
+
+const email = z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'must be an email address');
+
+export const DeploymentConfigSchema = z
+  .object({
+    /** Stage name: part of the stack name, the API stage and every named resource. */
+    stage: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/,
+        'use 1-32 letters, digits or hyphens, starting with a letter or digit',
+      )
+      .default('dev'),
+    /** Base of the status links handed to people (a custom domain); defaults to the API's own stage URL. */
+    publicBaseUrl: optionalText(
+      z
+        .string()
+        .refine((value) => {
+          try {
+            const url = new URL(value);
+            return url.protocol === 'https:' && url.search === '' && url.hash === '';
+          } catch {
+            return false;
+          }
+        }, 'must be an https URL without query or fragment')
+        .transform((value) => value.replace(/\/+$/, '')),
+    ),
+    /** Default of the EmailFromAddress parameter (the verified SES sender identity). */
+    emailFromAddress: optionalText(email),
+    /** SES configuration set for confirmation emails (delivery, bounce and complaint events). */
+    sesConfigurationSet: optionalText(
+      z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an SES configuration set name'),
+    ),
+    /** Pinned Graph API version for token revocation and WhatsApp messages. */
+    graphApiVersion: z
+      .string()
+      .regex(/^v\d+\.\d+$/, 'must look like v27.0')
+      .default('v27.0'),
+    /** Days a finished request's status page stays available (it holds no personal data). */
+    statusRetentionDays: integer(1, 3650).default(400),
+    /** Days within which a request must be completed; older open requests are reported overdue. */
+    deletionDeadlineDays: integer(1, 90).default(30),
+    /** Retention of every log group (a value CloudWatch Logs accepts). */
+    logRetentionDays: integer(1, 3653)
+      .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+        message: `must be one of ${LOG_RETENTION_DAYS.join(', ')}`,
+      })
+      .default(30),
+    /** Address subscribed to the alarm topic; without it alarms only show in the console. */
+    alarmEmail: optionalText(email),
+    /** Regional WAFv2 web ACL to associate with the API stage. */
+    wafWebAclArn: optionalText(
+      z
+        .string()
+        .regex(
+          /^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional\/webacl\/[^/]+\/[^/]+$/,
+          'must be the ARN of a regional WAFv2 web ACL',
+        ),
+    ),
+    /** Defaults of the MetaAppId and InstagramAppId stack parameters (public app ids, not secrets). */
+    metaAppId: optionalText(z.string().regex(/^[0-9]{1,32}$/, 'must be a numeric app id')),
+    instagramAppId: optionalText(z.string().regex(/^[0-9]{1,32}$/, 'must be a numeric app id')),
+    /** Approved WhatsApp utility template for the completion notice outside the 24-hour window. */
+    whatsappCompletionTemplate: optionalText(
+      z.string().regex(/^[a-z0-9_]{1,512}$/, 'must be a template name (lowercase, digits, _)'),
+    ),
+    whatsappTemplateLanguage: z
+      .string()
+      .regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'must be a language code like en_US')
+      .default('en_US'),
+    /** Alarm when the oldest waiting deletion job is older than this (minutes). */
+    oldestJobAlarmMinutes: integer(5, 24 * 60).default(60),
+    /** Alarm when more signatures than this are rejected in five minutes (all routes together). */
+    signatureRejectionAlarmThreshold: integer(1, 100_000).default(20),
+    /** Alarm when the API answers at least this many 5xx in five minutes. */
+    api5xxAlarmThreshold: integer(1, 100_000).default(1),
+  })
+  .strict()
+  .superRefine((config, context) => {
+    if (config.stage === 'prod' && !config.alarmEmail) {
+      context.addIssue({
+        code: 'custom',
+        path: ['alarmEmail'],
+        message: 'is required for the prod stage, so alarms reach someone',
+      });
+    }
+  });
+
+export type DeploymentConfigInput = z.input<typeof DeploymentConfigSchema>;
+export type DeploymentConfig = z.output<typeof DeploymentConfigSchema>;
+export const CONFIG_KEYS = Object.keys(DeploymentConfigSchema.shape) as (keyof DeploymentConfig)[];
+
+export class DeploymentConfigError extends Error {
+  override readonly name = 'DeploymentConfigError';
+}
+
+/** Validates a configuration; the error lists every invalid field with what it must be. */
+export function parseDeploymentConfig(input: unknown): DeploymentConfig {
+  const parsed = DeploymentConfigSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    const key = issue.path.join('.') || '(config)';
+    return issue.code === 'unrecognized_keys'
+      ? `  ${issue.keys.join(', ')}: unknown setting`
+      : `  ${key}: ${issue.message}`;
+  });
+  throw new DeploymentConfigError(`Invalid deployment configuration:\n${problems.join('\n')}`);
+}
+
+/**
+ * The configuration for a synth: config/<stage>.json when it exists, overridden by CDK context values of the
+ * same names. `context` is node.tryGetContext.
+ */
+export function loadDeploymentConfig(
+  context: (key: string) => unknown,
+  configDir = path.resolve(import.meta.dirname, '..', 'config'),
+): DeploymentConfig {
+  const fromContext: Record<string, unknown> = {};
+  for (const key of CONFIG_KEYS) {
+    const value = context(key);
+    if (value !== undefined) fromContext[key] = value;
+  }
+  const stage = typeof fromContext.stage === 'string' && fromContext.stage !== '' ? fromContext.stage : 'dev';
+  const file = path.join(configDir, `${stage}.json`);
+  let fromFile: Record<string, unknown> = {};
+  if (existsSync(file)) {
+    try {
+      fromFile = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    } catch (error) {
+      throw new DeploymentConfigError(`${file} is not valid JSON: ${(error as Error).message}`);
+    }
+  }
+  return parseDeploymentConfig({ ...fromFile, ...fromContext, stage });
+}
