@@ -52,8 +52,8 @@ export const DeploymentConfigSchema = z
       .default('v27.0'),
     /** Days a finished request's status page stays available (it holds no personal data). */
     statusRetentionDays: integer(1, 3650).default(400),
-    /** Days within which a request must be completed; older open requests are reported overdue. */
-    deletionDeadlineDays: integer(1, 90).default(30),
+    /** Days before its due date an open request is reported as nearing it (alarmed). Due dates follow the law of the request (one month, GDPR; 45 days, CCPA). */
+    deadlineNearingDays: integer(1, 30).default(7),
     /** Retention of every log group (a value CloudWatch Logs accepts). */
     logRetentionDays: integer(1, 3653)
       .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {

@@ -85,7 +85,7 @@ export class DeletionServiceStack extends Stack {
         metricsNamespace,
         graphApiVersion: config.graphApiVersion,
         statusRetentionDays: config.statusRetentionDays,
-        deletionDeadlineDays: config.deletionDeadlineDays,
+        deadlineNearingDays: config.deadlineNearingDays,
       },
       metaAppIds: {
         facebook: this.appIdParameter(META_APP_ID_PARAMETER, 'Meta (Facebook) app id', config.metaAppId),

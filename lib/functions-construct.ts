@@ -61,7 +61,7 @@ export interface RuntimeSettings {
   readonly metricsNamespace: string;
   readonly graphApiVersion: string;
   readonly statusRetentionDays: number;
-  readonly deletionDeadlineDays: number;
+  readonly deadlineNearingDays: number;
 }
 
 /** The environment variable of each runtime setting. */
@@ -69,7 +69,7 @@ export const RUNTIME_SETTING_ENV: Record<keyof RuntimeSettings, string> = {
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
   graphApiVersion: 'GRAPH_API_VERSION',
   statusRetentionDays: 'STATUS_RETENTION_DAYS',
-  deletionDeadlineDays: 'DELETION_DEADLINE_DAYS',
+  deadlineNearingDays: 'DEADLINE_NEARING_DAYS',
 };
 
 export class FunctionsConstruct extends Construct {

@@ -59,11 +59,6 @@ export function statusRetentionDays(env: Env): number {
   return integer(env, 'STATUS_RETENTION_DAYS', 400);
 }
 
-/** Days within which a request must be completed (the deadline promised to people). */
-export function deletionDeadlineDays(env: Env): number {
-  return integer(env, 'DELETION_DEADLINE_DAYS', 30);
-}
-
 /** CloudWatch namespace of the service's metrics. */
 export function metricsNamespace(env: Env): string {
   return env.POWERTOOLS_METRICS_NAMESPACE || DEFAULT_METRICS_NAMESPACE;

@@ -82,7 +82,7 @@ describe('deployment configuration', () => {
       stage: 'dev',
       graphApiVersion: 'v27.0',
       statusRetentionDays: 400,
-      deletionDeadlineDays: 30,
+      deadlineNearingDays: 7,
       logRetentionDays: 30,
       oldestJobAlarmMinutes: 60,
     });
@@ -90,8 +90,8 @@ describe('deployment configuration', () => {
 
   it('coerces context strings and trims the trailing slash of the public base URL', () => {
     expect(
-      parseDeploymentConfig({ stage: 'prod', alarmEmail: 'ops@example.com', deletionDeadlineDays: '14' }),
-    ).toMatchObject({ stage: 'prod', deletionDeadlineDays: 14 });
+      parseDeploymentConfig({ stage: 'prod', alarmEmail: 'ops@example.com', deadlineNearingDays: '14' }),
+    ).toMatchObject({ stage: 'prod', deadlineNearingDays: 14 });
     expect(parseDeploymentConfig({ publicBaseUrl: 'https://privacy.example.com/' }).publicBaseUrl).toBe(
       'https://privacy.example.com',
     );
@@ -132,14 +132,14 @@ describe('deployment configuration', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'deletion-config-'));
     writeFileSync(
       path.join(dir, 'prod.json'),
-      JSON.stringify({ alarmEmail: 'ops@example.com', deletionDeadlineDays: 20, graphApiVersion: 'v26.0' }),
+      JSON.stringify({ alarmEmail: 'ops@example.com', deadlineNearingDays: 3, graphApiVersion: 'v26.0' }),
     );
     const context: Record<string, unknown> = { stage: 'prod', graphApiVersion: 'v27.0', unrelated: 'x' };
     const config = loadDeploymentConfig((key) => context[key], dir);
     expect(config).toMatchObject({
       stage: 'prod',
       alarmEmail: 'ops@example.com',
-      deletionDeadlineDays: 20,
+      deadlineNearingDays: 3,
       graphApiVersion: 'v27.0',
     });
   });
@@ -160,14 +160,14 @@ describe('runtime settings', () => {
     const custom = buildStack({
       graphApiVersion: 'v26.0',
       statusRetentionDays: 200,
-      deletionDeadlineDays: 14,
+      deadlineNearingDays: 14,
     });
     const environment = environmentOf(custom.template, custom.stack, key);
     expect(environment).toMatchObject({
       [RUNTIME_SETTING_ENV.metricsNamespace]: 'DeletionService/test',
       [RUNTIME_SETTING_ENV.graphApiVersion]: 'v26.0',
       [RUNTIME_SETTING_ENV.statusRetentionDays]: '200',
-      [RUNTIME_SETTING_ENV.deletionDeadlineDays]: '14',
+      [RUNTIME_SETTING_ENV.deadlineNearingDays]: '14',
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
     });
   });
