@@ -1,6 +1,6 @@
 // runtime: the one reader of process.env. Each function reads only what it needs and fails at cold
 // start, with the variable's name, when something is missing.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { QUEUE_URL_ENV } from '../declarations/pipeline.js';
 import { DEFAULT_METRICS_NAMESPACE } from './metric-names.js';
 import { tableEnvVar, type TableDeclaration } from '../declarations/tables.js';
@@ -20,9 +20,8 @@ function required(env: Env, name: string): string {
 function integer(env: Env, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  const parsed = z.coerce.number().int().nonnegative().safeParse(raw);
-  if (!parsed.success) throw new ConfigError(`${name} must be a non-negative integer`);
-  return parsed.data;
+  if (!/^\d{1,15}$/.test(raw)) throw new ConfigError(`${name} must be a non-negative integer`);
+  return Number(raw);
 }
 
 export function tableName(env: Env, table: TableDeclaration): string {
@@ -35,7 +34,7 @@ export function queueUrl(env: Env): string {
 
 export function publicBaseUrl(env: Env): string {
   const value = required(env, 'PUBLIC_BASE_URL').replace(/\/+$/, '');
-  if (!z.url({ protocol: /^https?$/ }).safeParse(value).success) {
+  if (!z.url({ protocol: /^https?$/, hostname: /./ }).safeParse(value).success) {
     throw new ConfigError('PUBLIC_BASE_URL must be an http(s) URL');
   }
   return value;

@@ -1,0 +1,69 @@
+// bench: every benchmark in one run — `npm run bench [-- --json]`. Each figure is a ratio within this run
+// (so a noisy machine cancels out) or an absolute figure with the machine stated in BENCHMARKS.md. With
+// --json the last line is one JSON object. Targets: handler ≤ 5× the bare HMAC check; cold init ≤ 1.5×
+// bare node; purge ≥ 10× one-at-a-time deletes; ≤ 42 write requests per 1,000 items.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { measureColdStart } from './cold-start.js';
+import { measureHandlerCost } from './handler-cost.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const json = process.argv.includes('--json');
+const log = (line: string) => {
+  if (!json) console.log(line);
+};
+
+/** Runs a benchmark script in its own process and returns the JSON object on its last line. */
+function runScript(script: string, args: string[]): Record<string, unknown> {
+  const result = spawnSync(path.join(ROOT, 'node_modules/.bin/tsx'), [script, '--json', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (result.status !== 0) throw new Error(`${script} failed`);
+  const last = result.stdout.trim().split('\n').pop() ?? '{}';
+  return JSON.parse(last) as Record<string, unknown>;
+}
+
+const started = performance.now();
+log('Handler cost (in process)…');
+const handler = await measureHandlerCost();
+log(
+  `  bare HMAC check ${handler.hmac_us} µs; callback with in-memory ports ${handler.handler_in_memory_us} µs`,
+);
+log(
+  `  → ${handler.handler_vs_hmac_ratio}× (target ≤ 5×); against the stand-ins ${handler.handler_stand_ins_us} µs`,
+);
+
+log('Cold start (bundles as deployed)…');
+const cold = await measureColdStart();
+for (const fn of cold.functions)
+  log(`  ${fn.id.padEnd(16)} ${fn.bundle_kb} KB, load ${fn.load_ms} ms (${fn.vs_node}× node)`);
+log(`  bare node ${cold.node_ms} ms; slowest ${cold.cold_init_vs_node_ratio}× (target ≤ 1.5×)`);
+
+log('Purge (DynamoDB stand-in in its own process)…');
+const purge = runScript('bench/purge.ts', []);
+log(
+  `  ${purge.purge_vs_naive_ratio}× one-at-a-time (target ≥ 10×); ${purge.write_requests_per_1000_items} write requests / 1,000 items (target ≤ 42)`,
+);
+log(`  100k-item subject: ${purge.big_subject_invocations} invocations, ${purge.big_subject_seconds} s`);
+
+log('WhatsApp webhook (signature + dedupe + persist)…');
+const webhook = runScript('bench/whatsapp-webhook.ts', ['--seconds=5']);
+log(`  ${webhook.webhook_rps} requests/s`);
+
+const summary = {
+  machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+  handler_vs_hmac_ratio: handler.handler_vs_hmac_ratio,
+  handler_stand_ins_vs_hmac_ratio: handler.handler_stand_ins_vs_hmac_ratio,
+  cold_init_vs_node_ratio: cold.cold_init_vs_node_ratio,
+  bundle_kb_max: cold.bundle_kb_max,
+  purge_vs_naive_ratio: purge.purge_vs_naive_ratio,
+  write_requests_per_1000_items: purge.write_requests_per_1000_items,
+  big_subject_invocations: purge.big_subject_invocations,
+  big_subject_seconds: purge.big_subject_seconds,
+  webhook_rps: webhook.webhook_rps,
+  seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
+};
+if (json) console.log(JSON.stringify(summary));
+else log(`Done in ${summary.seconds} s`);
