@@ -13,6 +13,7 @@ import {
   signSegment,
   base64url,
 } from '../support/signing.js';
+import { change, envelope, inboundText, sign as hubSign, textMessage } from '../support/whatsapp-payloads.js';
 
 export const FUZZ_SECRET = 'fuzz-meta-app-secret';
 const MAX_RESPONSE_BYTES = 64 * 1024;
@@ -191,8 +192,103 @@ export function casesFor(route: RouteDeclaration): fc.Arbitrary<FuzzCase> {
       });
     return fc.oneof(random, nearValid);
   }
+  if (route.path === '/whatsapp/webhook' && route.method === 'POST') {
+    return fc.oneof(random, nearValidWebhook);
+  }
   return random;
 }
+
+const json = (_body: string) => ({ 'Content-Type': 'application/json' });
+
+/** A valid inbound message with one value somewhere replaced by a generated one. */
+function mutated(path: readonly (string | number)[], value: unknown): string {
+  const root = JSON.parse(inboundText('15550009999', 'wamid.FUZZ', 'hello')) as Record<string, unknown>;
+  let node: unknown = root;
+  for (const key of path.slice(0, -1)) node = (node as Record<string | number, unknown>)?.[key];
+  if (node && typeof node === 'object') (node as Record<string | number, unknown>)[path.at(-1)!] = value;
+  return JSON.stringify(root);
+}
+
+const MUTABLE_PATHS: readonly (readonly (string | number)[])[] = [
+  ['object'],
+  ['entry'],
+  ['entry', 0, 'changes'],
+  ['entry', 0, 'changes', 0, 'field'],
+  ['entry', 0, 'changes', 0, 'value'],
+  ['entry', 0, 'changes', 0, 'value', 'messages'],
+  ['entry', 0, 'changes', 0, 'value', 'messages', 0, 'type'],
+  ['entry', 0, 'changes', 0, 'value', 'messages', 0, 'text'],
+  ['entry', 0, 'changes', 0, 'value', 'messages', 0, 'from'],
+  ['entry', 0, 'changes', 0, 'value', 'messages', 0, 'id'],
+  ['entry', 0, 'changes', 0, 'value', 'messages', 0, 'timestamp'],
+  ['entry', 0, 'changes', 0, 'value', 'contacts'],
+  ['entry', 0, 'changes', 0, 'value', 'statuses'],
+];
+
+/** Near-valid WhatsApp webhooks: correctly signed odd payloads (may be stored), and bad signatures (never). */
+const nearValidWebhook: fc.Arbitrary<FuzzCase> = fc.oneof(
+  fc
+    .record({ path: fc.constantFrom(...MUTABLE_PATHS), value: fc.jsonValue({ maxDepth: 3 }) })
+    .map(({ path, value }) => {
+      const body = mutated(path, value);
+      return {
+        description: `signed payload with ${path.join('.')} replaced`,
+        event: { headers: { ...json(body), 'X-Hub-Signature-256': hubSign(body, FUZZ_SECRET) }, body },
+        mustNotStore: false,
+      };
+    }),
+  fc.jsonValue({ maxDepth: 4 }).map((value) => {
+    const body = JSON.stringify(value) ?? 'null';
+    return {
+      description: 'signed arbitrary JSON',
+      event: { headers: { ...json(body), 'x-hub-signature-256': hubSign(body, FUZZ_SECRET) }, body },
+      mustNotStore: false,
+    };
+  }),
+  fc.integer({ min: 20, max: 120 }).map((count) => {
+    const body = envelope([
+      [
+        change({
+          messages: Array.from({ length: count }, (_, i) =>
+            textMessage('15550008888', `wamid.FUZZBATCH${count}x${i}`, `m${i}`),
+          ),
+        }),
+      ],
+    ]);
+    return {
+      description: `signed batch of ${count} messages`,
+      event: { headers: { ...json(body), 'X-Hub-Signature-256': hubSign(body, FUZZ_SECRET) }, body },
+      mustNotStore: false,
+    };
+  }),
+  fc
+    .record({
+      header: fc.oneof(
+        fc.constant(undefined),
+        fc.constant(`sha1=${'a'.repeat(40)}`),
+        fc.string({ maxLength: 80 }),
+        fc.constant(hubSign('{}', 'another-secret')),
+        fc.nat({ max: 63 }).map((at) => {
+          const good = hubSign(inboundText('15550007777', 'wamid.BAD', 'DELETE MY DATA'), FUZZ_SECRET);
+          const index = 'sha256='.length + at;
+          return good.slice(0, index) + (good[index] === '0' ? '1' : '0') + good.slice(index + 1);
+        }),
+      ),
+      base64: fc.boolean(),
+    })
+    .map(({ header, base64 }) => {
+      const body = inboundText('15550007777', 'wamid.BAD', 'DELETE MY DATA');
+      return {
+        description: 'a DELETE MY DATA webhook with a missing or wrong signature',
+        event: {
+          headers: { ...json(body), ...(header === undefined ? {} : { 'X-Hub-Signature-256': header }) },
+          body: base64 ? Buffer.from(body).toString('base64') : body,
+          isBase64Encoded: base64,
+        },
+        mustNotStore: true,
+      };
+    }),
+);
 
 export interface FuzzReport {
   readonly route: string;
@@ -213,6 +309,7 @@ export async function startFuzzTarget(): Promise<FuzzTarget> {
     env: {
       PORT: '0',
       META_APP_SECRET: FUZZ_SECRET,
+      WHATSAPP_APP_SECRET: FUZZ_SECRET,
       POWERTOOLS_LOG_LEVEL: 'CRITICAL',
       SCHEDULE_INTERVAL_MS: '3600000',
     },
