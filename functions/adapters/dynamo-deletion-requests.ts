@@ -1,6 +1,5 @@
 // adapters: the DeletionRequests table. One item per request (`REQUEST#<id>`) and one pointer per
 // confirmation code (`CODE#<code>`), written with conditional single-item writes only.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { dueDate } from '../core/due-date.js';
@@ -12,6 +11,7 @@ import {
   type TableOutcome,
 } from '../core/deletion-request.js';
 import type { CreateResult, DeletionRequestStore, TransitionOptions } from '../use-cases/ports.js';
+import { isConditionalFailure } from './dynamo-errors.js';
 
 const requestKey = (requestId: string) => ({ pk: `REQUEST#${requestId}` });
 const codeKey = (code: string) => ({ pk: `CODE#${code}` });
@@ -38,13 +38,6 @@ type RequestItem = Record<string, unknown> & {
   receivedAt: string;
   updatedAt: string;
 };
-
-function isConditionalFailure(error: unknown): boolean {
-  return (
-    error instanceof ConditionalCheckFailedException ||
-    (error as Error)?.name === 'ConditionalCheckFailedException'
-  );
-}
 
 function outcomesOf(item: RequestItem): TableOutcome[] {
   const tables = Object.keys(item)

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { BatchGetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { IdentityLinker } from '../use-cases/whatsapp-ports.js';
+import { isConditionalFailure } from './dynamo-errors.js';
 
 export function makeDynamoIdentityLinker(client: DynamoDBDocumentClient, tableName: string): IdentityLinker {
   async function putIfAbsent(identity: string, accountId: string): Promise<void> {
@@ -18,7 +19,7 @@ export function makeDynamoIdentityLinker(client: DynamoDBDocumentClient, tableNa
       );
     } catch (error) {
       // Already linked: an identifier belongs to one account; the existing link stands.
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      if (!isConditionalFailure(error)) throw error;
     }
   }
 

@@ -2,6 +2,7 @@
 // deauthorize and for the revocation step. Token values are returned to the caller only.
 import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { MetaTokenStore, StoredMetaToken } from '../use-cases/ports.js';
+import { isConditionalFailure } from './dynamo-errors.js';
 
 export function makeDynamoMetaTokenStore(client: DynamoDBDocumentClient, tableName: string): MetaTokenStore {
   async function all(owner: string): Promise<Record<string, unknown>[]> {
@@ -52,7 +53,7 @@ export function makeDynamoMetaTokenStore(client: DynamoDBDocumentClient, tableNa
           );
           marked += 1;
         } catch (error) {
-          if ((error as Error)?.name !== 'ConditionalCheckFailedException') throw error;
+          if (!isConditionalFailure(error)) throw error;
         }
       }
       return marked;

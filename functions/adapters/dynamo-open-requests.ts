@@ -3,12 +3,9 @@
 // holds a keyed hash, never a raw identifier.
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OpenRequestIndex } from '../use-cases/ports.js';
+import { isConditionalFailure } from './dynamo-errors.js';
 
 const subjectKey = (key: string) => ({ pk: `SUBJECT#${key}` });
-
-function isConditionalFailure(error: unknown): boolean {
-  return (error as Error)?.name === 'ConditionalCheckFailedException';
-}
 
 export function makeDynamoOpenRequestIndex(
   client: DynamoDBDocumentClient,

@@ -12,6 +12,7 @@ import {
 import type { PurgeStep } from '../core/purge-plan.js';
 import type { MappedTable } from '../declarations/tables.js';
 import type { PurgePage, TablePurger } from '../use-cases/ports.js';
+import { isConditionalFailure } from './dynamo-errors.js';
 
 export interface PurgerOptions {
   /** Physical table name of a declared table. */
@@ -147,7 +148,7 @@ export function makeDynamoTablePurger(client: DynamoDBDocumentClient, options: P
       return true;
     } catch (error) {
       // Deleted meanwhile (by a delete rule of a wider scope): nothing left to anonymise.
-      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      if (isConditionalFailure(error)) return false;
       throw error;
     }
   }

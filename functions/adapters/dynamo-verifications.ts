@@ -9,10 +9,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { VerificationStore } from '../use-cases/ports.js';
-
-function isConditionalFailure(error: unknown): boolean {
-  return (error as Error)?.name === 'ConditionalCheckFailedException';
-}
+import { isConditionalFailure } from './dynamo-errors.js';
 
 export function makeDynamoVerificationStore(
   client: DynamoDBDocumentClient,

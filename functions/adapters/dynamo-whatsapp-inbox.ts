@@ -2,7 +2,6 @@
 // (WhatsAppMessages, content expiring by TTL, purged on deletion) with a sparse `pendingProcessing`
 // marker until handled; the 24-hour window in WhatsAppContacts; seen wamids and delivery statuses
 // in WhatsAppWebhookReceipts as keyed hashes only, so they survive a purge and outlast Meta's retries.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   GetCommand,
@@ -13,6 +12,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { STATUS_RANK, type DeliveryStatus } from '../core/whatsapp-webhook.js';
 import type { StoredInbound, WhatsAppInbox } from '../use-cases/whatsapp-ports.js';
+import { isConditionalFailure } from './dynamo-errors.js';
 
 export interface InboxTables {
   readonly messages: string;
@@ -24,13 +24,6 @@ export interface InboxTables {
 export const RECEIPT_TTL_DAYS = 10;
 const PENDING = 'yes';
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-function isConditionalFailure(error: unknown): boolean {
-  return (
-    error instanceof ConditionalCheckFailedException ||
-    (error as Error)?.name === 'ConditionalCheckFailedException'
-  );
-}
 
 const seconds = (at: Date) => Math.floor(at.getTime() / 1000);
 
