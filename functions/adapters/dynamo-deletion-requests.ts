@@ -296,8 +296,8 @@ export function makeDynamoDeletionRequestStore(
       );
     },
 
-    async recordPurgeProgress(requestId, outcome, nextStep) {
-      // Counts are added, not set: a resumed job only finds what the earlier attempt left behind.
+    async recordPurgeProgress(requestId, outcome, nextStep, countOnceAs) {
+      // Counts are added, not set; with countOnceAs, only by the first call that records that key.
       const names: Record<string, string> = {
         '#deleted': `${COUNT.deleted}${outcome.table}`,
         '#anonymised': `${COUNT.anonymised}${outcome.table}`,
@@ -320,12 +320,37 @@ export function makeDynamoDeletionRequestStore(
         values[':until'] = outcome.retainedUntil;
         sets.push('#until = :until');
       }
+      if (countOnceAs) {
+        names['#once'] = countOnceAs;
+        values[':true'] = true;
+        sets.push('#once = :true');
+      }
       await update(
         requestId,
         `SET ${sets.join(', ')} ADD #deleted :deleted, #anonymised :anonymised, #retained :retained`,
-        'attribute_exists(pk)',
+        countOnceAs ? 'attribute_exists(pk) AND attribute_not_exists(#once)' : 'attribute_exists(pk)',
         names,
         values,
+      );
+    },
+
+    async claimConfirmation(requestId, at) {
+      return update(
+        requestId,
+        'SET emailConfirmation = :sending, emailConfirmationClaimedAt = :at',
+        'attribute_exists(pk) AND attribute_not_exists(emailConfirmation)',
+        {},
+        { ':sending': 'sending', ':at': at.toISOString() },
+      );
+    },
+
+    async releaseConfirmation(requestId) {
+      await update(
+        requestId,
+        'REMOVE emailConfirmation, emailConfirmationClaimedAt',
+        'emailConfirmation = :sending',
+        {},
+        { ':sending': 'sending' },
       );
     },
 

@@ -78,7 +78,17 @@ export interface DeletionRequestStore {
     reachedKinds: readonly string[],
   ): Promise<void>;
   /** Adds what one page of a purge step did, and where the plan stands, in one write. */
-  recordPurgeProgress(requestId: string, outcome: TableOutcome, nextStep: number): Promise<void>;
+  recordPurgeProgress(
+    requestId: string,
+    outcome: TableOutcome,
+    nextStep: number,
+    /** Add the counts only if no earlier call recorded this key (a step is counted once). */
+    countOnceAs?: string,
+  ): Promise<void>;
+  /** Claims the sending of the confirmation email; false when an earlier attempt already claimed it. */
+  claimConfirmation(requestId: string, at: Date): Promise<boolean>;
+  /** Gives the claim back after a send that failed, so a retry sends it. */
+  releaseConfirmation(requestId: string): Promise<void>;
   markConfirmationSent(requestId: string, channel: 'email', at: Date): Promise<void>;
   /** Records that a named job step (see JobStep) is done for this request. */
   markStepDone(requestId: string, step: string, at: Date): Promise<void>;

@@ -114,8 +114,21 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
     started: number,
   ): Promise<boolean> {
     let items = 0;
+    const none = { deleted: 0, anonymised: 0, retained: 0 };
     for (let index = from; index < steps.length; index += 1) {
       const step = steps[index]!;
+      // Counted before anything of the step is touched, and once per step (a resumed step is not
+      // counted again): a failure at any point leaves the counts exact.
+      const pending = await purger.countRemaining(step);
+      const counts = {
+        ...none,
+        [step.action.type === 'delete'
+          ? 'deleted'
+          : step.action.type === 'anonymise'
+            ? 'anonymised'
+            : 'retained']: pending,
+      };
+      await store.recordPurgeProgress(request.requestId, outcomeOf(step, counts), index, `counted:${index}`);
       for (;;) {
         if (items >= ports.budget.maxItems || clock.now().getTime() - started >= ports.budget.maxMillis)
           return false;
@@ -125,15 +138,11 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
         );
         const touched = page.deleted + page.anonymised + page.retained;
         items += touched;
-        if (touched > 0 || page.done) {
-          await store.recordPurgeProgress(
-            request.requestId,
-            outcomeOf(step, page),
-            page.done ? index + 1 : index,
-          );
-        }
         if (touched > 0) events.count('ItemsPurged', touched);
-        if (page.done) break;
+        if (page.done) {
+          await store.recordPurgeProgress(request.requestId, outcomeOf(step, none), index + 1);
+          break;
+        }
       }
     }
     return true;
@@ -167,15 +176,25 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
     );
 
     const email = request.subject.find((identifier) => identifier.kind === 'email');
-    if (email && !request.emailConfirmationSentAt) {
-      // Sent before it is marked: a crash between the two can repeat it, a failure never loses it.
-      await ports.email.sendDeletionConfirmation(email.value, {
-        confirmationCode: request.confirmationCode,
-        statusUrl: statusUrl(ports.publicBaseUrl, request.confirmationCode),
-        completedAt: clock.now(),
-      });
-      await store.markConfirmationSent(request.requestId, 'email', clock.now());
+    // Claimed before it is sent, and the claim given back when SES fails: a retry after the email went
+    // out (but was not marked) never sends a second one.
+    if (
+      email &&
+      !request.emailConfirmationSentAt &&
+      (await store.claimConfirmation(request.requestId, clock.now()))
+    ) {
+      try {
+        await ports.email.sendDeletionConfirmation(email.value, {
+          confirmationCode: request.confirmationCode,
+          statusUrl: statusUrl(ports.publicBaseUrl, request.confirmationCode),
+          completedAt: clock.now(),
+        });
+      } catch (error) {
+        await store.releaseConfirmation(request.requestId);
+        throw error;
+      }
       events.count('ConfirmationSent', 1, { channel: 'email' });
+      await store.markConfirmationSent(request.requestId, 'email', clock.now());
     }
 
     const retained = request.outcomes.some((outcome) => outcome.retained > 0);

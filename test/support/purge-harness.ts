@@ -15,6 +15,7 @@ import type {
   DeletionRequestStore,
   EmailNotifier,
   JobQueue,
+  SuppressionList,
   TablePurger,
 } from '../../functions/use-cases/ports.js';
 import {
@@ -33,6 +34,7 @@ export interface Overrides {
   readonly purger?: (real: TablePurger) => TablePurger;
   readonly email?: (real: EmailNotifier) => EmailNotifier;
   readonly store?: (real: DeletionRequestStore) => DeletionRequestStore;
+  readonly suppressions?: (real: SuppressionList) => SuppressionList;
   readonly budget?: Partial<PurgeBudget>;
   readonly beforePurge?: readonly JobStep[];
   readonly afterPurge?: readonly JobStep[];
@@ -108,7 +110,9 @@ export async function startHarness(
         store: overrides.store ? overrides.store(store) : store,
         purger: overrides.purger ? overrides.purger(realPurger) : realPurger,
         resolver: makeDynamoIdentityResolver(env.documents, 'IdentityLinks'),
-        suppressions: makeDynamoSuppressionList(env.documents, 'Suppressions'),
+        suppressions: overrides.suppressions
+          ? overrides.suppressions(makeDynamoSuppressionList(env.documents, 'Suppressions'))
+          : makeDynamoSuppressionList(env.documents, 'Suppressions'),
         email: overrides.email ? overrides.email(realEmail) : realEmail,
         queue,
         tables: mappedTables(),
