@@ -78,6 +78,12 @@ export const DeploymentConfigSchema = z
     whatsappCompletionTemplate: optionalText(
       z.string().regex(/^[a-z0-9_]{1,512}$/, 'must be a template name (lowercase, digits, _)'),
     ),
+    /** Business number (Cloud API phone-number id) that sends verification links to phone numbers. */
+    whatsappPhoneNumberId: optionalText(z.string().regex(/^[0-9]{1,32}$/, 'must be a numeric id')),
+    /** Approved template (one body parameter: the link) for verification links outside the 24-hour window. */
+    whatsappVerificationTemplate: optionalText(
+      z.string().regex(/^[a-z0-9_]{1,512}$/, 'must be a template name (lowercase, digits, _)'),
+    ),
     whatsappTemplateLanguage: z
       .string()
       .regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'must be a language code like en_US')

@@ -92,6 +92,15 @@ export class DeletionServiceStack extends Stack {
         instagram: this.appIdParameter(INSTAGRAM_APP_ID_PARAMETER, 'Instagram app id', config.instagramAppId),
       },
     });
+    if (config.whatsappPhoneNumberId) {
+      // Phone numbers are verified by WhatsApp only with a business number to send from.
+      const selfService = this.functions.byKey.selfService;
+      selfService.addEnvironment('WHATSAPP_PHONE_NUMBER_ID', config.whatsappPhoneNumberId);
+      if (config.whatsappVerificationTemplate) {
+        selfService.addEnvironment('WHATSAPP_VERIFICATION_TEMPLATE', config.whatsappVerificationTemplate);
+        selfService.addEnvironment('WHATSAPP_TEMPLATE_LANGUAGE', config.whatsappTemplateLanguage);
+      }
+    }
     if (config.whatsappCompletionTemplate) {
       const worker = this.functions.byKey.deletionWorker;
       worker.addEnvironment('WHATSAPP_COMPLETION_TEMPLATE', config.whatsappCompletionTemplate);

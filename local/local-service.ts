@@ -24,6 +24,8 @@ export const LOCAL_DEFAULTS = {
   WHATSAPP_APP_SECRET: 'local-whatsapp-app-secret-not-for-production',
   WHATSAPP_VERIFY_TOKEN: 'local-whatsapp-verify-token',
   WHATSAPP_ACCESS_TOKEN: 'local-whatsapp-access-token-not-for-production',
+  /** The business number of the demo data: phone numbers are verified by WhatsApp from it. */
+  WHATSAPP_PHONE_NUMBER_ID: '106540352242922',
   /** The WhatsApp sweeper leaves a stored message to the webhook's own run this long (s). */
   WHATSAPP_SWEEP_GRACE_SECONDS: '2',
   IDENTIFIER_PEPPER: 'local-identifier-pepper-not-for-production',
@@ -147,6 +149,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     WHATSAPP_APP_SECRET: setting(env, 'WHATSAPP_APP_SECRET'),
     WHATSAPP_VERIFY_TOKEN: setting(env, 'WHATSAPP_VERIFY_TOKEN'),
     WHATSAPP_ACCESS_TOKEN: setting(env, 'WHATSAPP_ACCESS_TOKEN'),
+    WHATSAPP_PHONE_NUMBER_ID: setting(env, 'WHATSAPP_PHONE_NUMBER_ID'),
     WHATSAPP_SWEEP_GRACE_SECONDS: setting(env, 'WHATSAPP_SWEEP_GRACE_SECONDS'),
     IDENTIFIER_PEPPER: setting(env, 'IDENTIFIER_PEPPER'),
     RECONCILE_GRACE_SECONDS: setting(env, 'RECONCILE_GRACE_SECONDS'),

@@ -246,3 +246,22 @@ export function makeDynamoWhatsAppInbox(client: DynamoDBDocumentClient, tables: 
     },
   };
 }
+
+/** When a phone number last wrote to a business number (the start of its 24-hour window), if ever. */
+export function makeContactWindowReader(
+  client: DynamoDBDocumentClient,
+  contactsTable: string,
+  phoneNumberId: string,
+) {
+  return async (phone: string): Promise<Date | undefined> => {
+    const result = await client.send(
+      new GetCommand({
+        TableName: contactsTable,
+        Key: { contact: `whatsapp_phone#${phone}`, phoneNumberId },
+        ProjectionExpression: 'lastInboundAt',
+      }),
+    );
+    const at = Number(result.Item?.lastInboundAt);
+    return Number.isFinite(at) && at > 0 ? new Date(at * 1000) : undefined;
+  };
+}

@@ -176,11 +176,12 @@ export const FUNCTIONS = {
       'Self-service deletion: the request form, intake with a verification link by email, and verification.',
     timeoutSeconds: 10,
     memoryMb: 256,
-    readTables: [],
+    // WhatsApp contacts and suppressions: verification links for phone numbers go through the gateway.
+    readTables: [WHATSAPP_CONTACTS_TABLE, SUPPRESSIONS_TABLE],
     writeTables: [DELETION_REQUESTS_TABLE, VERIFICATIONS_TABLE, RATE_LIMITS_TABLE],
     sendsJobs: true,
     sendsEmail: true,
-    secrets: ['identifierPepper'],
+    secrets: ['identifierPepper', 'whatsappAccessToken'],
   },
   deadlineCheck: {
     id: 'DeadlineCheck',

@@ -48,6 +48,7 @@ import { logger, metrics, powertoolsEvents } from '../runtime/observability.js';
 import { makeSecretReader } from '../runtime/secrets.js';
 import { deletionJobQueue, deletionRequestStore, identifierHasher } from '../runtime/wiring.js';
 
+import { whatsappPhoneVerification } from '../runtime/whatsapp-wiring.js';
 const env = process.env;
 const documents = dynamoDocumentClient();
 const store = deletionRequestStore(env);
@@ -61,8 +62,8 @@ const requestDeletion = makeRequestSelfServiceDeletion({
   verifications,
   rateLimiter: makeDynamoRateLimiter(documents, tableName(env, RATE_LIMITS_TABLE)),
   notifier: makeSesVerificationNotifier(ses(), emailSettings(env)),
-  // Verification by WhatsApp: wired when the WhatsApp channel is configured.
-  phoneSender: undefined,
+  // Verification by WhatsApp, when a business number is configured (WHATSAPP_PHONE_NUMBER_ID).
+  phoneSender: whatsappPhoneVerification(env, makeSecretReader(env)),
   clock: systemClock,
   hashIdentifier: identifierHasher(makeSecretReader(env)),
   events: powertoolsEvents,

@@ -193,3 +193,28 @@ export function selfServiceSettings(env: Env): SelfServiceSettings {
 export function deadlineNearingDays(env: Env): number {
   return integer(env, 'DEADLINE_NEARING_DAYS', 7);
 }
+
+export interface PhoneVerificationSettings {
+  /** The business number (Cloud API phone-number id) verification links are sent from. */
+  readonly phoneNumberId: string;
+  /** Approved template with one body parameter (the link), for numbers outside the 24-hour window. */
+  readonly template?: { readonly name: string; readonly language: string };
+}
+
+/** Verification of phone numbers by WhatsApp; undefined (not offered) without a business number. */
+export function phoneVerificationSettings(env: Env): PhoneVerificationSettings | undefined {
+  const phoneNumberId = env.WHATSAPP_PHONE_NUMBER_ID;
+  if (!phoneNumberId) return undefined;
+  if (!/^\d{1,32}$/.test(phoneNumberId))
+    throw new ConfigError('WHATSAPP_PHONE_NUMBER_ID must be a numeric id');
+  const template = env.WHATSAPP_VERIFICATION_TEMPLATE;
+  if (template && !/^[a-z0-9_]{1,512}$/.test(template)) {
+    throw new ConfigError('WHATSAPP_VERIFICATION_TEMPLATE must be a template name (lowercase, digits, _)');
+  }
+  return {
+    phoneNumberId,
+    ...(template
+      ? { template: { name: template, language: env.WHATSAPP_TEMPLATE_LANGUAGE || 'en_US' } }
+      : {}),
+  };
+}

@@ -55,6 +55,8 @@ export const METRICS = {
   VerificationSent: 'VerificationSent',
   /** A verification link was refused. Dimension: reason (unknown, expired, used). */
   VerificationRejected: 'VerificationRejected',
+  /** A WhatsApp verification link could not go out. Dimension: reason (outside_window, suppressed, ...). */
+  VerificationNotDelivered: 'VerificationNotDelivered',
   /** A request's due date was extended (with a reason given to the person). */
   DueDateExtended: 'DueDateExtended',
   /** Gauges from the deadline check (alarmed). */

@@ -1,7 +1,7 @@
 // runtime: builds the WhatsApp channel's adapters and use cases from configuration, once per process.
 import { makeDynamoIdentityLinker } from '../adapters/dynamo-identity-linker.js';
 import { makeDynamoSuppressionList } from '../adapters/dynamo-suppression-list.js';
-import { makeDynamoWhatsAppInbox } from '../adapters/dynamo-whatsapp-inbox.js';
+import { makeContactWindowReader, makeDynamoWhatsAppInbox } from '../adapters/dynamo-whatsapp-inbox.js';
 import { makeGraphApiClient } from '../adapters/graph-api-client.js';
 import { makeWhatsAppCloudApiSender } from '../adapters/whatsapp-cloud-api.js';
 import {
@@ -14,11 +14,33 @@ import {
 import { makeHandleWhatsAppMessage } from '../use-cases/handle-whatsapp-message.js';
 import { systemClock } from '../use-cases/ports.js';
 import { makeWhatsAppGateway, type WhatsAppGateway } from '../use-cases/whatsapp-gateway.js';
-import { graphApiSettings, tableName, type Env } from './config.js';
+import { makeWhatsAppPhoneVerification } from '../use-cases/whatsapp-phone-verification.js';
+import type { PhoneVerificationSender } from '../use-cases/ports.js';
+import { graphApiSettings, phoneVerificationSettings, tableName, type Env } from './config.js';
 import { dynamoDocumentClient } from './aws-clients.js';
 import { logger, powertoolsEvents } from './observability.js';
 import type { SecretReader } from './secrets.js';
 import { deletionJobQueue, deletionRequestStore, identifierHasher } from './wiring.js';
+
+/** Verification links for phone numbers by WhatsApp; undefined when no business number is configured. */
+export function whatsappPhoneVerification(
+  env: Env,
+  secrets: SecretReader,
+): PhoneVerificationSender | undefined {
+  const settings = phoneVerificationSettings(env);
+  if (!settings) return undefined;
+  return makeWhatsAppPhoneVerification({
+    gateway: whatsappGateway(env, secrets),
+    phoneNumberId: settings.phoneNumberId,
+    lastInboundAt: makeContactWindowReader(
+      dynamoDocumentClient(),
+      tableName(env, WHATSAPP_CONTACTS_TABLE),
+      settings.phoneNumberId,
+    ),
+    ...(settings.template ? { template: settings.template } : {}),
+    events: powertoolsEvents,
+  });
+}
 
 /** The suppression-aware gateway: the only way any function sends a WhatsApp message. */
 export function whatsappGateway(env: Env, secrets: SecretReader): WhatsAppGateway {

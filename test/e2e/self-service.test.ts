@@ -122,12 +122,18 @@ describe('POST /deletion-requests', () => {
     expect((await open(`${PUBLIC}/deletion-requests/verify?token=short`)).status).toBe(404);
   });
 
-  it('says verification by WhatsApp is not available yet for a phone number, and stores nothing', async () => {
-    const before = await service.scan('DeletionRequests');
+  it('sends the verification link for a phone number by WhatsApp, through the gateway', async () => {
+    await fetch(`${service.endpoints.graph}/__reset`, { method: 'POST' });
     const answer = await ask('+1 555 000 0002');
-    expect(answer.status).toBe(422);
-    expect(JSON.parse(answer.text)).toMatchObject({ status: 'whatsapp_unavailable' });
-    expect(await service.scan('DeletionRequests')).toEqual(before);
+    expect(answer.status).toBe(202);
+    const calls = (await (await fetch(`${service.endpoints.graph}/__calls`)).json()) as {
+      path: string;
+      body: { to?: string; text?: { body?: string } };
+    }[];
+    const sent = calls.filter((call) => call.body.to === '15550000002');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.path).toMatch(/\/106540352242922\/messages$/);
+    expect(sent[0]?.body.text?.body).toMatch(/\/deletion-requests\/verify\?token=/);
   });
 
   it('answers the form with a page, and re-shows the form with an error for nonsense', async () => {
