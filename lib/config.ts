@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { GRAPH_API_DEFAULT_VERSION } from '../functions/runtime/config.js';
 
 /** CloudWatch Logs accepts only these retention periods (days). */
 export const LOG_RETENTION_DAYS = [
@@ -49,7 +50,7 @@ export const DeploymentConfigSchema = z
     graphApiVersion: z
       .string()
       .regex(/^v\d+\.\d+$/, 'must look like v27.0')
-      .default('v27.0'),
+      .default(GRAPH_API_DEFAULT_VERSION),
     /** Days a finished request's status page stays available (it holds no personal data). */
     statusRetentionDays: integer(1, 3650).default(400),
     /** Days before its due date an open request is reported as nearing it (alarmed). Due dates follow the law of the request (one month, GDPR; 45 days, CCPA). */

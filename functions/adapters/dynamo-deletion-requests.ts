@@ -26,6 +26,11 @@ const WORKABLE: readonly RequestStatus[] = ['received', 'queued', 'in_progress',
 const COUNT = { deleted: 'deleted:', anonymised: 'anonymised:', retained: 'retained:' } as const;
 const REASON = 'reason:';
 const UNTIL = 'until:';
+/** Job steps done (see JobStep) live in flat attributes (`step:<name>`), set in one write each. */
+const STEP_DONE = 'step:';
+/** Appends `:event` to the audit trail; its values come from `eventValues`. */
+const APPEND_EVENT = 'events = list_append(if_not_exists(events, :empty), :event)';
+const eventValues = (event: AuditEvent) => ({ ':empty': [], ':event': [event] });
 
 type RequestItem = Record<string, unknown> & {
   pk: string;
@@ -59,6 +64,14 @@ function outcomesOf(item: RequestItem): TableOutcome[] {
   });
 }
 
+function stepsDoneOf(item: RequestItem): { stepsDone?: string[] } {
+  const done = Object.keys(item)
+    .filter((name) => name.startsWith(STEP_DONE))
+    .map((name) => name.slice(STEP_DONE.length))
+    .sort();
+  return done.length > 0 ? { stepsDone: done } : {};
+}
+
 function toRequest(item: RequestItem): DeletionRequest {
   const optional = <T>(name: string) => (item[name] === undefined ? {} : { [name]: item[name] as T });
   return {
@@ -87,7 +100,7 @@ function toRequest(item: RequestItem): DeletionRequest {
     ...optional<string>('cancelReason'),
     ...optional<string>('extensionReason'),
     ...optional<DeletionRequest['deadlineState']>('deadlineState'),
-    ...(item.stepsDone ? { stepsDone: Object.keys(item.stepsDone as Record<string, string>).sort() } : {}),
+    ...stepsDoneOf(item),
   };
 }
 
@@ -218,14 +231,9 @@ export function makeDynamoDeletionRequestStore(
       const values: Record<string, unknown> = {
         ':to': to,
         ':at': at,
-        ':event': [entry],
-        ':empty': [],
+        ...eventValues(entry),
       };
-      const sets = [
-        '#status = :to',
-        'updatedAt = :at',
-        'events = list_append(if_not_exists(events, :empty), :event)',
-      ];
+      const sets = ['#status = :to', 'updatedAt = :at', APPEND_EVENT];
       const removes: string[] = [];
       from.forEach((status, index) => (values[`:from${index}`] = status));
       if (to !== 'received') removes.push('awaitingQueue');
@@ -271,15 +279,14 @@ export function makeDynamoDeletionRequestStore(
         ':at': at,
         ':now': now.getTime(),
         ':until': leaseUntil.getTime(),
-        ':event': [{ at, event: 'started' }],
-        ':empty': [],
+        ...eventValues({ at, event: 'started' }),
         ':zero': 0,
         ':one': 1,
       };
       WORKABLE.forEach((status, index) => (values[`:w${index}`] = status));
       return update(
         requestId,
-        'SET #status = :in_progress, updatedAt = :at, leaseUntil = :until, attempts = if_not_exists(attempts, :zero) + :one, events = list_append(if_not_exists(events, :empty), :event) REMOVE awaitingQueue',
+        `SET #status = :in_progress, updatedAt = :at, leaseUntil = :until, attempts = if_not_exists(attempts, :zero) + :one, ${APPEND_EVENT} REMOVE awaitingQueue`,
         `attribute_exists(pk) AND #status IN (${WORKABLE.map((_, index) => `:w${index}`).join(', ')}) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)`,
         { '#status': 'status' },
         values,
@@ -368,17 +375,10 @@ export function makeDynamoDeletionRequestStore(
       const time = at.toISOString();
       await update(
         requestId,
-        'SET stepsDone = if_not_exists(stepsDone, :none), events = list_append(if_not_exists(events, :empty), :event)',
+        `SET #step = :at, ${APPEND_EVENT}`,
         'attribute_exists(pk)',
-        {},
-        { ':none': {}, ':empty': [], ':event': [{ at: time, event: `step:${step}` }] },
-      );
-      await update(
-        requestId,
-        'SET stepsDone.#step = :at',
-        'attribute_exists(pk)',
-        { '#step': step },
-        { ':at': time },
+        { '#step': `${STEP_DONE}${step}` },
+        { ':at': time, ...eventValues({ at: time, event: `step:${step}` }) },
       );
     },
 
@@ -452,28 +452,21 @@ export function makeDynamoDeletionRequestStore(
     },
 
     async appendEvent(requestId, event) {
-      await update(
-        requestId,
-        'SET events = list_append(if_not_exists(events, :empty), :event)',
-        'attribute_exists(pk)',
-        {},
-        { ':empty': [], ':event': [event] },
-      );
+      await update(requestId, `SET ${APPEND_EVENT}`, 'attribute_exists(pk)', {}, eventValues(event));
     },
 
     async extendDueDate(requestId, dueAt, reason, at, by) {
       const time = at.toISOString();
       return update(
         requestId,
-        'SET dueAt = :due, extensionReason = :reason, updatedAt = :at, events = list_append(if_not_exists(events, :empty), :event) REMOVE deadlineState',
+        `SET dueAt = :due, extensionReason = :reason, updatedAt = :at, ${APPEND_EVENT} REMOVE deadlineState`,
         'attribute_exists(pk) AND attribute_exists(openDue) AND dueAt < :due',
         {},
         {
           ':due': dueAt.toISOString(),
           ':reason': reason,
           ':at': time,
-          ':empty': [],
-          ':event': [{ at: time, event: 'extended', by, note: reason }],
+          ...eventValues({ at: time, event: 'extended', by, note: reason }),
         },
       );
     },
@@ -502,10 +495,10 @@ export function makeDynamoDeletionRequestStore(
       const time = at.toISOString();
       return update(
         requestId,
-        'SET deadlineState = :state, events = list_append(if_not_exists(events, :empty), :event)',
+        `SET deadlineState = :state, ${APPEND_EVENT}`,
         'attribute_exists(pk) AND attribute_exists(openDue) AND (attribute_not_exists(deadlineState) OR deadlineState <> :state)',
         {},
-        { ':state': state, ':empty': [], ':event': [{ at: time, event: state, by: 'deadline-check' }] },
+        { ':state': state, ...eventValues({ at: time, event: state, by: 'deadline-check' }) },
       );
     },
 

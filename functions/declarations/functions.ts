@@ -55,8 +55,6 @@ export interface FunctionDeclaration {
   readonly secrets: readonly SecretId[];
   /** Reads the Meta and Instagram app ids (META_APP_ID, INSTAGRAM_APP_ID). */
   readonly usesMetaAppIds?: boolean;
-  /** Calls the Graph API, on the version the stack pins (GRAPH_API_VERSION). */
-  readonly callsGraphApi?: boolean;
 }
 
 export interface RouteDeclaration {
@@ -121,7 +119,6 @@ export const FUNCTIONS = {
     // whatsappAccessToken: the WhatsApp completion notice.
     secrets: ['identifierPepper', 'metaAppSecret', 'whatsappAccessToken'],
     usesMetaAppIds: true,
-    callsGraphApi: true,
   },
   reconciler: {
     id: 'QueueReconciler',
@@ -261,12 +258,6 @@ export const ROUTES: readonly RouteDeclaration[] = [
     throttle: { ratePerSecond: 5, burst: 10 },
   },
 ];
-
-export function functionById(id: string): FunctionDeclaration {
-  const found = Object.values(FUNCTIONS).find((fn) => fn.id === id);
-  if (!found) throw new Error(`No function declared with id ${id}`);
-  return found;
-}
 
 /** The Meta callback a route path serves, if any. */
 export function metaCallbackOf(path: string): MetaCallback | undefined {

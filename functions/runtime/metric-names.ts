@@ -57,8 +57,6 @@ export const METRICS = {
   VerificationRejected: 'VerificationRejected',
   /** A WhatsApp verification link could not go out. Dimension: reason (outside_window, suppressed, ...). */
   VerificationNotDelivered: 'VerificationNotDelivered',
-  /** A request's due date was extended (with a reason given to the person). */
-  DueDateExtended: 'DueDateExtended',
   /** Gauges from the deadline check (alarmed). */
   RequestsOverdue: 'RequestsOverdue',
   RequestsNearingDue: 'RequestsNearingDue',

@@ -143,7 +143,6 @@ describe('functions', () => {
       ...(handlerReads(key, 'publicBaseUrl') ? ['PUBLIC_BASE_URL'] : []),
       ...(declaration.sendsEmail ? ['SES_FROM_ADDRESS'] : []),
       ...(declaration.usesMetaAppIds ? ['META_APP_ID', 'INSTAGRAM_APP_ID'] : []),
-      ...(declaration.callsGraphApi ? ['GRAPH_API_VERSION'] : []),
     ]);
     const environment = environmentOf(key);
     expect(new Set(Object.keys(environment))).toEqual(expected);
@@ -158,12 +157,8 @@ describe('functions', () => {
     }
   });
 
-  it('pins the Graph API version for exactly the handlers that call it', () => {
-    for (const key of functionKeys) {
-      const declared = (FUNCTIONS[key] as FunctionDeclaration).callsGraphApi === true;
-      expect([key, handlerReads(key, 'graphApiSettings')]).toEqual([key, declared]);
-      if (declared) expect(environmentOf(key).GRAPH_API_VERSION).toBe('v27.0');
-    }
+  it('pins the Graph API version in every function (a runtime setting)', () => {
+    for (const key of functionKeys) expect(environmentOf(key).GRAPH_API_VERSION).toBe('v27.0');
     const custom = buildStack({ graphApiVersion: 'v26.0' });
     const worker = resource(custom.template, logicalIdOf(custom.stack.functions.byKey.deletionWorker));
     expect(worker.Properties?.Environment).toMatchObject({ Variables: { GRAPH_API_VERSION: 'v26.0' } });
