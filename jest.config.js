@@ -16,6 +16,10 @@ const common = {
 };
 
 export default {
+  // Generous (a global option: jest ignores it inside a project): the integration and e2e suites talk to
+  // real local stand-ins, and on a busy CI host one HTTP round trip can take seconds. A hung test still
+  // fails, just later.
+  testTimeout: 60_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
@@ -25,7 +29,6 @@ export default {
       ...common,
       displayName: 'browser',
       testMatch: ['<rootDir>/test/browser/**/*.test.ts'],
-      testTimeout: 60_000,
     },
   ],
 };

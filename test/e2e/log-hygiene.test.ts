@@ -2,7 +2,7 @@
 // every captured log line is searched for the raw values the test sent or seeded.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ANA, BEN, rawIdentifiers, type DemoPerson } from '../../local/seed-data.js';
-import { eventually, startRunner, type RunningService } from '../support/local-runner.js';
+import { eventually, START_TIMEOUT_MS, startRunner, type RunningService } from '../support/local-runner.js';
 import { callbackFormBody, deletionPayload, splitSignedRequest, signRequest } from '../support/signing.js';
 
 const SECRET = 'log-hygiene-meta-app-secret';
@@ -71,7 +71,7 @@ beforeAll(async () => {
   forbid(SECRET, 'app secret');
   forbid(PREVIOUS_SECRET, 'previous app secret');
   forbid(PEPPER, 'identifier pepper');
-}, 40_000);
+}, START_TIMEOUT_MS);
 
 afterAll(async () => {
   await service?.stop();

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { ANA, BEN } from '../../local/seed-data.js';
-import { eventually, startRunner, type RunningService } from '../support/local-runner.js';
+import { eventually, START_TIMEOUT_MS, startRunner, type RunningService } from '../support/local-runner.js';
 import { callbackFormBody, deletionPayload, signRequest } from '../support/signing.js';
 
 const META_SECRET = 'e2e-meta-app-secret';
@@ -25,7 +25,7 @@ beforeAll(async () => {
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-}, 40_000);
+}, START_TIMEOUT_MS);
 
 afterAll(async () => {
   sqs?.destroy();

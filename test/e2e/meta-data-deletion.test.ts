@@ -1,6 +1,6 @@
 // e2e: the Meta Data Deletion Request callback through the local runner, over HTTP.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { eventually, startRunner, type RunningService } from '../support/local-runner.js';
+import { eventually, START_TIMEOUT_MS, startRunner, type RunningService } from '../support/local-runner.js';
 import { callbackFormBody, deletionPayload, signRequest } from '../support/signing.js';
 
 const SECRET = 'e2e-meta-app-secret';
@@ -11,7 +11,7 @@ let service: RunningService;
 
 beforeAll(async () => {
   service = await startRunner({ META_APP_SECRET: SECRET });
-}, 40_000);
+}, START_TIMEOUT_MS);
 
 afterAll(async () => {
   await service?.stop();

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SendMessageCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { eventually, startRunner, type RunningService } from '../support/local-runner.js';
+import { eventually, START_TIMEOUT_MS, startRunner, type RunningService } from '../support/local-runner.js';
 import { linkIn, mailTo } from '../support/mailbox.js';
 import { runRequestsCli } from '../support/requests-cli.js';
 
@@ -17,7 +17,7 @@ beforeAll(async () => {
     RECONCILE_GRACE_SECONDS: '3600',
     SELF_SERVICE_LIMIT_PER_SOURCE: '100',
   });
-}, 40_000);
+}, START_TIMEOUT_MS);
 
 afterAll(async () => {
   await service?.stop();

@@ -2,7 +2,7 @@
 // DELETE MY DATA from reply to completion, duplicates, odd bodies and the 3 MB limit.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ANA, BEN } from '../../local/seed-data.js';
-import { eventually, startRunner, type RunningService } from '../support/local-runner.js';
+import { eventually, START_TIMEOUT_MS, startRunner, type RunningService } from '../support/local-runner.js';
 import { change, envelope, inboundText, sign } from '../support/whatsapp-payloads.js';
 
 const SECRET = 'e2e-whatsapp-app-secret';
@@ -12,7 +12,7 @@ let service: RunningService;
 
 beforeAll(async () => {
   service = await startRunner({ WHATSAPP_APP_SECRET: SECRET, WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN });
-}, 40_000);
+}, START_TIMEOUT_MS);
 
 afterAll(async () => {
   await service?.stop();

@@ -7,6 +7,14 @@ import { TABLES } from '../../functions/declarations/tables.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
+/**
+ * How long the runner may take to create its tables and seed the demo data. Seconds on an idle machine;
+ * a busy one (a CI host running other work) needs far more, and a slow start is not a failure.
+ */
+export const READY_TIMEOUT_MS = 120_000;
+/** For a test file's beforeAll: the runner's readiness plus a margin. */
+export const START_TIMEOUT_MS = READY_TIMEOUT_MS + 10_000;
+
 export interface RunningService {
   readonly baseUrl: string;
   readonly endpoints: { dynamodb: string; sqs: string; ses: string; graph: string };
@@ -31,11 +39,23 @@ export async function startRunner(env: Record<string, string> = {}): Promise<Run
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so a runner that never got ready is stopped with everything it started.
+    detached: true,
   });
+  const killGroup = (signal: NodeJS.Signals) => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, signal);
+    } catch {
+      // already gone
+    }
+  };
   let output = '';
   const ready = new Promise<{ baseUrl: string; endpoints: RunningService['endpoints'] }>(
     (resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`local runner not ready:\n${output}`)), 30_000);
+      const timer = setTimeout(() => {
+        killGroup('SIGKILL');
+        reject(new Error(`local runner not ready after ${READY_TIMEOUT_MS} ms:\n${output}`));
+      }, READY_TIMEOUT_MS);
       const onData = (chunk: Buffer) => {
         output += chunk.toString('utf8');
         const match = /LOCAL_SERVICE_READY (\{.*\})/.exec(output);
@@ -98,9 +118,9 @@ export async function startRunner(env: Record<string, string> = {}): Promise<Run
       documents.destroy();
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGINT');
+      killGroup('SIGINT');
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
+      if (child.exitCode === null) killGroup('SIGKILL');
     },
   };
   return service;
