@@ -11,12 +11,18 @@ export interface StackUnderTest {
   readonly template: Template;
 }
 
-// The context `cdk synth` gets from cdk.json (feature flags included), so tests synthesize the same template.
-const CDK_JSON_CONTEXT = (
-  JSON.parse(readFileSync(path.join(import.meta.dirname, '../../cdk.json'), 'utf8')) as {
-    context?: Record<string, unknown>;
-  }
-).context;
+// The context `cdk synth` gets from cdk.json (feature flags included), so tests synthesize the same
+// template, without asset bundling: these tests read the template, not the functions' code (esbuild for
+// every function on every synth made the infra suite the slowest part of `npm test`; `npm run synth`
+// still bundles everything).
+const CDK_JSON_CONTEXT = {
+  ...(
+    JSON.parse(readFileSync(path.join(import.meta.dirname, '../../cdk.json'), 'utf8')) as {
+      context?: Record<string, unknown>;
+    }
+  ).context,
+  'aws:cdk:bundling-stacks': [],
+};
 
 /** The service stack in a fresh app, not yet synthesized (tests may still add to it). */
 export function newStack(props: Partial<DeletionServiceStackProps> = {}): DeletionServiceStack {
