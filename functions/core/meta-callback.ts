@@ -17,9 +17,8 @@ export interface PlatformDefinition {
   /** The user id of a callback is scoped to the platform's app: never mix the two kinds. */
   readonly identifier: IdentifierKind;
   /**
-   * Secrets tried in order, each with its own current-then-previous values. Meta does not document
-   * which secret signs Instagram-Login callbacks (protocols.md §3): the Instagram app secret first,
-   * then the Meta app secret.
+   * The platform's own secret (current, then previous). Never the other platform's: a request
+   * signed for one app would otherwise be read as a user of the other, whose ids are unrelated.
    */
   readonly secrets: readonly SecretName[];
 }
@@ -29,7 +28,7 @@ export const PLATFORMS: Readonly<Record<MetaPlatform, PlatformDefinition>> = {
   instagram: {
     channel: 'instagram',
     identifier: 'instagram_scoped_id',
-    secrets: ['instagramAppSecret', 'metaAppSecret'],
+    secrets: ['instagramAppSecret'],
   },
 };
 

@@ -25,6 +25,7 @@ export type SignedRequestRejection =
   | 'bad_payload'
   | 'unsupported_algorithm'
   | 'invalid_user_id'
+  | 'login_payload'
   | 'invalid_issued_at'
   | 'stale'
   | 'issued_in_future';
@@ -106,6 +107,9 @@ function parsePayload(
   if (typeof fields.algorithm !== 'string' || !ALGORITHM.test(fields.algorithm)) {
     return { ok: false, reason: 'unsupported_algorithm' };
   }
+  // The login shape: what the JavaScript SDK hands to browsers and the `fbsr_` cookie holds. Signed
+  // with the same secret, so only its fields tell it apart: a leaked browser token is not a callback.
+  if ('code' in fields || 'oauth_token' in fields) return { ok: false, reason: 'login_payload' };
   // A number would lose precision above 2^53, so only a digit string is an app-scoped id.
   if (typeof fields.user_id !== 'string' || !DIGITS.test(fields.user_id)) {
     return { ok: false, reason: 'invalid_user_id' };

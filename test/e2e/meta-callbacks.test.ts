@@ -190,15 +190,15 @@ describe('a deletion callback for a user we hold nothing about', () => {
 });
 
 describe('POST /instagram/data-deletion and /instagram/deauthorize', () => {
-  it('accepts the Instagram app secret, and the Meta app secret as a logged fallback', async () => {
-    const withInstagram = await post('/instagram/data-deletion', signed(unknownUser(), IG_SECRET));
+  it('accepts the Instagram app secret, and refuses the Meta app secret', async () => {
+    const before = (await service.scan('DeletionRequests')).length;
     const withMeta = await post('/instagram/data-deletion', signed(unknownUser(), META_SECRET));
+    expect(withMeta.status).toBe(403);
+    expect((await service.scan('DeletionRequests')).length).toBe(before);
 
+    const withInstagram = await post('/instagram/data-deletion', signed(unknownUser(), IG_SECRET));
     expect(withInstagram.status).toBe(200);
-    expect(withMeta.status).toBe(200);
-    expect(withMeta.json?.confirmation_code).not.toBe(withInstagram.json?.confirmation_code);
     expect(service.output()).toContain('"secret":"instagramAppSecret:current"');
-    expect(service.output()).toContain('"secret":"metaAppSecret:current"');
     expect((await statusOf(withInstagram.json?.confirmation_code ?? '')).channel).toBe('instagram');
   });
 

@@ -94,7 +94,6 @@ describe('candidate secrets', () => {
   it.each([
     ['the Instagram app secret', 'ig-current', 'instagramAppSecret:current', false],
     ['the previous Instagram app secret', 'ig-previous', 'instagramAppSecret:previous', true],
-    ['the Meta app secret', 'meta-current', 'metaAppSecret:current', true],
   ])(
     'accepts an Instagram callback signed with %s and records which matched',
     async (_n, secret, label, fallback) => {
@@ -114,6 +113,15 @@ describe('candidate secrets', () => {
     const result = await handle(FB_DELETION, signed(newUser(), 'meta-previous'));
     expect(result).toMatchObject({ ok: true, secret: 'metaAppSecret:previous' });
     expect(counted.map((entry) => entry.metric)).toContain('FallbackSecretMatched');
+  });
+
+  it('rejects an Instagram callback signed with the Meta app secret', async () => {
+    for (const secret of ['meta-current', 'meta-previous']) {
+      expect(await handle(IG_DELETION, signed(newUser(), secret))).toEqual({
+        ok: false,
+        reason: 'bad_signature',
+      });
+    }
   });
 
   it('rejects a Facebook callback signed with the Instagram secret', async () => {

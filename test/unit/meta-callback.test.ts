@@ -13,8 +13,8 @@ import { renderStatusPage } from '../../functions/core/status-page.js';
 import { ROUTES, metaCallbackOf } from '../../functions/declarations/functions.js';
 
 describe('candidate secrets', () => {
-  it('tries the Instagram app secret before the Meta app secret for Instagram callbacks', () => {
-    expect(PLATFORMS.instagram.secrets).toEqual(['instagramAppSecret', 'metaAppSecret']);
+  it("accepts only each platform's own app secret", () => {
+    expect(PLATFORMS.instagram.secrets).toEqual(['instagramAppSecret']);
     expect(PLATFORMS.facebook.secrets).toEqual(['metaAppSecret']);
   });
 

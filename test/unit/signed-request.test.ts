@@ -338,7 +338,15 @@ describe('verifySignedRequest — the §9.2 table', () => {
     });
 
     it('ignores unknown fields of the payload', () => {
-      expect(verify(genuine({ oauth_token: 'tok', user: { country: 'de' } }))).toStrictEqual(accepted());
+      expect(verify(genuine({ user: { country: 'de' }, profile_id: '1' }))).toStrictEqual(accepted());
+    });
+
+    it.each([
+      ['code', { code: 'AQD-browser-code' }],
+      ['oauth_token', { oauth_token: 'EAAB-token' }],
+      ['both, with an empty value', { code: '', oauth_token: '' }],
+    ])('refuses the login shape (%s) even when correctly signed', (_name, fields) => {
+      expect(verify(genuine(fields))).toStrictEqual(rejected('login_payload'));
     });
   });
 
