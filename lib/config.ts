@@ -79,6 +79,22 @@ export const DeploymentConfigSchema = z
     whatsappCompletionTemplate: optionalText(
       z.string().regex(/^[a-z0-9_]{1,512}$/, 'must be a template name (lowercase, digits, _)'),
     ),
+    /**
+     * Business numbers (Cloud API phone-number ids) the WhatsApp webhook acts for, besides
+     * whatsappPhoneNumberId; a signed message to any other number is acknowledged and ignored.
+     */
+    whatsappBusinessNumberIds: z.preprocess(
+      // From CDK context (-c whatsappBusinessNumberIds=1,2) it is a comma-separated string.
+      (value) => (typeof value === 'string' ? value.split(',').filter((id) => id.trim() !== '') : value),
+      z
+        .array(
+          z
+            .string()
+            .trim()
+            .regex(/^[0-9]{1,32}$/, 'must be numeric ids'),
+        )
+        .default([]),
+    ),
     /** Business number (Cloud API phone-number id) that sends verification links to phone numbers. */
     whatsappPhoneNumberId: optionalText(z.string().regex(/^[0-9]{1,32}$/, 'must be a numeric id')),
     /** Approved template (one body parameter: the link) for verification links outside the 24-hour window. */

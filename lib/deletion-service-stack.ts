@@ -101,6 +101,18 @@ export class DeletionServiceStack extends Stack {
         selfService.addEnvironment('WHATSAPP_TEMPLATE_LANGUAGE', config.whatsappTemplateLanguage);
       }
     }
+    // The webhook acts only for our own business numbers (a message to any other is ignored).
+    const businessNumbers = [
+      ...new Set([
+        ...config.whatsappBusinessNumberIds,
+        ...(config.whatsappPhoneNumberId ? [config.whatsappPhoneNumberId] : []),
+      ]),
+    ];
+    if (businessNumbers.length > 0)
+      this.functions.byKey.whatsappWebhook.addEnvironment(
+        'WHATSAPP_BUSINESS_NUMBER_IDS',
+        businessNumbers.join(','),
+      );
     if (config.whatsappCompletionTemplate) {
       const worker = this.functions.byKey.deletionWorker;
       worker.addEnvironment('WHATSAPP_COMPLETION_TEMPLATE', config.whatsappCompletionTemplate);

@@ -26,6 +26,8 @@ export const LOCAL_DEFAULTS = {
   WHATSAPP_ACCESS_TOKEN: 'local-whatsapp-access-token-not-for-production',
   /** The business number of the demo data: phone numbers are verified by WhatsApp from it. */
   WHATSAPP_PHONE_NUMBER_ID: '106540352242922',
+  /** The business numbers the WhatsApp webhook acts for (the demo data's). */
+  WHATSAPP_BUSINESS_NUMBER_IDS: '106540352242922',
   /** The WhatsApp sweeper leaves a stored message to the webhook's own run this long (s). */
   WHATSAPP_SWEEP_GRACE_SECONDS: '2',
   IDENTIFIER_PEPPER: 'local-identifier-pepper-not-for-production',
@@ -150,6 +152,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     WHATSAPP_VERIFY_TOKEN: setting(env, 'WHATSAPP_VERIFY_TOKEN'),
     WHATSAPP_ACCESS_TOKEN: setting(env, 'WHATSAPP_ACCESS_TOKEN'),
     WHATSAPP_PHONE_NUMBER_ID: setting(env, 'WHATSAPP_PHONE_NUMBER_ID'),
+    WHATSAPP_BUSINESS_NUMBER_IDS: setting(env, 'WHATSAPP_BUSINESS_NUMBER_IDS'),
     WHATSAPP_SWEEP_GRACE_SECONDS: setting(env, 'WHATSAPP_SWEEP_GRACE_SECONDS'),
     IDENTIFIER_PEPPER: setting(env, 'IDENTIFIER_PEPPER'),
     RECONCILE_GRACE_SECONDS: setting(env, 'RECONCILE_GRACE_SECONDS'),

@@ -97,6 +97,7 @@ function toRequest(item: RequestItem): DeletionRequest {
     ...optional<string>('dueAt'),
     ...optional<DeletionRequest['jurisdiction']>('jurisdiction'),
     ...optional<DeletionRequest['priority']>('priority'),
+    ...optional<DeletionRequest['scope']>('scope'),
     ...optional<string>('cancelReason'),
     ...optional<string>('extensionReason'),
     ...optional<DeletionRequest['deadlineState']>('deadlineState'),
@@ -165,6 +166,7 @@ export function makeDynamoDeletionRequestStore(
         ...(due ? { dueAt: due } : {}),
         ...(request.jurisdiction ? { jurisdiction: request.jurisdiction } : {}),
         ...(request.priority ? { priority: request.priority } : {}),
+        ...(request.scope ? { scope: request.scope } : {}),
         ...(options.expiresAt ? { expiresAt: Math.floor(options.expiresAt.getTime() / 1000) } : {}),
       };
       try {

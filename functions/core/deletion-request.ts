@@ -1,7 +1,7 @@
 // core: the deletion request, its lifecycle and the rules for moving between states.
 import type { IdentifierKind } from './identifiers.js';
 import type { Jurisdiction } from './due-date.js';
-import { scopeOf, type ScopeName } from './scope.js';
+import { scopeOfRequest, type ScopeName } from './scope.js';
 
 export const REQUEST_STATUSES = [
   'pending_verification',
@@ -91,6 +91,8 @@ export interface DeletionRequest {
   /** When the answer is owed (set when the request is received; see core/due-date.ts). */
   readonly dueAt?: string;
   readonly jurisdiction?: Jurisdiction;
+  /** Narrower than the channel's scope: a web request verified by phone covers WhatsApp data only. */
+  readonly scope?: ScopeName;
   /** `immediate`: children under 13, deleted without waiting (the policy's promise). */
   readonly priority?: 'normal' | 'immediate';
   /** Why the request was canceled, in words the person reads on the status page. */
@@ -126,7 +128,7 @@ export interface DeletionStatusView {
   readonly confirmation_code: string;
   readonly status: RequestStatus;
   readonly channel: Channel;
-  /** What the request covers, by channel (see core/scope.ts). */
+  /** What the request covers (see core/scope.ts). */
   readonly scope: ScopeName;
   readonly received_at: string;
   readonly updated_at: string;
@@ -162,7 +164,7 @@ export function toStatusView(request: DeletionRequest): DeletionStatusView {
     confirmation_code: request.confirmationCode,
     status: request.status,
     channel: request.channel,
-    scope: scopeOf(request.channel).name,
+    scope: scopeOfRequest(request).name,
     received_at: request.receivedAt,
     updated_at: request.updatedAt,
     ...(request.dueAt ? { due_at: request.dueAt } : {}),

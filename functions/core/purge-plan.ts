@@ -2,7 +2,7 @@
 // ordered list of steps the worker carries out. Pure and deterministic, so a resumed job computes
 // the same plan and continues at the step it had reached.
 import type { Channel, SubjectIdentifier } from './deletion-request.js';
-import { scopeOf } from './scope.js';
+import { scopeOfRequest, type ScopeName } from './scope.js';
 import type { DataCategory, MappedTable, PurgeAction, SubjectLookup } from '../declarations/tables.js';
 
 export interface PurgeStep {
@@ -18,11 +18,13 @@ export interface PurgeStep {
 const ACTION_ORDER: Record<PurgeAction['type'], number> = { delete: 0, anonymise: 1, retain: 2 };
 
 export function planPurge(
-  channel: Channel,
+  request: Channel | { readonly channel: Channel; readonly scope?: ScopeName },
   subject: readonly SubjectIdentifier[],
   tables: readonly MappedTable[],
 ): PurgeStep[] {
-  const inScope = new Set(scopeOf(channel).categories);
+  const inScope = new Set(
+    scopeOfRequest(typeof request === 'string' ? { channel: request } : request).categories,
+  );
   const steps: PurgeStep[] = [];
   for (const table of tables) {
     const rules = table.personalData.rules

@@ -1,6 +1,7 @@
 // core: what a request from each channel covers, as the privacy policy words it. A Facebook or
 // Instagram callback covers the Meta platform data held for that scoped user; a WhatsApp "DELETE MY
-// DATA" covers WhatsApp data; a verified request by email, web or support covers everything.
+// DATA" covers WhatsApp data; a verified request by email, web or support covers everything, except
+// a web request verified by a phone number, which covers that number's WhatsApp data.
 import type { Channel } from './deletion-request.js';
 import { PERSONAL_IDENTIFIER_KINDS, type IdentifierKind } from './identifiers.js';
 import { DATA_CATEGORIES, type DataCategory } from '../declarations/tables.js';
@@ -62,4 +63,13 @@ const CHANNEL_SCOPE: Readonly<Record<Channel, ScopeName>> = {
 
 export function scopeOf(channel: Channel): Scope {
   return SCOPES[CHANNEL_SCOPE[channel]];
+}
+
+/**
+ * What one request covers: its channel's scope, unless the request was narrowed when it was made. A
+ * web request verified by a phone number covers that number's WhatsApp data only: controlling a
+ * number now proves nothing about an account it was once linked to (numbers are recycled).
+ */
+export function scopeOfRequest(request: { readonly channel: Channel; readonly scope?: ScopeName }): Scope {
+  return SCOPES[request.scope ?? CHANNEL_SCOPE[request.channel]];
 }

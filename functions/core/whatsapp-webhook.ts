@@ -70,17 +70,41 @@ const KNOWN_TYPES = new Set([
   'unsupported',
 ]);
 
-/** BSUID of a message's sender: the contact entry's `user_id` (by wa_id), or the message's own. */
-function contactFor(contacts: unknown[], phone: string | undefined, message: Json) {
-  const own = str(message.from_user_id) ?? str(message.user_id);
-  const contact =
-    contacts
-      .filter(isObject)
-      .find((candidate) =>
-        phone ? candidate.wa_id === phone : own !== undefined && candidate.user_id === own,
-      ) ?? (contacts.length === 1 && isObject(contacts[0]) ? contacts[0] : undefined);
+const PHONE = /^\d{5,20}$/;
+/** `CC.` then alphanumerics (a parent BSUID is `CC.ENT.…`). */
+const BSUID = /^[A-Z]{2}\.[A-Za-z0-9.]{1,140}$/;
+
+/**
+ * Who sent a message. With a phone number (`from`), only the contact entry whose `wa_id` equals it
+ * says who that is (and gives the BSUID); with the number withheld, only the BSUID Meta gives for
+ * this message (`from`, `from_user_id`), and every field that gives one must agree. Never another
+ * contact entry of the batch, and never a message-level id that contradicts `from`: either would let
+ * one person's message act for someone else.
+ */
+function senderOf(
+  contacts: unknown[],
+  message: Json,
+): { phone?: string; bsuid?: string; profileName?: string } | undefined {
+  const from = str(message.from);
+  const entries = contacts.filter(isObject);
+  if (from && PHONE.test(from)) {
+    const contact = entries.find((candidate) => candidate.wa_id === from);
+    const bsuid = str(contact?.user_id);
+    const profile = isObject(contact?.profile) ? contact.profile : undefined;
+    return {
+      phone: from,
+      ...(bsuid && BSUID.test(bsuid) ? { bsuid } : {}),
+      ...(str(profile?.name) ? { profileName: str(profile?.name)! } : {}),
+    };
+  }
+  const given = [from, str(message.from_user_id), str(message.user_id)].filter(
+    (value): value is string => value !== undefined,
+  );
+  const bsuid = given[0];
+  if (!bsuid || !BSUID.test(bsuid) || given.some((value) => value !== bsuid)) return undefined;
+  const contact = entries.find((candidate) => candidate.user_id === bsuid && candidate.wa_id === undefined);
   const profile = isObject(contact?.profile) ? contact.profile : undefined;
-  return { bsuid: own ?? str(contact?.user_id), profileName: str(profile?.name) };
+  return { bsuid, ...(str(profile?.name) ? { profileName: str(profile?.name)! } : {}) };
 }
 
 function readMessage(raw: unknown, contacts: unknown[], phoneNumberId: string): InboundMessage | undefined {
@@ -89,12 +113,9 @@ function readMessage(raw: unknown, contacts: unknown[], phoneNumberId: string): 
   const type = str(raw.type);
   const timestamp = Number(raw.timestamp);
   if (!wamid || !type || !Number.isFinite(timestamp)) return undefined;
-  const from = str(raw.from);
-  // `from` is a phone number unless the number is withheld; then it may carry the BSUID.
-  const phone = from && /^\d{5,20}$/.test(from) ? from : undefined;
-  const who = contactFor(contacts, phone, raw);
-  const bsuid = who.bsuid ?? (from && !phone && /^[A-Z]{2}\./.test(from) ? from : undefined);
-  if (!phone && !bsuid) return undefined;
+  const who = senderOf(contacts, raw);
+  if (!who) return undefined;
+  const { phone, bsuid } = who;
 
   const text = isObject(raw.text) ? str(raw.text.body) : undefined;
   const button = isObject(raw.button) ? raw.button : undefined;

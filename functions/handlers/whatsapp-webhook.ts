@@ -9,7 +9,7 @@ import { verificationChallenge } from '../core/whatsapp-signature.js';
 import { FUNCTIONS, ROUTES } from '../declarations/functions.js';
 import { makeReceiveWhatsAppWebhook } from '../use-cases/receive-whatsapp-webhook.js';
 import { systemClock } from '../use-cases/ports.js';
-import { publicBaseUrl, whatsappSettings } from '../runtime/config.js';
+import { publicBaseUrl, whatsappBusinessNumbers, whatsappSettings } from '../runtime/config.js';
 import {
   emptyResponse,
   errorResponse,
@@ -45,6 +45,7 @@ const receiveWhatsAppWebhook = makeReceiveWhatsAppWebhook({
   warn: (message, fields) => logger.warn(message, fields),
   retentionDays: settings.retentionDays,
   inlineBudgetMillis: settings.inlineBudgetMillis,
+  businessNumbers: whatsappBusinessNumbers(env),
 });
 
 function query(event: APIGatewayProxyEvent, name: string): string | undefined {

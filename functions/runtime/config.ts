@@ -158,6 +158,22 @@ export function whatsappSettings(env: Env): WhatsAppSettings {
   };
 }
 
+/**
+ * The business numbers (Cloud API phone-number ids) the WhatsApp webhook acts for:
+ * WHATSAPP_BUSINESS_NUMBER_IDS (comma-separated), plus the number verification links are sent from.
+ * A message to any other number is acknowledged and dropped; with none configured, nothing is acted on.
+ */
+export function whatsappBusinessNumbers(env: Env): ReadonlySet<string> {
+  const ids = [env.WHATSAPP_BUSINESS_NUMBER_IDS ?? '', env.WHATSAPP_PHONE_NUMBER_ID ?? '']
+    .flatMap((list) => list.split(','))
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
+  for (const id of ids) {
+    if (!/^\d{1,32}$/.test(id)) throw new ConfigError('WHATSAPP_BUSINESS_NUMBER_IDS must list numeric ids');
+  }
+  return new Set(ids);
+}
+
 /** Where people write with questions; shown on the status and self-service pages. */
 export function privacyContact(env: Env): { readonly email: string } {
   const email = env.PRIVACY_CONTACT_EMAIL || 'privacy@example.com';

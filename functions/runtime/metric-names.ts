@@ -65,6 +65,8 @@ export const METRICS = {
   /** Inbound WhatsApp messages stored; duplicates (same wamid) dropped. */
   WhatsAppMessageReceived: 'WhatsAppMessageReceived',
   WhatsAppDuplicateDropped: 'WhatsAppDuplicateDropped',
+  /** Signed messages addressed to a business number that is not ours: acknowledged, never acted on. */
+  WhatsAppForeignNumberIgnored: 'WhatsAppForeignNumberIgnored',
   /** A correctly signed body that was not JSON (logged and dropped). */
   WhatsAppPayloadMalformed: 'WhatsAppPayloadMalformed',
   /** `errors` reported by WhatsApp in a webhook (alarmed). */

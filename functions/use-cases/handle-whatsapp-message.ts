@@ -163,11 +163,19 @@ export function makeHandleWhatsAppMessage(ports: HandleMessagePorts) {
   async function followIdentityChange(message: StoredInbound): Promise<void> {
     const system = message.system;
     if (!system) return;
-    const known = subjectOf(message);
+    let known = subjectOf(message);
     if (system.previousBsuid) known.push({ kind: 'whatsapp_bsuid', value: system.previousBsuid });
     if (known.length === 0) return;
     if (system.type === 'user_changed_number' && system.newPhone) {
-      await ports.links.link(known, { kind: 'whatsapp_phone', value: system.newPhone });
+      if (message.phone && message.phone !== system.newPhone) {
+        // The old number may go to someone else: it leaves the account (a phone number proves
+        // control of that number now, nothing more), and is never linked again below.
+        await ports.links.changeNumber(known, message.phone, system.newPhone);
+        known = [
+          ...known.filter((identifier) => identifier.kind !== 'whatsapp_phone'),
+          { kind: 'whatsapp_phone', value: system.newPhone },
+        ];
+      } else await ports.links.link(known, { kind: 'whatsapp_phone', value: system.newPhone });
     }
     if (
       system.newBsuid &&

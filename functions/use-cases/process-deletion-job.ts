@@ -5,7 +5,7 @@
 import { isTerminal, type DeletionRequest, type TableOutcome } from '../core/deletion-request.js';
 import type { IdentifierHasher } from '../core/keyed-hash.js';
 import { planPurge, type PurgeStep } from '../core/purge-plan.js';
-import { scopeOf } from '../core/scope.js';
+import { scopeOfRequest } from '../core/scope.js';
 import type { EventRecorder } from '../runtime/observability.js';
 import type {
   Clock,
@@ -165,7 +165,7 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
 
   async function finish(request: DeletionRequest): Promise<void> {
     const hash = await ports.hashIdentifier();
-    const scope = scopeOf(request.channel);
+    const scope = scopeOfRequest(request);
     const suppressed = request.subject.filter((identifier) =>
       scope.suppressedIdentifiers.includes(identifier.kind),
     );
@@ -242,7 +242,7 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
         request = { ...request, subject, identitiesReached: reached, resolved: true };
       }
       await runSteps(request, ports.beforePurge);
-      const steps = planPurge(request.channel, request.subject, ports.tables);
+      const steps = planPurge(request, request.subject, ports.tables);
 
       if (!(await runPlan(request, steps, request.nextStep ?? 0))) {
         await ports.queue.sendDeletionJob(requestId);

@@ -29,6 +29,8 @@ export interface ReceiveWebhookPorts {
   readonly retentionDays: number;
   /** Time spent processing inline before the rest is left to the sweeper. */
   readonly inlineBudgetMillis: number;
+  /** Our business numbers (phone-number ids): a message to any other number is never acted on. */
+  readonly businessNumbers: ReadonlySet<string>;
 }
 
 export type WebhookResult =
@@ -124,7 +126,13 @@ export function makeReceiveWhatsAppWebhook(ports: ReceiveWebhookPorts) {
     // Everything is persisted before any of it is acted on, and before the 200.
     const fresh: { stored: StoredInbound; lastInboundAt: Date; actionable: boolean }[] = [];
     let duplicates = 0;
+    let foreign = 0;
     for (const message of parsed.messages) {
+      // Signed by our app, but addressed to a number that is not ours: not stored, not acted on.
+      if (!ports.businessNumbers.has(message.phoneNumberId)) {
+        foreign += 1;
+        continue;
+      }
       const result = await store(message, hash, now);
       if (result) fresh.push(result);
       else duplicates += 1;
@@ -136,6 +144,10 @@ export function makeReceiveWhatsAppWebhook(ports: ReceiveWebhookPorts) {
         new Date(status.timestamp * 1000),
         status.errorCodes[0],
       );
+    }
+    if (foreign > 0) {
+      events.count('WhatsAppForeignNumberIgnored', foreign);
+      ports.warn('WhatsApp messages to a business number that is not ours; ignored', { count: foreign });
     }
     if (fresh.length > 0) events.count('WhatsAppMessageReceived', fresh.length);
     if (duplicates > 0) events.count('WhatsAppDuplicateDropped', duplicates);

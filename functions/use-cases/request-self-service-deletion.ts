@@ -123,6 +123,8 @@ export function makeRequestSelfServiceDeletion(ports: SelfServicePorts) {
       outcomes: [],
       attempts: 0,
       ...(input.jurisdiction ? { jurisdiction: input.jurisdiction } : {}),
+      // A phone number proves control of that number now, not of an account it was once linked to.
+      ...(kind === 'whatsapp_phone' ? { scope: 'whatsapp_data' as const } : {}),
     };
     await ports.store.create(request, {
       by: 'self-service',

@@ -6,7 +6,7 @@
 // marked revoked and deleted by the purge, with no Graph call.
 import { PLATFORM_OF_IDENTIFIER, metaTokenOwner } from '../core/meta-callback.js';
 import type { DeletionRequest } from '../core/deletion-request.js';
-import { scopeOf } from '../core/scope.js';
+import { scopeOfRequest } from '../core/scope.js';
 import { GraphApiError, type GraphApiClient } from '../adapters/graph-api-client.js';
 import type { EventRecorder } from '../runtime/observability.js';
 import type { JobStep } from './process-deletion-job.js';
@@ -63,7 +63,7 @@ export function metaGrantRevocation(ports: MetaGrantRevocationPorts): JobStep {
   return {
     name: META_GRANT_REVOCATION_STEP,
     async run(request) {
-      if (!scopeOf(request.channel).categories.includes('meta_access_tokens')) return;
+      if (!scopeOfRequest(request).categories.includes('meta_access_tokens')) return;
       for (const identifier of request.subject) {
         const platform = PLATFORM_OF_IDENTIFIER[identifier.kind];
         const owner = metaTokenOwner(identifier);

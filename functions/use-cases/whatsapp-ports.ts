@@ -52,6 +52,17 @@ export interface IdentityLinker {
     known: readonly { kind: string; value: string }[],
     added: { kind: string; value: string },
   ): Promise<void>;
+  /**
+   * The person moved from `oldPhone` to `newPhone`: the new number joins the account (of the new
+   * number if already linked, else of the old number or of `known`), and the old number leaves it.
+   * The old number may be given to someone else, so it must stop being a way into the account. Safe
+   * to run again.
+   */
+  changeNumber(
+    known: readonly { kind: string; value: string }[],
+    oldPhone: string,
+    newPhone: string,
+  ): Promise<void>;
 }
 
 export type OutboundMessage =

@@ -18,7 +18,7 @@ import {
 import { makeWhatsAppGateway } from '../../functions/use-cases/whatsapp-gateway.js';
 import type { Harness } from './purge-harness.js';
 import { PEPPER } from './purge-harness.js';
-import { WA_SECRET } from './whatsapp-payloads.js';
+import { BUSINESS_NUMBER, WA_SECRET } from './whatsapp-payloads.js';
 
 export interface ChannelOptions {
   readonly store?: (real: DeletionRequestStore) => DeletionRequestStore;
@@ -83,6 +83,7 @@ export function whatsappChannel(harness: Harness, options: ChannelOptions = {}) 
     retentionDays: 90,
     inlineBudgetMillis: options.inlineBudgetMillis ?? 5_000,
     leaseMillis: options.leaseMillis ?? 30_000,
+    businessNumbers: new Set([BUSINESS_NUMBER]),
   });
   const sweep = makeSweepWhatsAppInbox({
     inbox,
