@@ -33,6 +33,7 @@ import {
   isJurisdiction,
 } from '../functions/core/due-date.js';
 import { DeletionJobMessage } from '../functions/core/job-message.js';
+import { normaliseIdentifier } from '../functions/core/identifiers.js';
 import { makeIdentifierHasher } from '../functions/core/keyed-hash.js';
 import { newRequestId } from '../functions/core/self-service-identifier.js';
 import { QUEUE_URL_ENV } from '../functions/declarations/pipeline.js';
@@ -147,19 +148,75 @@ const IDENTIFIER_KINDS: readonly IdentifierKind[] = [
   'account_id',
 ];
 
+/**
+ * The identifiers to file, normalised by the same rules as the self-service form (a formatted phone
+ * number is filed as its digits, so its data is found and its suppression is written under the right
+ * hash); anything that does not fit its kind is refused with a one-line reason.
+ */
 function parseIdentifiers(emails: readonly string[], identifiers: readonly string[]): SubjectIdentifier[] {
-  const subject: SubjectIdentifier[] = emails.map((email) => ({
-    kind: 'email',
-    value: email.trim().toLowerCase(),
-  }));
+  const given: [IdentifierKind, string][] = emails.map((email) => ['email', email]);
   for (const entry of identifiers) {
     const [kind, ...rest] = entry.split('=');
-    const value = rest.join('=').trim();
-    if (!IDENTIFIER_KINDS.includes(kind as IdentifierKind) || !value)
+    if (!IDENTIFIER_KINDS.includes(kind as IdentifierKind) || rest.length === 0)
       throw new UsageError(`--identifier must be <kind>=<value>, kind one of ${IDENTIFIER_KINDS.join(', ')}`);
-    subject.push({ kind: kind as IdentifierKind, value: kind === 'email' ? value.toLowerCase() : value });
+    given.push([kind as IdentifierKind, rest.join('=')]);
   }
-  return subject;
+  return given.map(([kind, raw]) => {
+    const normalised = normaliseIdentifier(kind, raw);
+    if (!normalised.ok) throw new UsageError(`Refused ${kind}: ${normalised.reason}`);
+    return { kind, value: normalised.value };
+  });
+}
+
+/**
+ * Moves deletion jobs from the dead-letter queue back to the job queue. Each message is parsed on its
+ * own: a well-formed job is sent and then deleted from the dead-letter queue; anything else stays
+ * there (reported by message id), and never stops the others from moving.
+ */
+export async function redrive(
+  sqs: SQSClient,
+  target: Pick<Target, 'queueUrl' | 'deadLetterQueueUrl'>,
+  max: number,
+  onMoved: (requestId: string) => Promise<void>,
+): Promise<{ moved: number; malformed: string[] }> {
+  let moved = 0;
+  const malformed = new Set<string>();
+  while (moved + malformed.size < max) {
+    const received = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: target.deadLetterQueueUrl,
+        MaxNumberOfMessages: Math.min(10, max - moved - malformed.size),
+        WaitTimeSeconds: 1,
+        // Long enough that a message left behind is not received again in this run.
+        VisibilityTimeout: 300,
+      }),
+    );
+    const messages = received.Messages ?? [];
+    if (messages.length === 0) break;
+    for (const message of messages) {
+      const id = message.MessageId ?? '(no id)';
+      let job: ReturnType<typeof DeletionJobMessage.safeParse> | undefined;
+      try {
+        job = DeletionJobMessage.safeParse(JSON.parse(message.Body ?? ''));
+      } catch {
+        job = undefined;
+      }
+      if (!job?.success) {
+        malformed.add(id);
+        continue;
+      }
+      await sqs.send(new SendMessageCommand({ QueueUrl: target.queueUrl, MessageBody: message.Body ?? '' }));
+      await sqs.send(
+        new DeleteMessageCommand({
+          QueueUrl: target.deadLetterQueueUrl,
+          ReceiptHandle: message.ReceiptHandle,
+        }),
+      );
+      await onMoved(job.data.requestId);
+      moved += 1;
+    }
+  }
+  return { moved, malformed: [...malformed] };
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -392,37 +449,19 @@ export async function runCommand(
       }
       case 'redrive': {
         const max = Number(str('max') ?? '100');
-        let moved = 0;
-        while (moved < max) {
-          const received = await sqs.send(
-            new ReceiveMessageCommand({
-              QueueUrl: target.deadLetterQueueUrl,
-              MaxNumberOfMessages: Math.min(10, max - moved),
-              WaitTimeSeconds: 1,
-            }),
-          );
-          const messages = received.Messages ?? [];
-          if (messages.length === 0) break;
-          for (const message of messages) {
-            await sqs.send(
-              new SendMessageCommand({ QueueUrl: target.queueUrl, MessageBody: message.Body ?? '' }),
-            );
-            await sqs.send(
-              new DeleteMessageCommand({
-                QueueUrl: target.deadLetterQueueUrl,
-                ReceiptHandle: message.ReceiptHandle,
-              }),
-            );
-            const job = DeletionJobMessage.safeParse(JSON.parse(message.Body ?? 'null'));
-            if (job.success)
-              await store
-                .appendEvent(job.data.requestId, { at: context.now().toISOString(), event: 'redriven', by })
-                .catch(() => undefined);
-            moved += 1;
-          }
-        }
-        print(`Redrove ${moved} job(s) from the dead-letter queue`);
-        return 0;
+        if (!Number.isInteger(max) || max < 1) throw new UsageError('--max must be a positive whole number');
+        const result = await redrive(sqs, target, max, async (requestId) => {
+          await store
+            .appendEvent(requestId, { at: context.now().toISOString(), event: 'redriven', by })
+            .catch(() => undefined);
+        });
+        print(`Redrove ${result.moved} job(s) from the dead-letter queue`);
+        if (result.malformed.length === 0) return 0;
+        // Left where they are (never printed: a malformed body may hold anything).
+        print(
+          `Left ${result.malformed.length} message(s) that are not deletion jobs in the dead-letter queue: ${result.malformed.join(', ')}`,
+        );
+        return 1;
       }
       default:
         throw new UsageError(`Unknown verb "${verb}"`);
