@@ -94,11 +94,16 @@ export class DeletionServiceStack extends Stack {
     });
     if (config.whatsappPhoneNumberId) {
       // Phone numbers are verified by WhatsApp only with a business number to send from.
-      const selfService = this.functions.byKey.selfService;
-      selfService.addEnvironment('WHATSAPP_PHONE_NUMBER_ID', config.whatsappPhoneNumberId);
+      // The form accepts phone numbers; the worker sends their links.
+      this.functions.byKey.selfService.addEnvironment(
+        'WHATSAPP_PHONE_NUMBER_ID',
+        config.whatsappPhoneNumberId,
+      );
+      const worker = this.functions.byKey.deletionWorker;
+      worker.addEnvironment('WHATSAPP_PHONE_NUMBER_ID', config.whatsappPhoneNumberId);
       if (config.whatsappVerificationTemplate) {
-        selfService.addEnvironment('WHATSAPP_VERIFICATION_TEMPLATE', config.whatsappVerificationTemplate);
-        selfService.addEnvironment('WHATSAPP_TEMPLATE_LANGUAGE', config.whatsappTemplateLanguage);
+        worker.addEnvironment('WHATSAPP_VERIFICATION_TEMPLATE', config.whatsappVerificationTemplate);
+        worker.addEnvironment('WHATSAPP_TEMPLATE_LANGUAGE', config.whatsappTemplateLanguage);
       }
     }
     // The webhook acts only for our own business numbers (a message to any other is ignored).

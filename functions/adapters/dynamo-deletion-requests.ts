@@ -1,6 +1,6 @@
 // adapters: the DeletionRequests table. One item per request (`REQUEST#<id>`) and one pointer per
 // confirmation code (`CODE#<code>`), written with conditional single-item writes only.
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { dueDate } from '../core/due-date.js';
 import {
@@ -511,6 +511,48 @@ export function makeDynamoDeletionRequestStore(
           Item: { ...subjectKey(subjectHash), requestId, at: at.toISOString() },
         }),
       );
+    },
+
+    async claimPendingRequest(subjectHash, requestId, now, validUntil) {
+      const key = { pk: `PENDING#${subjectHash}` };
+      try {
+        // Taken when absent, or when the link it names is no longer valid (TTL removal lags).
+        await client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: {
+              ...key,
+              requestId,
+              validUntil: validUntil.getTime(),
+              expiresAt: Math.floor(validUntil.getTime() / 1000),
+            },
+            ConditionExpression: 'attribute_not_exists(pk) OR validUntil <= :now',
+            ExpressionAttributeValues: { ':now': now.getTime() },
+          }),
+        );
+        return requestId;
+      } catch (error) {
+        if (!isConditionalFailure(error)) throw error;
+      }
+      const pointer = await client.send(
+        new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }),
+      );
+      return typeof pointer.Item?.requestId === 'string' ? pointer.Item.requestId : requestId;
+    },
+
+    async releasePendingRequest(subjectHash, requestId) {
+      try {
+        await client.send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: { pk: `PENDING#${subjectHash}` },
+            ConditionExpression: 'requestId = :id',
+            ExpressionAttributeValues: { ':id': requestId },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionalFailure(error)) throw error;
+      }
     },
 
     async openRequestFor(subjectHash) {

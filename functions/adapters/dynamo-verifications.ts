@@ -17,21 +17,26 @@ export function makeDynamoVerificationStore(
 ): VerificationStore {
   return {
     async save(verification) {
-      await client.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: {
-            tokenHash: verification.tokenHash,
-            requestId: verification.requestId,
-            createdAt: verification.createdAt.toISOString(),
-            validUntil: verification.validUntil.getTime(),
-            // Kept a little past its validity, so a late click is told it expired rather than unknown.
-            expiresAt: Math.floor(verification.validUntil.getTime() / 1000) + 7 * 86400,
-            attempts: 0,
-          },
-          ConditionExpression: 'attribute_not_exists(tokenHash)',
-        }),
-      );
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: {
+              tokenHash: verification.tokenHash,
+              requestId: verification.requestId,
+              createdAt: verification.createdAt.toISOString(),
+              validUntil: verification.validUntil.getTime(),
+              // Kept a little past its validity, so a late click is told it expired rather than unknown.
+              expiresAt: Math.floor(verification.validUntil.getTime() / 1000) + 7 * 86400,
+              attempts: 0,
+            },
+            ConditionExpression: 'attribute_not_exists(tokenHash)',
+          }),
+        );
+      } catch (error) {
+        // The same link sent again: its record (and its use, if it was used) stands.
+        if (!isConditionalFailure(error)) throw error;
+      }
     },
 
     async consume(tokenHash, now) {

@@ -1,25 +1,30 @@
 // core: what a person typed into the self-service form, recognised as an email address, a phone
 // number or a social account identifier, and normalised so the same person always hashes the same.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { normaliseEmail, normalisePhone } from './identifiers.js';
 
 export type GivenIdentifier =
   | { readonly kind: 'email'; readonly value: string }
   | { readonly kind: 'phone'; readonly value: string }
   | { readonly kind: 'social'; readonly value: string };
 
-const EMAIL = /^[^\s@<>"]{1,64}@[^\s@<>"]+\.[^\s@<>".]{2,}$/;
-const PHONE = /^\+?[0-9 ().-]{7,20}$/;
 const SOCIAL = /^@?[A-Za-z0-9._-]{2,64}$/;
 
+/**
+ * An email address (strictly, as SES accepts it: no comments, groups or quoted parts), a phone
+ * number (digits, as WhatsApp writes it) or a social account name; undefined for anything else.
+ */
 export function parseIdentifier(raw: unknown): GivenIdentifier | undefined {
   if (typeof raw !== 'string') return undefined;
   const value = raw.trim();
   if (value.length === 0 || value.length > 254) return undefined;
-  if (EMAIL.test(value)) return { kind: 'email', value: value.toLowerCase() };
-  if (PHONE.test(value)) {
-    // E.164 digits without the plus, as WhatsApp's wa_id writes them.
-    const digits = value.replace(/\D/g, '');
-    return digits.length >= 7 && digits.length <= 15 ? { kind: 'phone', value: digits } : undefined;
+  if (value.indexOf('@') > 0) {
+    const email = normaliseEmail(value);
+    return email.ok ? { kind: 'email', value: email.value } : undefined;
+  }
+  if (/^\+?[0-9 ().-]+$/.test(value)) {
+    const phone = normalisePhone(value);
+    return phone.ok ? { kind: 'phone', value: phone.value } : undefined;
   }
   if (SOCIAL.test(value)) return { kind: 'social', value: value.replace(/^@/, '').toLowerCase() };
   return undefined;
@@ -28,6 +33,14 @@ export function parseIdentifier(raw: unknown): GivenIdentifier | undefined {
 /** A verification token: 256 random bits, sent once and stored only as its hash. */
 export function newVerificationToken(): string {
   return randomBytes(32).toString('base64url');
+}
+
+/**
+ * The verification token of a request, derived with a secret key from its id: the same link can be
+ * sent again (to the same mailbox) without the token being stored anywhere; only its hash is.
+ */
+export function verificationTokenFor(key: string, requestId: string): string {
+  return createHmac('sha256', key).update(`verification-token:${requestId}`).digest('base64url');
 }
 
 export function hashToken(token: string): string {

@@ -60,9 +60,17 @@ export const ANSWER_WORDS = {
     'We cannot confirm a phone number yet: confirmation by WhatsApp is not available. Please give your email address instead, or send DELETE MY DATA to us on WhatsApp.',
   use_platform_settings:
     'We cannot confirm a Facebook or Instagram account from this form. Remove our app in your Facebook or Instagram settings and send the deletion request from there, or give your email address instead.',
-  rate_limited: 'Too many requests. Please wait an hour and try again, or write to our privacy team.',
+  rate_limited: 'Too many requests. Please try again later, or write to our privacy team.',
   invalid_identifier: 'Enter the email address or phone number you used with us.',
 } as const;
+
+/** The rate-limit answer, with the true time until the limit resets (what Retry-After says too). */
+export function rateLimitedWords(retryAfterSeconds: number): string {
+  const minutes = Math.ceil(retryAfterSeconds / 60);
+  const hours = Math.ceil(retryAfterSeconds / 3600);
+  const wait = minutes <= 1 ? 'a minute' : minutes < 90 ? `${minutes} minutes` : `${hours} hours`;
+  return `Too many requests. Please try again in ${wait}, or write to our privacy team. If we already sent you a confirmation link, it still works.`;
+}
 
 export function renderLinkSentPage(via: 'email' | 'whatsapp', contact: ContactDetails): string {
   return layout(

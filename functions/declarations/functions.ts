@@ -116,7 +116,7 @@ export const FUNCTIONS = {
     sendsJobs: true,
     sendsEmail: true,
     // metaAppSecret: the app access token that revokes a user's grant (Graph API);
-    // whatsappAccessToken: the WhatsApp completion notice.
+    // whatsappAccessToken: the WhatsApp completion notice and verification links to phone numbers.
     secrets: ['identifierPepper', 'metaAppSecret', 'whatsappAccessToken'],
     usesMetaAppIds: true,
   },
@@ -170,15 +170,15 @@ export const FUNCTIONS = {
     trigger: 'api',
     usesPublicBaseUrl: true,
     description:
-      'Self-service deletion: the request form, intake with a verification link by email, and verification.',
+      'Self-service deletion: the request form, intake (the worker sends the verification link), and verification.',
     timeoutSeconds: 10,
     memoryMb: 256,
-    // WhatsApp contacts and suppressions: verification links for phone numbers go through the gateway.
-    readTables: [WHATSAPP_CONTACTS_TABLE, SUPPRESSIONS_TABLE],
+    readTables: [],
     writeTables: [DELETION_REQUESTS_TABLE, VERIFICATIONS_TABLE, RATE_LIMITS_TABLE],
+    // The verification send is a job: the answer never waits for SES or WhatsApp.
     sendsJobs: true,
-    sendsEmail: true,
-    secrets: ['identifierPepper', 'whatsappAccessToken'],
+    sendsEmail: false,
+    secrets: ['identifierPepper'],
   },
   deadlineCheck: {
     id: 'DeadlineCheck',

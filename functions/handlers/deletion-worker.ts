@@ -8,7 +8,6 @@ import { makeDynamoMetaTokenStore } from '../adapters/dynamo-meta-tokens.js';
 import { makeDynamoIdentityResolver } from '../adapters/dynamo-identity-resolver.js';
 import { makeDynamoSuppressionList } from '../adapters/dynamo-suppression-list.js';
 import { makeDynamoTablePurger } from '../adapters/dynamo-table-purger.js';
-import { makeSesEmailNotifier } from '../adapters/ses-email-notifier.js';
 import { makeDynamoVerificationStore } from '../adapters/dynamo-verifications.js';
 import { DeletionJobMessage } from '../core/job-message.js';
 import { FUNCTIONS } from '../declarations/functions.js';
@@ -28,6 +27,7 @@ import {
   metaAppIds,
   publicBaseUrl,
   purgeSettings,
+  selfServiceSettings,
   statusRetentionDays,
   tableName,
 } from '../runtime/config.js';
@@ -37,7 +37,10 @@ import { makeSecretReader } from '../runtime/secrets.js';
 import { deletionJobQueue, deletionRequestStore, identifierHasher } from '../runtime/wiring.js';
 import { makeWhatsAppCompletionNotice } from '../use-cases/whatsapp-completion-notice.js';
 import { whatsappSettings } from '../runtime/config.js';
-import { whatsappGateway } from '../runtime/whatsapp-wiring.js';
+import { whatsappGateway, whatsappPhoneVerification } from '../runtime/whatsapp-wiring.js';
+import { makeSesEmailNotifier, makeSesVerificationNotifier } from '../adapters/ses-email-notifier.js';
+import { makeSendVerification } from '../use-cases/send-verification.js';
+import type { PhoneVerificationSender } from '../use-cases/ports.js';
 
 const env = process.env;
 const tables = mappedTables();
@@ -100,6 +103,25 @@ const processDeletionJob = makeProcessDeletionJob({
   afterPurge: [whatsappCompletionNotice, forgetVerification],
 });
 
+// Self-service: verification links go out here, after the person was answered.
+const sendVerification = makeSendVerification({
+  store: deletionRequestStore(env),
+  verifications,
+  notifier: makeSesVerificationNotifier(ses(), emailSettings(env)),
+  // By WhatsApp, when a business number is configured (WHATSAPP_PHONE_NUMBER_ID).
+  ...optionalPhoneSender(whatsappPhoneVerification(env, secrets)),
+  tokenKey: async () => (await secrets('identifierPepper'))[0] ?? '',
+  clock: systemClock,
+  events: powertoolsEvents,
+  warn: (message, fields) => logger.warn(message, fields),
+  publicBaseUrl: publicBaseUrl(env),
+  tokenTtlSeconds: selfServiceSettings(env).tokenTtlSeconds,
+});
+
+function optionalPhoneSender(sender: PhoneVerificationSender | undefined) {
+  return sender ? { phoneSender: sender } : {};
+}
+
 const processor = new BatchProcessor(EventType.SQS);
 
 async function processRecord(record: SQSRecord): Promise<void> {
@@ -110,6 +132,11 @@ async function processRecord(record: SQSRecord): Promise<void> {
     // A malformed job can never succeed: fail it so it ends in the dead-letter queue, visibly.
     logger.error('Malformed deletion job', { messageId: record.messageId });
     throw new Error('Malformed deletion job');
+  }
+  if (job.notify === 'verification') {
+    const sent = await sendVerification(job.requestId);
+    logger.info('Verification job processed', { requestId: job.requestId, outcome: sent });
+    return;
   }
   let outcome: Awaited<ReturnType<typeof processDeletionJob>>;
   try {

@@ -7,11 +7,12 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { makeDynamoRateLimiter } from '../adapters/dynamo-rate-limiter.js';
 import { makeDynamoVerificationStore } from '../adapters/dynamo-verifications.js';
-import { makeSesVerificationNotifier } from '../adapters/ses-email-notifier.js';
+import { makeSqsVerificationQueue } from '../adapters/sqs-job-queue.js';
 import { isJurisdiction } from '../core/due-date.js';
 import {
   ANSWER_WORDS,
   VERIFY_ERROR_WORDS,
+  rateLimitedWords,
   renderLinkSentPage,
   renderMessagePage,
   renderRequestForm,
@@ -27,13 +28,14 @@ import { makeVerifyDeletionRequest } from '../use-cases/verify-deletion-request.
 import { systemClock } from '../use-cases/ports.js';
 import { statusUrl } from '../use-cases/status-url.js';
 import {
-  emailSettings,
+  phoneVerificationSettings,
   privacyContact,
   publicBaseUrl,
+  queueUrl,
   selfServiceSettings,
   tableName,
 } from '../runtime/config.js';
-import { dynamoDocumentClient, ses } from '../runtime/aws-clients.js';
+import { dynamoDocumentClient, sqs } from '../runtime/aws-clients.js';
 import {
   emptyResponse,
   errorResponse,
@@ -48,7 +50,6 @@ import { logger, metrics, powertoolsEvents } from '../runtime/observability.js';
 import { makeSecretReader } from '../runtime/secrets.js';
 import { deletionJobQueue, deletionRequestStore, identifierHasher } from '../runtime/wiring.js';
 
-import { whatsappPhoneVerification } from '../runtime/whatsapp-wiring.js';
 const env = process.env;
 const documents = dynamoDocumentClient();
 const store = deletionRequestStore(env);
@@ -59,15 +60,14 @@ const maxBodyBytes = ROUTES.find((route) => route.path === '/deletion-requests')
 
 const requestDeletion = makeRequestSelfServiceDeletion({
   store,
-  verifications,
   rateLimiter: makeDynamoRateLimiter(documents, tableName(env, RATE_LIMITS_TABLE)),
-  notifier: makeSesVerificationNotifier(ses(), emailSettings(env)),
-  // Verification by WhatsApp, when a business number is configured (WHATSAPP_PHONE_NUMBER_ID).
-  phoneSender: whatsappPhoneVerification(env, makeSecretReader(env)),
+  // The worker sends the link after the answer (use-cases/send-verification.ts).
+  verificationQueue: makeSqsVerificationQueue(sqs(), queueUrl(env)),
+  // Phone numbers are verified by WhatsApp when a business number is configured (WHATSAPP_PHONE_NUMBER_ID).
+  phoneVerification: phoneVerificationSettings(env) !== undefined,
   clock: systemClock,
   hashIdentifier: identifierHasher(makeSecretReader(env)),
   events: powertoolsEvents,
-  publicBaseUrl: baseUrl,
   limits: selfServiceSettings(env),
 });
 
@@ -122,8 +122,14 @@ const JSON_STATUS: Record<SelfServiceResult['outcome'], number> = {
 
 function answer(result: SelfServiceResult, submission: Submission): HttpResponse {
   const message =
-    result.outcome === 'link_sent' ? ANSWER_WORDS.link_sent[result.via] : ANSWER_WORDS[result.outcome];
-  const retry: Record<string, string> = result.outcome === 'rate_limited' ? { 'Retry-After': '3600' } : {};
+    result.outcome === 'link_sent'
+      ? ANSWER_WORDS.link_sent[result.via]
+      : result.outcome === 'rate_limited'
+        ? rateLimitedWords(result.retryAfterSeconds)
+        : ANSWER_WORDS[result.outcome];
+  // The true time until the window that refused it ends (a day for the per-identifier limit).
+  const retry: Record<string, string> =
+    result.outcome === 'rate_limited' ? { 'Retry-After': String(result.retryAfterSeconds) } : {};
   if (submission.json) {
     return jsonResponse(
       JSON_STATUS[result.outcome],

@@ -51,6 +51,8 @@ export const METRICS = {
   WebhookUnsubscribed: 'WebhookUnsubscribed',
   /** A self-service request was refused by a rate limit. Dimension: by (identifier, source). */
   SelfServiceRateLimited: 'SelfServiceRateLimited',
+  /** A self-service request was answered and its link queued for the worker. Dimension: via. */
+  VerificationQueued: 'VerificationQueued',
   /** A verification link was sent. Dimension: via (email, whatsapp). */
   VerificationSent: 'VerificationSent',
   /** A verification link was refused. Dimension: reason (unknown, expired, used). */

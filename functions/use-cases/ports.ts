@@ -112,10 +112,23 @@ export interface DeletionRequestStore {
   pointSubjectToRequest(subjectHash: string, requestId: string, at: Date): Promise<void>;
   /** The verified, still open request an identifier hash points to, if any. */
   openRequestFor(subjectHash: string): Promise<DeletionRequest | undefined>;
+  /**
+   * The one unverified request of an identifier hash while its link is valid: points the hash at
+   * `requestId` unless it points at a request still waiting for verification until `validUntil`;
+   * returns the request id it points at.
+   */
+  claimPendingRequest(subjectHash: string, requestId: string, now: Date, validUntil: Date): Promise<string>;
+  /** Ends the pending claim of `requestId` (it was verified or canceled); a newer claim stays. */
+  releasePendingRequest(subjectHash: string, requestId: string): Promise<void>;
 }
 
 export interface JobQueue {
   sendDeletionJob(requestId: string): Promise<void>;
+}
+
+/** Sends a request's verification link (or notice of an open request) after the answer was given. */
+export interface VerificationQueue {
+  sendVerification(requestId: string): Promise<void>;
 }
 
 export interface PurgePage {

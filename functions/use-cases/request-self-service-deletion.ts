@@ -1,27 +1,15 @@
 // use-cases: a deletion request from the website, the customer portal or an AI agent. The person
-// names an identifier; we send a single-use verification link to it and create the request in
-// `pending_verification`. The answer is the same whether or not we hold data about the identifier.
+// names an identifier; we create the request in `pending_verification` and queue a single-use
+// verification link to it (sent by the worker: send-verification.ts). The answer, and the work done
+// before it, are the same whether or not we hold data about the identifier.
 import { newConfirmationCode } from '../core/confirmation-code.js';
 import type { DeletionRequest } from '../core/deletion-request.js';
 import type { Jurisdiction } from '../core/due-date.js';
 import type { IdentifierHasher } from '../core/keyed-hash.js';
-import {
-  hashToken,
-  newRequestId,
-  newVerificationToken,
-  parseIdentifier,
-} from '../core/self-service-identifier.js';
+import { mailboxKey } from '../core/identifiers.js';
+import { newRequestId, parseIdentifier } from '../core/self-service-identifier.js';
 import type { EventRecorder } from '../runtime/observability.js';
-import type {
-  Clock,
-  DeletionRequestStore,
-  PhoneVerificationSender,
-  RateLimiter,
-  RateLimitRule,
-  VerificationNotifier,
-  VerificationStore,
-} from './ports.js';
-import { statusUrl } from './status-url.js';
+import type { Clock, DeletionRequestStore, RateLimiter, RateLimitRule, VerificationQueue } from './ports.js';
 
 export interface SelfServiceLimits {
   readonly perIdentifier: RateLimitRule;
@@ -41,15 +29,14 @@ export const DEFAULT_SELF_SERVICE_LIMITS: SelfServiceLimits = {
 
 export interface SelfServicePorts {
   readonly store: DeletionRequestStore;
-  readonly verifications: VerificationStore;
   readonly rateLimiter: RateLimiter;
-  readonly notifier: VerificationNotifier;
-  /** Absent until a WhatsApp channel is configured. */
-  readonly phoneSender?: PhoneVerificationSender;
+  /** Sends the link after the answer: the answer never waits for, or depends on, a send. */
+  readonly verificationQueue: VerificationQueue;
+  /** Whether phone numbers can be verified (a WhatsApp business number is configured). */
+  readonly phoneVerification: boolean;
   readonly clock: Clock;
   readonly hashIdentifier: () => Promise<IdentifierHasher>;
   readonly events: EventRecorder;
-  readonly publicBaseUrl: string;
   readonly limits: SelfServiceLimits;
 }
 
@@ -60,10 +47,11 @@ export interface SelfServiceInput {
 }
 
 export type SelfServiceResult =
-  /** A link was sent (or a notice about an open request): the same answer either way. */
+  /** A link will be sent (or a notice about an open request): the same answer either way. */
   | { readonly outcome: 'link_sent'; readonly via: 'email' | 'whatsapp' }
   | { readonly outcome: 'invalid_identifier' }
-  | { readonly outcome: 'rate_limited' }
+  /** Seconds until the window that refused it ends: what Retry-After and the page say. */
+  | { readonly outcome: 'rate_limited'; readonly retryAfterSeconds: number }
   | { readonly outcome: 'whatsapp_unavailable' }
   /** A social account cannot be verified by us: removing the app in Facebook or Instagram does it. */
   | { readonly outcome: 'use_platform_settings' };
@@ -72,6 +60,19 @@ export function verificationUrl(publicBaseUrl: string, token: string): string {
   return `${publicBaseUrl}/deletion-requests/verify?token=${encodeURIComponent(token)}`;
 }
 
+/** When a fixed window (aligned as the rate limiter aligns it) that contains `now` ends. */
+export function secondsUntilWindowEnds(rule: RateLimitRule, now: Date): number {
+  const windowMs = rule.windowSeconds * 1000;
+  const end = (Math.floor(now.getTime() / windowMs) + 1) * windowMs;
+  return Math.max(1, Math.ceil((end - now.getTime()) / 1000));
+}
+
+/**
+ * Intake: validate, count against the limits (per source, and per mailbox or number), then either
+ * reuse the one unverified request of the identifier (its link is sent again) or create one, and
+ * queue the send. The same steps, and the same answer, whether or not we know the identifier: the
+ * send happens afterwards, in the worker, so neither its time nor its failure reaches the answer.
+ */
 export function makeRequestSelfServiceDeletion(ports: SelfServicePorts) {
   return async function requestSelfServiceDeletion(input: SelfServiceInput): Promise<SelfServiceResult> {
     const now = ports.clock.now();
@@ -84,34 +85,31 @@ export function makeRequestSelfServiceDeletion(ports: SelfServicePorts) {
       ))
     ) {
       ports.events.count('SelfServiceRateLimited', 1, { by: 'source' });
-      return { outcome: 'rate_limited' };
+      return {
+        outcome: 'rate_limited',
+        retryAfterSeconds: secondsUntilWindowEnds(ports.limits.perSource, now),
+      };
     }
     const given = parseIdentifier(input.identifier);
     if (!given) return { outcome: 'invalid_identifier' };
     if (given.kind === 'social') return { outcome: 'use_platform_settings' };
-    if (given.kind === 'phone' && !ports.phoneSender) return { outcome: 'whatsapp_unavailable' };
+    if (given.kind === 'phone' && !ports.phoneVerification) return { outcome: 'whatsapp_unavailable' };
 
     const kind = given.kind === 'email' ? 'email' : 'whatsapp_phone';
+    const via = given.kind === 'email' ? 'email' : 'whatsapp';
     const subjectHash = hash(kind, given.value);
-    if (!(await ports.rateLimiter.hit(`identifier#${subjectHash}`, ports.limits.perIdentifier, now))) {
+    // Counted per mailbox: ben+1@ and b.en@gmail.com reach the same person as ben@.
+    const limitKey = kind === 'email' ? hash('mailbox', mailboxKey(given.value)) : subjectHash;
+    if (!(await ports.rateLimiter.hit(`identifier#${limitKey}`, ports.limits.perIdentifier, now))) {
       ports.events.count('SelfServiceRateLimited', 1, { by: 'identifier' });
-      return { outcome: 'rate_limited' };
+      return {
+        outcome: 'rate_limited',
+        retryAfterSeconds: secondsUntilWindowEnds(ports.limits.perIdentifier, now),
+      };
     }
 
-    // Only a verified request counts as a duplicate: whoever files first cannot block the owner.
-    const open = await ports.store.openRequestFor(subjectHash);
-    if (open) {
-      const url = statusUrl(ports.publicBaseUrl, open.confirmationCode);
-      if (given.kind === 'email') await ports.notifier.sendExistingRequest(given.value, url);
-      else
-        await ports.phoneSender?.sendVerificationLink(given.value, {
-          link: url,
-          validUntil: new Date(now.getTime() + ports.limits.tokenTtlSeconds * 1000),
-        });
-      return { outcome: 'link_sent', via: given.kind === 'email' ? 'email' : 'whatsapp' };
-    }
-
-    const request: DeletionRequest = {
+    const validUntil = new Date(now.getTime() + ports.limits.tokenTtlSeconds * 1000);
+    const candidate: DeletionRequest = {
       requestId: newRequestId(),
       confirmationCode: newConfirmationCode(),
       status: 'pending_verification',
@@ -126,22 +124,22 @@ export function makeRequestSelfServiceDeletion(ports: SelfServicePorts) {
       // A phone number proves control of that number now, not of an account it was once linked to.
       ...(kind === 'whatsapp_phone' ? { scope: 'whatsapp_data' as const } : {}),
     };
-    await ports.store.create(request, {
-      by: 'self-service',
-      expiresAt: new Date(now.getTime() + ports.limits.unverifiedTtlSeconds * 1000),
-    });
-    const token = newVerificationToken();
-    const validUntil = new Date(now.getTime() + ports.limits.tokenTtlSeconds * 1000);
-    await ports.verifications.save({
-      tokenHash: hashToken(token),
-      requestId: request.requestId,
-      createdAt: now,
+    // One unverified request per identifier while its link is valid: asking again sends the same
+    // link again instead of a new one.
+    const requestId = await ports.store.claimPendingRequest(
+      subjectHash,
+      candidate.requestId,
+      now,
       validUntil,
-    });
-    const message = { link: verificationUrl(ports.publicBaseUrl, token), validUntil };
-    if (given.kind === 'email') await ports.notifier.sendVerificationLink(given.value, message);
-    else await ports.phoneSender?.sendVerificationLink(given.value, message);
-    ports.events.count('VerificationSent', 1, { via: given.kind === 'email' ? 'email' : 'whatsapp' });
-    return { outcome: 'link_sent', via: given.kind === 'email' ? 'email' : 'whatsapp' };
+    );
+    if (requestId === candidate.requestId) {
+      await ports.store.create(candidate, {
+        by: 'self-service',
+        expiresAt: new Date(now.getTime() + ports.limits.unverifiedTtlSeconds * 1000),
+      });
+    }
+    await ports.verificationQueue.sendVerification(requestId);
+    ports.events.count('VerificationQueued', 1, { via });
+    return { outcome: 'link_sent', via };
   };
 }

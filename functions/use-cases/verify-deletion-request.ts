@@ -42,6 +42,7 @@ export function makeVerifyDeletionRequest(ports: VerifyPorts) {
           forgetSubject: true,
         });
         await ports.verifications.forgetRequest(request.requestId);
+        await ports.store.releasePendingRequest(subjectHash, request.requestId);
         return { ok: true, confirmationCode: open.confirmationCode, duplicate: true };
       }
     }
@@ -53,8 +54,11 @@ export function makeVerifyDeletionRequest(ports: VerifyPorts) {
       dueAt: dueDate(now, request.jurisdiction),
     });
     if (!moved) return { ok: false, reason: 'used' };
-    for (const subjectHash of request.subjectHashes)
+    for (const subjectHash of request.subjectHashes) {
       await ports.store.pointSubjectToRequest(subjectHash, request.requestId, now);
+      // Asking again now gets the notice about this open request, not this (used) link.
+      await ports.store.releasePendingRequest(subjectHash, request.requestId);
+    }
     ports.events.count('DeletionRequested', 1, { channel: request.channel });
     try {
       await ports.queue.sendDeletionJob(request.requestId);

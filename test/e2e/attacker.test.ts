@@ -3,8 +3,13 @@
 // ours, or the other Meta platform's secret and login tokens. Each must change nothing of the victim.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHmac } from 'node:crypto';
+import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { makeIdentifierHasher } from '../../functions/core/keyed-hash.js';
+import { LOCAL_DEFAULTS } from '../../local/local-service.js';
 import { ANA, BEN, CLEO } from '../../local/seed-data.js';
 import { eventually, startRunner, type RunningService } from '../support/local-runner.js';
+import { linkIn, mailTo } from '../support/mailbox.js';
+import { runRequestsCli } from '../support/requests-cli.js';
 import { change, envelope, inboundText, sign, textMessage } from '../support/whatsapp-payloads.js';
 
 const WA_SECRET = 'attacker-e2e-whatsapp-secret';
@@ -20,7 +25,7 @@ beforeAll(async () => {
     INSTAGRAM_APP_SECRET: IG_SECRET,
     SELF_SERVICE_LIMIT_PER_SOURCE: '1000',
   });
-}, 40_000);
+}, 100_000);
 
 afterAll(async () => {
   await service?.stop();
@@ -252,4 +257,174 @@ describe('Meta callbacks (point 4)', () => {
     }
     expect((await service.scan('DeletionRequests')).length).toBe(before);
   });
+});
+
+describe('the support command files what it is given correctly (point 5)', () => {
+  it('files a formatted phone number as its digits: the data is deleted and the suppression is under the right hash', async () => {
+    expect((await itemsWith('WhatsAppMessages', ANA.whatsappPhone)).length).toBeGreaterThan(0);
+    const filed = await runRequestsCli(service.baseUrl, [
+      'file',
+      '--identifier',
+      'whatsapp_phone=+1 555 000 0001',
+      '--verified-by',
+      'called back on the number',
+    ]);
+    expect(filed.code).toBe(0);
+    const code = /Confirmation code: (\S+)/.exec(filed.stdout)?.[1] ?? '';
+    const done = await finished(code);
+    expect(done.no_data_held).toBe(false);
+    expect(await itemsWith('WhatsAppMessages', ANA.whatsappPhone)).toEqual([]);
+    const hash = makeIdentifierHasher(LOCAL_DEFAULTS.IDENTIFIER_PEPPER);
+    const suppressed = (await service.scan('Suppressions')).map((item) => JSON.stringify(item));
+    expect(suppressed.some((item) => item.includes(hash('whatsapp_phone', ANA.whatsappPhone)))).toBe(true);
+  }, 40_000);
+
+  it('refuses an identifier that does not fit its kind with a one-line reason, filing nothing', async () => {
+    const before = (await service.scan('DeletionRequests')).length;
+    const refusals = await Promise.all(
+      [
+        ['whatsapp_phone=call me', 'whatsapp_phone'],
+        ['facebook_asid=10 000 000', 'facebook_asid'],
+        ['instagram_scoped_id=@ana.bakes', 'instagram_scoped_id'],
+        ['whatsapp_bsuid=15550000001', 'whatsapp_bsuid'],
+        ['email=ben@example.com(x)', 'email'],
+      ].map(async ([identifier, kind]) => ({
+        kind,
+        result: await runRequestsCli(service.baseUrl, [
+          'file',
+          '--identifier',
+          identifier!,
+          '--verified-by',
+          'replied from the address',
+        ]),
+      })),
+    );
+    for (const { kind, result } of refusals) {
+      expect(result.code).toBe(2);
+      expect(result.stderr.split('\n')[0]).toMatch(new RegExp(`^Refused ${kind}: .+`));
+    }
+    expect((await service.scan('DeletionRequests')).length).toBe(before);
+  }, 60_000);
+});
+
+describe('redrive (point 6)', () => {
+  it('moves every well-formed job and leaves (and reports) the malformed ones', async () => {
+    const info = (await (await fetch(`${service.baseUrl}/__local/info`)).json()) as {
+      deadLetterQueueUrl: string;
+      queueUrl: string;
+    };
+    const sqs = new SQSClient({
+      endpoint: service.endpoints.sqs,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      useQueueUrlAsEndpoint: false,
+    });
+    try {
+      for (const body of [
+        'not json',
+        JSON.stringify({ v: 1, requestId: 'not a request id' }),
+        JSON.stringify({ v: 1, requestId: 'req_redrive_well_formed_1' }),
+        JSON.stringify({ v: 1, requestId: 'req_redrive_well_formed_2' }),
+      ])
+        await sqs.send(new SendMessageCommand({ QueueUrl: info.deadLetterQueueUrl, MessageBody: body }));
+
+      const redriven = await runRequestsCli(service.baseUrl, ['redrive']);
+      expect(redriven.stdout).toContain('Redrove 2 job(s)');
+      expect(redriven.stdout).toMatch(/Left 2 message\(s\) that are not deletion jobs/);
+      expect(redriven.stdout).not.toContain('not json');
+      expect(redriven.code).toBe(1);
+      const left = await sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: info.deadLetterQueueUrl,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+      );
+      expect(
+        Number(left.Attributes?.ApproximateNumberOfMessages) +
+          Number(left.Attributes?.ApproximateNumberOfMessagesNotVisible),
+      ).toBe(2);
+    } finally {
+      sqs.destroy();
+    }
+  }, 30_000);
+});
+
+async function askForm(identifier: string) {
+  const response = await fetch(`${service.baseUrl}/deletion-requests`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ identifier }),
+  });
+  return { status: response.status, headers: response.headers, text: await response.text() };
+}
+
+describe('learning who is a customer through the form (point 7)', () => {
+  it('answers a number that wrote to us exactly like one that never did, even when WhatsApp sends fail', async () => {
+    // An expired or placeholder access token: every Graph call fails with an unclassified error.
+    await fetch(`${service.endpoints.graph}/__faults`, {
+      method: 'POST',
+      body: JSON.stringify({ status: 401, body: { error: { code: 190, message: 'expired' } }, count: 50 }),
+    });
+    try {
+      const known = await askForm(CLEO.whatsappPhone); // wrote to the business within 24 hours
+      const unknown = await askForm('15557770000');
+      expect(known.status).toBe(202);
+      expect(unknown.status).toBe(known.status);
+      expect(unknown.text).toBe(known.text);
+    } finally {
+      await fetch(`${service.endpoints.graph}/__reset`, { method: 'POST' });
+    }
+  });
+});
+
+describe('rate limits and addresses (points 8 and 12)', () => {
+  it('counts plus-tags against one mailbox and tells the truth about when to retry', async () => {
+    const statuses = [];
+    let last: Awaited<ReturnType<typeof askForm>> | undefined;
+    for (const address of [
+      'ben+1@example.com',
+      'ben+2@example.com',
+      'ben@example.com',
+      'ben+3@example.com',
+    ]) {
+      last = await askForm(address);
+      statuses.push(last.status);
+    }
+    expect(statuses).toEqual([202, 202, 202, 429]);
+    const untilMidnight = Math.ceil(
+      (Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() + 1) -
+        Date.now()) /
+        1000,
+    );
+    const retryAfter = Number(last?.headers.get('retry-after'));
+    expect(Math.abs(retryAfter - untilMidnight)).toBeLessThan(30);
+  });
+
+  it('sends the one pending link again instead of issuing new ones', async () => {
+    await askForm('dora.pending@example.com');
+    await askForm('dora.pending@example.com');
+    const links = await eventually(async () => {
+      const mails = (await mailTo(service.endpoints.ses, 'dora.pending@example.com')).filter((mail) =>
+        mail.subject.startsWith('Confirm'),
+      );
+      return mails.length >= 2
+        ? mails.map((mail) => linkIn(mail, '/deletion-requests/verify?token='))
+        : undefined;
+    });
+    expect(links[0]).toBeDefined();
+    expect(links[1]).toBe(links[0]);
+    const pending = (await service.scan('DeletionRequests')).filter(
+      (item) =>
+        item.status === 'pending_verification' && JSON.stringify(item).includes('dora.pending@example.com'),
+    );
+    expect(pending).toHaveLength(1);
+  });
+
+  it.each(['ben@example.com(x)', 'a@b..cc', 'ana@bäckerei.de', 'Ben <ben@example.com>'])(
+    'refuses %p with 400, never a 500, and queues nothing',
+    async (identifier) => {
+      const answer = await askForm(identifier);
+      expect(answer.status).toBe(400);
+    },
+  );
 });

@@ -1,20 +1,16 @@
 // Unit tests for self-service intake: identifier recognition, what is answered for each kind, rate
-// limits per source and per identifier, and that only verified requests count as duplicates.
+// limits per source and per mailbox with a true Retry-After, one pending link per identifier, and
+// strict email addresses.
 import { describe, expect, it } from '@jest/globals';
 import type { DeletionRequest } from '../../functions/core/deletion-request.js';
 import { makeIdentifierHasher } from '../../functions/core/keyed-hash.js';
-import { hashToken, parseIdentifier } from '../../functions/core/self-service-identifier.js';
+import { parseIdentifier } from '../../functions/core/self-service-identifier.js';
 import {
   DEFAULT_SELF_SERVICE_LIMITS,
   makeRequestSelfServiceDeletion,
   type SelfServicePorts,
 } from '../../functions/use-cases/request-self-service-deletion.js';
-import type {
-  DeletionRequestStore,
-  PhoneVerificationSender,
-  RateLimiter,
-  Verification,
-} from '../../functions/use-cases/ports.js';
+import type { DeletionRequestStore, RateLimiter } from '../../functions/use-cases/ports.js';
 
 describe('parseIdentifier', () => {
   it.each([
@@ -31,8 +27,7 @@ describe('parseIdentifier', () => {
 
 function setup(overrides: Partial<SelfServicePorts> = {}) {
   const created: DeletionRequest[] = [];
-  const saved: Verification[] = [];
-  const mail: { to: string; kind: string; text: string }[] = [];
+  const queued: string[] = [];
   const counters = new Map<string, number>();
   const rateLimiter: RateLimiter = {
     async hit(key, rule) {
@@ -41,114 +36,128 @@ function setup(overrides: Partial<SelfServicePorts> = {}) {
       return count <= rule.limit;
     },
   };
-  const open = new Map<string, DeletionRequest>();
+  const pending = new Map<string, { requestId: string; validUntil: Date }>();
   const store = {
     async create(request: DeletionRequest) {
       created.push(request);
       return { created: true as const };
     },
-    async openRequestFor(hash: string) {
-      return open.get(hash);
+    async claimPendingRequest(hash: string, requestId: string, now: Date, validUntil: Date) {
+      const current = pending.get(hash);
+      if (current && current.validUntil > now) return current.requestId;
+      pending.set(hash, { requestId, validUntil });
+      return requestId;
     },
   } as unknown as DeletionRequestStore;
   const ports: SelfServicePorts = {
     store,
-    verifications: {
-      async save(verification) {
-        saved.push(verification);
-      },
-      consume: async () => ({ ok: false, reason: 'unknown' }),
-      forgetRequest: async () => 0,
-    },
     rateLimiter,
-    notifier: {
-      async sendVerificationLink(to, message) {
-        mail.push({ to, kind: 'verify', text: message.link });
+    verificationQueue: {
+      async sendVerification(requestId) {
+        queued.push(requestId);
       },
-      async sendExistingRequest(to, url) {
-        mail.push({ to, kind: 'existing', text: url });
-      },
-      sendExtension: async () => undefined,
     },
+    phoneVerification: false,
     clock: { now: () => new Date('2026-03-01T12:00:00.000Z') },
     hashIdentifier: async () => makeIdentifierHasher('pepper'),
     events: { count: () => undefined },
-    publicBaseUrl: 'https://privacy.example.test',
     limits: DEFAULT_SELF_SERVICE_LIMITS,
     ...overrides,
   };
-  return { run: makeRequestSelfServiceDeletion(ports), created, saved, mail, open };
+  return { run: makeRequestSelfServiceDeletion(ports), created, queued };
 }
 
+const ask = (identifier: unknown, sourceIp = '192.0.2.1') => ({ identifier, sourceIp });
+
 describe('requestSelfServiceDeletion', () => {
-  it('creates a pending request and sends a single-use link whose token is stored only as a hash', async () => {
-    const { run, created, saved, mail } = setup();
-    expect(await run({ identifier: 'ana@example.com', sourceIp: '192.0.2.1' })).toEqual({
-      outcome: 'link_sent',
-      via: 'email',
-    });
+  it('creates a pending request and queues its link for the worker, sending nothing itself', async () => {
+    const { run, created, queued } = setup();
+    expect(await run(ask('ana@example.com'))).toEqual({ outcome: 'link_sent', via: 'email' });
     expect(created[0]).toMatchObject({ status: 'pending_verification', channel: 'web' });
-    const token = new URL(mail[0]?.text ?? '').searchParams.get('token') ?? '';
-    expect(mail[0]?.text.startsWith('https://privacy.example.test/deletion-requests/verify?token=')).toBe(
-      true,
-    );
-    expect(saved[0]?.tokenHash).toBe(hashToken(token));
-    expect(JSON.stringify(saved)).not.toContain(token);
-    expect(saved[0]?.validUntil.toISOString()).toBe('2026-03-02T12:00:00.000Z');
+    expect(created[0]?.scope).toBeUndefined();
+    expect(queued).toEqual([created[0]?.requestId]);
   });
 
-  it('answers that WhatsApp verification is not available when no phone sender is configured', async () => {
+  it('answers that WhatsApp verification is not available when no business number is configured', async () => {
     const { run, created } = setup();
-    expect(await run({ identifier: '+15550000001', sourceIp: '192.0.2.1' })).toEqual({
-      outcome: 'whatsapp_unavailable',
-    });
+    expect(await run(ask('+15550000001'))).toEqual({ outcome: 'whatsapp_unavailable' });
     expect(created).toEqual([]);
   });
 
-  it('sends the link by WhatsApp when a phone sender is configured', async () => {
-    const sent: string[] = [];
-    const phoneSender: PhoneVerificationSender = {
-      async sendVerificationLink(phone) {
-        sent.push(phone);
-      },
-    };
-    const { run, created } = setup({ phoneSender });
-    expect(await run({ identifier: '+1 555 000 0001', sourceIp: '192.0.2.1' })).toEqual({
-      outcome: 'link_sent',
-      via: 'whatsapp',
-    });
-    expect(sent).toEqual(['15550000001']);
+  it('queues a WhatsApp link for a phone number; the request covers WhatsApp data only', async () => {
+    const { run, created, queued } = setup({ phoneVerification: true });
+    expect(await run(ask('+1 555 000 0001'))).toEqual({ outcome: 'link_sent', via: 'whatsapp' });
     expect(created[0]?.subject).toEqual([{ kind: 'whatsapp_phone', value: '15550000001' }]);
+    expect(created[0]?.scope).toBe('whatsapp_data');
+    expect(queued).toHaveLength(1);
   });
 
   it('points a social account to the platform settings, creating nothing', async () => {
     const { run, created } = setup();
-    expect(await run({ identifier: 'ana.insta', sourceIp: '192.0.2.1' })).toEqual({
-      outcome: 'use_platform_settings',
-    });
+    expect(await run(ask('ana.insta'))).toEqual({ outcome: 'use_platform_settings' });
     expect(created).toEqual([]);
   });
 
-  it('limits requests per source address', async () => {
+  it('limits requests per source address, and says truly when to retry', async () => {
     const { run } = setup();
     const outcomes = [];
-    for (let i = 0; i < 21; i += 1)
-      outcomes.push((await run({ identifier: `p${i}@example.com`, sourceIp: '198.51.100.7' })).outcome);
-    expect(outcomes.slice(0, 20).every((outcome) => outcome === 'link_sent')).toBe(true);
-    expect(outcomes[20]).toBe('rate_limited');
-    expect((await run({ identifier: 'x@example.com', sourceIp: '198.51.100.8' })).outcome).toBe('link_sent');
+    for (let i = 0; i < 21; i += 1) outcomes.push(await run(ask(`p${i}@example.com`, '198.51.100.7')));
+    expect(outcomes.slice(0, 20).every((result) => result.outcome === 'link_sent')).toBe(true);
+    // 12:00 exactly: the hourly window ends in an hour.
+    expect(outcomes[20]).toEqual({ outcome: 'rate_limited', retryAfterSeconds: 3600 });
+    expect((await run(ask('x@example.com', '198.51.100.8'))).outcome).toBe('link_sent');
   });
 
-  it('tells the owner about an open verified request instead of starting a second one', async () => {
-    const { run, created, mail, open } = setup();
-    const hash = makeIdentifierHasher('pepper')('email', 'ana@example.com');
-    open.set(hash, { confirmationCode: 'AbCdEfGhIjKlMnOpQrStUvWx' } as DeletionRequest);
-    expect((await run({ identifier: 'ana@example.com', sourceIp: '192.0.2.1' })).outcome).toBe('link_sent');
+  it('sends the one pending link again instead of creating a new request', async () => {
+    const { run, created, queued } = setup();
+    await run(ask('ben@example.com'));
+    await run(ask('ben@example.com', '203.0.113.9'));
+    expect(created).toHaveLength(1);
+    expect(queued).toEqual([created[0]?.requestId, created[0]?.requestId]);
+  });
+
+  it('counts plus-tags and (for Gmail) dots against the same mailbox; the limit resets when the day does', async () => {
+    const { run } = setup();
+    const gmail = ['ben@gmail.com', 'b.en+1@gmail.com', 'BEN+x@googlemail.com', 'b.e.n@gmail.com'];
+    const results = [];
+    for (const [index, address] of gmail.entries()) results.push(await run(ask(address, `192.0.2.${index}`)));
+    expect(results.slice(0, 3).map((result) => result.outcome)).toEqual([
+      'link_sent',
+      'link_sent',
+      'link_sent',
+    ]);
+    // The per-identifier window is a day, aligned to UTC midnight: at 12:00, 12 hours remain.
+    expect(results[3]).toEqual({ outcome: 'rate_limited', retryAfterSeconds: 12 * 3600 });
+    const other = [];
+    for (const [index, address] of [
+      'ben+1@example.com',
+      'ben+2@example.com',
+      'ben@example.com',
+      'ben+3@example.com',
+    ].entries())
+      other.push((await run(ask(address, `198.51.100.${index}`))).outcome);
+    expect(other).toEqual(['link_sent', 'link_sent', 'link_sent', 'rate_limited']);
+    // Elsewhere dots are part of the address: b.en@example.com is another mailbox.
+    expect((await run(ask('b.en@example.com', '203.0.113.1'))).outcome).toBe('link_sent');
+  });
+
+  it.each([
+    'ben@example.com(x)',
+    '(x)ben@example.com',
+    'Ben <ben@example.com>',
+    'group: ben@example.com;',
+    '"ben"@example.com',
+    'a@b..cc',
+    'ana@bäckerei.de',
+    'änä@example.com',
+    'ben@example',
+    'ben@-example.com',
+    '.ben@example.com',
+    'be..n@example.com',
+  ])('refuses %p as an invalid identifier (never sent to SES)', async (identifier) => {
+    const { run, created, queued } = setup();
+    expect(await run(ask(identifier))).toEqual({ outcome: 'invalid_identifier' });
     expect(created).toEqual([]);
-    expect(mail[0]).toEqual({
-      to: 'ana@example.com',
-      kind: 'existing',
-      text: 'https://privacy.example.test/deletion-status?code=AbCdEfGhIjKlMnOpQrStUvWx',
-    });
+    expect(queued).toEqual([]);
   });
 });
