@@ -7,7 +7,7 @@ import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-s
 import { makeIdentifierHasher } from '../../functions/core/keyed-hash.js';
 import { LOCAL_DEFAULTS } from '../../local/local-service.js';
 import { ANA, BEN, CLEO } from '../../local/seed-data.js';
-import { eventually, startRunner, type RunningService } from '../support/local-runner.js';
+import { eventually, START_TIMEOUT_MS, startRunner, type RunningService } from '../support/local-runner.js';
 import { linkIn, mailTo } from '../support/mailbox.js';
 import { runRequestsCli } from '../support/requests-cli.js';
 import { change, envelope, inboundText, sign, textMessage } from '../support/whatsapp-payloads.js';
@@ -25,7 +25,7 @@ beforeAll(async () => {
     INSTAGRAM_APP_SECRET: IG_SECRET,
     SELF_SERVICE_LIMIT_PER_SOURCE: '1000',
   });
-}, 100_000);
+}, START_TIMEOUT_MS);
 
 afterAll(async () => {
   await service?.stop();
