@@ -66,7 +66,9 @@ export class ApiConstruct extends Construct {
       cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
       deployOptions: {
         stageName: props.stage,
-        tracingEnabled: true,
+        // Off: stage tracing records each request's full URL, query string included (the status code in
+        // ?code=, the verification token in ?token=). The functions are traced, without URLs.
+        tracingEnabled: false,
         accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
         accessLogFormat: apigateway.AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
         methodOptions: Object.fromEntries(

@@ -84,10 +84,15 @@ describe('API', () => {
     }
   });
 
+  it('records no X-Ray trace of the stage (its URLs carry ?code= and ?token=); the functions are traced', () => {
+    const stages = Object.values(template.findResources('AWS::ApiGateway::Stage'));
+    expect(stages).toHaveLength(1);
+    expect(stages[0]?.Properties?.TracingEnabled ?? false).toBe(false);
+  });
+
   it('throttles each method with the rate and burst its route declares', () => {
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       StageName: 'test',
-      TracingEnabled: true,
       MethodSettings: Match.arrayWith(
         ROUTES.map((route) =>
           Match.objectLike({
