@@ -126,8 +126,11 @@ export async function startRunner(env: Record<string, string> = {}): Promise<Run
   return service;
 }
 
-/** Polls until `check` returns a value, or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+/**
+ * Polls until `check` returns a value, or fails after `timeoutMs` (long enough for a busy host to take a
+ * request through the queue twice: the verification send, then the deletion; within the 60 s test timeout).
+ */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
