@@ -360,7 +360,7 @@ describe('deadline check and support command', () => {
       await sqs.send(
         new SendMessageCommand({
           QueueUrl: info.deadLetterQueueUrl,
-          MessageBody: JSON.stringify({ v: 1, requestId: 'req_unknown' }),
+          MessageBody: JSON.stringify({ v: 1, requestId: 'req_unknown_request' }),
         }),
       );
       const redriven = await runRequestsCli(service.baseUrl, ['redrive']);
