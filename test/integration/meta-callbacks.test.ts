@@ -71,7 +71,12 @@ const newUser = () => `4000000000${String((userCounter += 1)).padStart(6, '0')}`
 const signed = (userId: string, secret: string, extra: Record<string, unknown> = {}) =>
   signRequest(deletionPayload(userId, Math.floor(nowMs / 1000), extra), secret);
 
-async function codeOf(callback: MetaCallback, userId: string, secret = 'meta-current') {
+/** Signed with the platform's own current secret unless told otherwise: each route accepts only its own. */
+async function codeOf(
+  callback: MetaCallback,
+  userId: string,
+  secret = callback.platform === 'instagram' ? 'ig-current' : 'meta-current',
+) {
   const result = await handle(callback, signed(userId, secret, { n: Math.random() }));
   if (!result.ok) throw new Error(`rejected: ${result.reason}`);
   return result;
