@@ -14,6 +14,8 @@ export interface ApiConstructProps {
   readonly logRetention: logs.RetentionDays;
   /** A regional WAFv2 web ACL to associate with the stage (managed outside this stack). */
   readonly wafWebAclArn?: string;
+  /** The stack creates the stage's own web ACL (lib/web-acl-construct.ts). */
+  readonly ownWebAcl?: boolean;
 }
 
 const field = apigateway.AccessLogField;
@@ -107,7 +109,7 @@ export class ApiConstruct extends Construct {
               `Route ${route.method} ${route.path} has no integration; call integrate() with its function.`,
           ),
     });
-    this.acknowledgeNagFindings({ hasWebAcl: props.wafWebAclArn !== undefined });
+    this.acknowledgeNagFindings({ hasWebAcl: props.wafWebAclArn !== undefined || props.ownWebAcl === true });
   }
 
   /** Adds a Lambda-proxy method for every route; called once the functions exist (they need `baseUrl`). */

@@ -63,7 +63,16 @@ export const DeploymentConfigSchema = z
       .default(30),
     /** Address subscribed to the alarm topic; without it alarms only show in the console. */
     alarmEmail: optionalText(email),
-    /** Regional WAFv2 web ACL to associate with the API stage. */
+    /** A demo stage: no web ACL of its own is created (nothing real to protect). */
+    demo: z
+      .preprocess((value) => (value === 'true' ? true : value === 'false' ? false : value), z.boolean())
+      .default(false),
+    /** Alarm when the stage's own web ACL blocks at least this many requests in five minutes. */
+    wafBlockAlarmThreshold: integer(1, 1_000_000).default(100),
+    /**
+     * Regional WAFv2 web ACL to associate with the API stage. Without it, a stage that is not a demo gets
+     * its own, with per-IP rate-based rules per route group (lib/web-acl-construct.ts).
+     */
     wafWebAclArn: optionalText(
       z
         .string()

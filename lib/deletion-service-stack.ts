@@ -21,6 +21,7 @@ import { MonitoringConstruct } from './monitoring-construct.js';
 import { NotificationsConstruct } from './notifications-construct.js';
 import { PipelineConstruct } from './pipeline-construct.js';
 import { SecretsConstruct } from './secrets-construct.js';
+import { WebAclConstruct } from './web-acl-construct.js';
 
 export interface DeletionServiceStackProps extends StackProps, DeploymentConfigInput {
   /** Deployment stage (dev, prod, ...): the API stage name and part of the stack and resource names. */
@@ -42,6 +43,8 @@ export class DeletionServiceStack extends Stack {
   readonly api: ApiConstruct;
   readonly functions: FunctionsConstruct;
   readonly monitoring: MonitoringConstruct;
+  /** The stage's own web ACL (absent for demo stages and when wafWebAclArn names one). */
+  readonly webAcl?: WebAclConstruct;
   /** The base URL the functions use for status links. */
   readonly publicBaseUrl: string;
 
@@ -71,6 +74,7 @@ export class DeletionServiceStack extends Stack {
       routes: ROUTES,
       logRetention,
       wafWebAclArn: config.wafWebAclArn,
+      ownWebAcl: !config.demo && !config.wafWebAclArn,
     });
     this.publicBaseUrl = config.publicBaseUrl ?? this.api.baseUrl;
     const metricsNamespace = metricsNamespaceFor(stage);
@@ -135,6 +139,16 @@ export class DeletionServiceStack extends Stack {
       signatureRejectionAlarmThreshold: config.signatureRejectionAlarmThreshold,
       api5xxAlarmThreshold: config.api5xxAlarmThreshold,
     });
+
+    // Per-IP limits in front of the shared stage throttles, unless the stage brings its own ACL.
+    if (!config.demo && !config.wafWebAclArn) {
+      this.webAcl = new WebAclConstruct(this, 'WebAcl', {
+        stage,
+        stageArn: this.api.restApi.deploymentStage.stageArn,
+        alarmTopic: this.monitoring.alarmTopic,
+        blockAlarmThreshold: config.wafBlockAlarmThreshold,
+      });
+    }
 
     this.addOutputs();
   }
