@@ -10,6 +10,7 @@ import { makeDynamoSuppressionList } from '../adapters/dynamo-suppression-list.j
 import { makeDynamoTablePurger } from '../adapters/dynamo-table-purger.js';
 import { makeSesEmailNotifier } from '../adapters/ses-email-notifier.js';
 import { makeDynamoVerificationStore } from '../adapters/dynamo-verifications.js';
+import { makeKmsReceiptSigner } from '../adapters/kms-receipt-keys.js';
 import { DeletionJobMessage } from '../core/job-message.js';
 import { FUNCTIONS } from '../declarations/functions.js';
 import {
@@ -28,10 +29,11 @@ import {
   metaAppIds,
   publicBaseUrl,
   purgeSettings,
+  receiptSigningKeyId,
   statusRetentionDays,
   tableName,
 } from '../runtime/config.js';
-import { dynamoDocumentClient, ses } from '../runtime/aws-clients.js';
+import { dynamoDocumentClient, kms, ses } from '../runtime/aws-clients.js';
 import { logger, metrics, powertoolsEvents } from '../runtime/observability.js';
 import { makeSecretReader } from '../runtime/secrets.js';
 import { deletionJobQueue, deletionRequestStore, identifierHasher } from '../runtime/wiring.js';
@@ -91,6 +93,7 @@ const processDeletionJob = makeProcessDeletionJob({
   clock: systemClock,
   events: powertoolsEvents,
   hashIdentifier: identifierHasher(secrets),
+  signer: makeKmsReceiptSigner(kms(), receiptSigningKeyId(env)),
   publicBaseUrl: publicBaseUrl(env),
   statusRetentionDays: statusRetentionDays(env),
   // Longer than one invocation can run, shorter than the queue's visibility timeout.
