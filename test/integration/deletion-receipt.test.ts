@@ -173,14 +173,14 @@ describe('the deletion receipt', () => {
   }, 60_000);
 
   it.each([
-    ['facebook', ANA, [{ kind: 'facebook_asid', value: ANA.facebookAsid }]],
-    ['instagram', BEN, [{ kind: 'instagram_scoped_id', value: BEN.instagramScopedId }]],
-    ['whatsapp', ANA, [{ kind: 'whatsapp_phone', value: ANA.whatsappPhone }]],
-    ['email', BEN, [{ kind: 'email', value: BEN.email }]],
-    ['web', ANA, [{ kind: 'email', value: ANA.email }]],
+    ['facebook', 'Ana', ANA, [{ kind: 'facebook_asid', value: ANA.facebookAsid }]],
+    ['instagram', 'Ben', BEN, [{ kind: 'instagram_scoped_id', value: BEN.instagramScopedId }]],
+    ['whatsapp', 'Ana', ANA, [{ kind: 'whatsapp_phone', value: ANA.whatsappPhone }]],
+    ['email', 'Ben', BEN, [{ kind: 'email', value: BEN.email }]],
+    ['web', 'Ana', ANA, [{ kind: 'email', value: ANA.email }]],
   ] as const)(
     'holds none of the demo people’s identifiers (%s request for %s)',
-    async (channel, person, subject) => {
+    async (channel, _name, person, subject) => {
       harness = await startHarness([person]);
       const { receipt } = await finishedReceipt(harness, channel, [...subject] as SubjectIdentifier[]);
       const { header, claims } = decode(receipt);
