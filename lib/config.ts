@@ -114,6 +114,21 @@ export const DeploymentConfigSchema = z
       .string()
       .regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'must be a language code like en_US')
       .default('en_US'),
+    /**
+     * Receipt signing keys, one KMS key per generation name, current first: the worker signs with the
+     * first, the JWKS publishes all (receipts signed before a rotation still verify). Rotating: put a
+     * new name first and keep the old ones listed as long as their receipts must verify.
+     */
+    receiptKeyGenerations: z
+      .preprocess(
+        (value) => (typeof value === 'string' ? value.split(',').map((name) => name.trim()) : value),
+        z
+          .array(z.string().regex(/^[A-Za-z0-9]{1,32}$/, 'use 1-32 letters or digits'))
+          .min(1)
+          .max(5)
+          .refine((names) => new Set(names).size === names.length, 'must not repeat a generation'),
+      )
+      .default(['1']),
     /** Alarm when the oldest waiting deletion job is older than this (minutes). */
     oldestJobAlarmMinutes: integer(5, 24 * 60).default(60),
     /** Alarm when more signatures than this are rejected in five minutes (all routes together). */

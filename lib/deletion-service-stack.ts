@@ -5,6 +5,7 @@ import { CfnOutput, CfnParameter, Stack, Tags, type StackProps } from 'aws-cdk-l
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { FUNCTIONS, ROUTES, type RouteDeclaration } from '../functions/declarations/functions.js';
+import { JWKS_PATH } from '../functions/declarations/receipt-keys.js';
 import { DELETION_REQUESTS_TABLE, VERIFICATIONS_TABLE } from '../functions/declarations/tables.js';
 import { DEFAULT_METRICS_NAMESPACE, SERVICE_NAME } from '../functions/runtime/metric-names.js';
 import { ApiConstruct } from './api-construct.js';
@@ -20,6 +21,7 @@ import { FunctionsConstruct } from './functions-construct.js';
 import { MonitoringConstruct } from './monitoring-construct.js';
 import { NotificationsConstruct } from './notifications-construct.js';
 import { PipelineConstruct } from './pipeline-construct.js';
+import { ReceiptKeysConstruct } from './receipt-keys-construct.js';
 import { SecretsConstruct } from './secrets-construct.js';
 import { WebAclConstruct } from './web-acl-construct.js';
 
@@ -40,6 +42,7 @@ export class DeletionServiceStack extends Stack {
   readonly pipeline: PipelineConstruct;
   readonly secrets: SecretsConstruct;
   readonly notifications: NotificationsConstruct;
+  readonly receiptKeys: ReceiptKeysConstruct;
   readonly api: ApiConstruct;
   readonly functions: FunctionsConstruct;
   readonly monitoring: MonitoringConstruct;
@@ -69,6 +72,9 @@ export class DeletionServiceStack extends Stack {
       defaultFromAddress: config.emailFromAddress,
       configurationSet: config.sesConfigurationSet,
     });
+    this.receiptKeys = new ReceiptKeysConstruct(this, 'ReceiptKeys', {
+      generations: config.receiptKeyGenerations,
+    });
     this.api = new ApiConstruct(this, 'Api', {
       stage,
       routes: ROUTES,
@@ -83,6 +89,7 @@ export class DeletionServiceStack extends Stack {
       pipeline: this.pipeline,
       secrets: this.secrets,
       notifications: this.notifications,
+      receiptKeys: this.receiptKeys,
       publicBaseUrl: this.publicBaseUrl,
       logRetention,
       settings: {
@@ -176,6 +183,14 @@ export class DeletionServiceStack extends Stack {
     new CfnOutput(this, 'StatusBaseUrl', {
       description: 'Status page; a person opens it with ?code=<confirmation code>.',
       value: `${this.publicBaseUrl}${routeOf(FUNCTIONS.deletionStatus.id).path}`,
+    });
+    new CfnOutput(this, 'ReceiptKeysUrl', {
+      description: 'Public keys of the deletion receipts (JWKS): anyone verifies a receipt with them.',
+      value: `${this.publicBaseUrl}${JWKS_PATH}`,
+    });
+    new CfnOutput(this, 'ReceiptSigningKeyId', {
+      description: 'KMS key that signs new receipts (the first of receiptKeyGenerations).',
+      value: this.receiptKeys.current.keyId,
     });
     new CfnOutput(this, 'ApiBaseUrl', {
       description: 'Base URL of the API stage (the custom domain, when used, maps to it).',

@@ -1,7 +1,7 @@
 // infra: one Lambda function per FUNCTIONS entry, each with its own role, log group and environment and exactly
 // the grants its declaration lists; plus the worker's queue trigger and the reconciler's schedule.
 import path from 'node:path';
-import { Duration, RemovalPolicy, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import { Duration, Fn, RemovalPolicy, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -23,6 +23,11 @@ import { secretArnEnvVar, type SecretName } from '../functions/runtime/secrets.j
 import type { DataConstruct } from './data-construct.js';
 import type { NotificationsConstruct } from './notifications-construct.js';
 import type { PipelineConstruct } from './pipeline-construct.js';
+import type { ReceiptKeysConstruct } from './receipt-keys-construct.js';
+import {
+  RECEIPT_PUBLISHED_KEYS_ENV,
+  RECEIPT_SIGNING_KEY_ENV,
+} from '../functions/declarations/receipt-keys.js';
 import type { SecretsConstruct } from './secrets-construct.js';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '..');
@@ -47,6 +52,7 @@ export interface FunctionsConstructProps {
   readonly pipeline: PipelineConstruct;
   readonly secrets: SecretsConstruct;
   readonly notifications: NotificationsConstruct;
+  readonly receiptKeys: ReceiptKeysConstruct;
   /** Base of the links handed to people (status page), without a trailing slash. */
   readonly publicBaseUrl: string;
   readonly logRetention: logs.RetentionDays;
@@ -132,6 +138,15 @@ export class FunctionsConstruct extends Construct {
       environment.META_APP_ID = props.metaAppIds.facebook;
       environment.INSTAGRAM_APP_ID = props.metaAppIds.instagram;
     }
+    if (declaration.receiptKeys === 'sign') {
+      environment[RECEIPT_SIGNING_KEY_ENV] = props.receiptKeys.current.keyId;
+    }
+    if (declaration.receiptKeys === 'publish') {
+      environment[RECEIPT_PUBLISHED_KEYS_ENV] = Fn.join(
+        ',',
+        props.receiptKeys.published.map((key) => key.keyId),
+      );
+    }
     if (declaration.sendsEmail) {
       environment.SES_FROM_ADDRESS = props.notifications.fromAddress;
       const { configurationSet } = props.notifications;
@@ -177,6 +192,8 @@ export class FunctionsConstruct extends Construct {
     if (declaration.sendsJobs) props.pipeline.queue.grantSendMessages(fn);
     for (const name of secretNames) props.secrets.secret(name).grantRead(fn);
     if (declaration.sendsEmail) props.notifications.grantSendEmail(fn);
+    if (declaration.receiptKeys === 'sign') props.receiptKeys.grantSign(role);
+    if (declaration.receiptKeys === 'publish') props.receiptKeys.grantPublish(role);
 
     acknowledgeGrantWildcards(role, { encrypts: writes.size > 0 || declaration.sendsJobs });
     return fn;

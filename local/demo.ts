@@ -41,6 +41,11 @@ for (;;) {
   if (['completed', 'completed_with_retention', 'canceled'].includes(status.status)) {
     console.log(JSON.stringify(status, null, 2));
     console.log(`Open in a browser: ${answer.url}`);
+    if (status.status !== 'canceled') {
+      console.log(
+        `Check its receipt: npm run receipt -- verify ${answer.confirmation_code} --service ${baseUrl}`,
+      );
+    }
     break;
   }
   if (Date.now() - started > 60_000) {

@@ -35,6 +35,7 @@ export const LOCAL_DEFAULTS = {
   SQS_PORT: '0',
   SES_PORT: '0',
   GRAPH_PORT: '0',
+  KMS_PORT: '0',
   /** Scheduled functions (the reconciler) run this often locally (ms); the reconciler's grace is in s. */
   SCHEDULE_INTERVAL_MS: '2000',
   RECONCILE_GRACE_SECONDS: '1',
@@ -53,7 +54,7 @@ export interface LocalServiceOptions {
 export interface LocalService {
   readonly baseUrl: string;
   readonly publicBaseUrl: string;
-  readonly endpoints: { dynamodb: string; sqs: string; ses: string; graph: string };
+  readonly endpoints: { dynamodb: string; sqs: string; ses: string; graph: string; kms: string };
   readonly queueUrl: string;
   readonly deadLetterQueueUrl: string;
   readonly settings: Record<string, string>;
@@ -91,6 +92,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     sqs: port(env, 'SQS_PORT'),
     ses: port(env, 'SES_PORT'),
     graph: port(env, 'GRAPH_PORT'),
+    kms: port(env, 'KMS_PORT'),
   });
 
   // Local-only control routes: look inside, and inject faults for tests.
@@ -141,6 +143,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     AWS_ENDPOINT_URL_DYNAMODB: standIns.endpoints.dynamodb,
     AWS_ENDPOINT_URL_SQS: standIns.endpoints.sqs,
     AWS_ENDPOINT_URL_SES: standIns.endpoints.ses,
+    AWS_ENDPOINT_URL_KMS: standIns.endpoints.kms,
     GRAPH_API_BASE_URL: standIns.endpoints.graph,
     PUBLIC_BASE_URL: publicBaseUrl,
     SES_FROM_ADDRESS: env.SES_FROM_ADDRESS || 'privacy@example.com',

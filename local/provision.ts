@@ -2,13 +2,22 @@
 // CDK stack uses, and returns the environment the handlers read.
 import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { DELETION_PIPELINE, QUEUE_URL_ENV } from '../functions/declarations/pipeline.js';
+import {
+  RECEIPT_KEY_SPEC,
+  RECEIPT_KEY_USAGE,
+  RECEIPT_PUBLISHED_KEYS_ENV,
+  RECEIPT_SIGNING_KEY_ENV,
+} from '../functions/declarations/receipt-keys.js';
 import { TABLES, tableEnvVar, type TableDeclaration } from '../functions/declarations/tables.js';
 
 export interface Provisioned {
   readonly env: Record<string, string>;
   readonly queueUrl: string;
   readonly deadLetterQueueUrl: string;
+  /** Receipt keys in the KMS stand-in: the current one first, then one previous (as after a rotation). */
+  readonly receiptKeyIds: readonly string[];
 }
 
 function createTableInput(table: TableDeclaration): CreateTableCommandInput {
@@ -45,11 +54,28 @@ function createTableInput(table: TableDeclaration): CreateTableCommandInput {
   };
 }
 
-export async function provision(endpoints: { dynamodb: string; sqs: string }): Promise<Provisioned> {
+export async function provision(endpoints: {
+  dynamodb: string;
+  sqs: string;
+  kms: string;
+}): Promise<Provisioned> {
   const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
   const dynamo = new DynamoDBClient({ endpoint: endpoints.dynamodb, region: 'us-east-1', credentials });
   const sqs = new SQSClient({ endpoint: endpoints.sqs, region: 'us-east-1', credentials });
+  const kms = new KMSClient({ endpoint: endpoints.kms, region: 'us-east-1', credentials });
   try {
+    const receiptKeyIds: string[] = [];
+    for (const generation of ['current', 'previous']) {
+      const created = await kms.send(
+        new CreateKeyCommand({
+          KeySpec: RECEIPT_KEY_SPEC,
+          KeyUsage: RECEIPT_KEY_USAGE,
+          Description: `Deletion receipts (${generation}, local)`,
+        }),
+      );
+      receiptKeyIds.push(created.KeyMetadata?.KeyId ?? '');
+    }
+
     for (const table of TABLES) await dynamo.send(new CreateTableCommand(createTableInput(table)));
 
     const dlq = await sqs.send(
@@ -78,13 +104,17 @@ export async function provision(endpoints: { dynamodb: string; sqs: string }): P
     return {
       queueUrl,
       deadLetterQueueUrl: dlqUrl,
+      receiptKeyIds,
       env: {
         ...Object.fromEntries(TABLES.map((table) => [tableEnvVar(table), table.id])),
         [QUEUE_URL_ENV]: queueUrl,
+        [RECEIPT_SIGNING_KEY_ENV]: receiptKeyIds[0] ?? '',
+        [RECEIPT_PUBLISHED_KEYS_ENV]: receiptKeyIds.join(','),
       },
     };
   } finally {
     dynamo.destroy();
     sqs.destroy();
+    kms.destroy();
   }
 }

@@ -1,10 +1,11 @@
-// local: the protocol-level stand-ins for AWS and Meta, each bound to 127.0.0.1. Port 0 picks a free
+// local: the protocol-level stand-ins for AWS (DynamoDB, SQS, SES, KMS) and Meta, each bound to 127.0.0.1. Port 0 picks a free
 // port; the chosen ports are read back so tests and people can look inside.
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { buildApp } from 'fauxqs';
 import { startFakeGraphApi, type FakeGraphApi } from './fake-graph-api.js';
+import { startFakeKms, type FakeKms } from './fake-kms.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
 
 const require = createRequire(import.meta.url);
@@ -19,6 +20,7 @@ export interface StandInPorts {
   readonly sqs: number;
   readonly ses: number;
   readonly graph: number;
+  readonly kms: number;
 }
 
 export interface StandIns {
@@ -27,10 +29,12 @@ export interface StandIns {
     readonly sqs: string;
     readonly ses: string;
     readonly graph: string;
+    readonly kms: string;
   };
   /** The SQS endpoint the service uses: a proxy in front of the stand-in that can inject faults. */
   readonly sqsFaults: FaultProxy;
   readonly graph: FakeGraphApi;
+  readonly kms: FakeKms;
   stop(): Promise<void>;
 }
 
@@ -75,6 +79,7 @@ export async function startStandIns(ports: StandInPorts, options: StandInOptions
   const sesPort = (ses.address() as AddressInfo).port;
 
   const graph = await startFakeGraphApi(ports.graph);
+  const kms = await startFakeKms(ports.kms);
 
   return {
     endpoints: {
@@ -82,11 +87,20 @@ export async function startStandIns(ports: StandInPorts, options: StandInOptions
       sqs: sqsFaults.url,
       ses: `http://${HOST}:${sesPort}`,
       graph: graph.url,
+      kms: kms.url,
     },
     sqsFaults,
     graph,
+    kms,
     async stop() {
-      await Promise.allSettled([dynamo?.stop(), sqsApp.close(), sqsFaults.stop(), close(ses), graph.stop()]);
+      await Promise.allSettled([
+        dynamo?.stop(),
+        sqsApp.close(),
+        sqsFaults.stop(),
+        close(ses),
+        graph.stop(),
+        kms.stop(),
+      ]);
     },
   };
 }

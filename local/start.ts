@@ -15,13 +15,16 @@ Deletion service running locally
   Status:         GET  ${service.baseUrl}/deletion-status?code=<confirmation code>
   WhatsApp:       GET/POST ${service.baseUrl}/whatsapp/webhook
   Self-service:   GET  ${service.baseUrl}/delete-my-data   (verification links arrive in the SES stand-in)
+  Receipt keys:   GET  ${service.baseUrl}/.well-known/jwks.json
   Support:        npm run requests -- list open --local ${service.baseUrl}
+  Receipts:       npm run receipt -- verify <file or code> --service ${service.baseUrl}
 
 Stand-ins (127.0.0.1)
   DynamoDB:       ${service.endpoints.dynamodb}
   SQS:            ${service.endpoints.sqs}   (queue ${service.queueUrl})
   SES:            ${service.endpoints.ses}   (sent mail at /store)
   Graph API:      ${service.endpoints.graph}   (calls at /__calls)
+  KMS:            ${service.endpoints.kms}   (receipt keys; calls at /__calls)
 
 Try it: npm run demo   (signs a deletion callback for Ana, Facebook id ${ANA.facebookAsid}, and follows it)
         npm run demo:whatsapp   (a signed "DELETE MY DATA" from Ana's WhatsApp, +${ANA.whatsappPhone})

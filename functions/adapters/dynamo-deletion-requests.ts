@@ -101,6 +101,7 @@ function toRequest(item: RequestItem): DeletionRequest {
     ...optional<string>('cancelReason'),
     ...optional<string>('extensionReason'),
     ...optional<DeletionRequest['deadlineState']>('deadlineState'),
+    ...optional<string>('receipt'),
     ...stepsDoneOf(item),
   };
 }
@@ -254,7 +255,10 @@ export function makeDynamoDeletionRequestStore(
         sets.push('cancelReason = :cancelReason');
         values[':cancelReason'] = options.cancelReason;
       }
-      if (to === 'completed' || to === 'completed_with_retention') sets.push('completedAt = :at');
+      if (to === 'completed' || to === 'completed_with_retention') {
+        sets.push('completedAt = :completedAt');
+        values[':completedAt'] = (options.completedAt ?? options.at).toISOString();
+      }
       if (options.forgetSubject) removes.push('subject');
       if (options.releaseLease) removes.push('leaseUntil');
       if (options.lastError !== undefined) {
@@ -371,6 +375,25 @@ export function makeDynamoDeletionRequestStore(
         {},
         { ':at': at.toISOString() },
       );
+    },
+
+    async saveReceipt(requestId, receipt, at) {
+      const time = at.toISOString();
+      const saved = await update(
+        requestId,
+        `SET receipt = :receipt, ${APPEND_EVENT}`,
+        'attribute_exists(pk) AND #status = :in_progress AND attribute_not_exists(receipt)',
+        { '#status': 'status' },
+        {
+          ':receipt': receipt,
+          ':in_progress': 'in_progress',
+          ...eventValues({ at: time, event: 'receipt_issued' }),
+        },
+      );
+      if (saved) return receipt;
+      const stored = (await store.get(requestId))?.receipt;
+      if (!stored) throw new Error('The receipt was not stored: the request is not in progress');
+      return stored;
     },
 
     async markStepDone(requestId, step, at) {

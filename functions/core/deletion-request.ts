@@ -101,6 +101,8 @@ export interface DeletionRequest {
   readonly extensionReason?: string;
   /** Set by the deadline check: the request is close to or past its due date. */
   readonly deadlineState?: 'nearing' | 'overdue';
+  /** The signed receipt (compact JWS), stored once just before the request completes. */
+  readonly receipt?: string;
 }
 
 /** One entry of a request's audit trail: what happened, when, and who did it. */
@@ -152,6 +154,8 @@ export interface DeletionStatusView {
     readonly reason_code: string;
     readonly until?: string;
   }[];
+  /** The signed deletion receipt (compact JWS; see core/deletion-receipt.ts), once completed. */
+  readonly receipt?: string;
 }
 
 export function toStatusView(request: DeletionRequest): DeletionStatusView {
@@ -187,6 +191,10 @@ export function toStatusView(request: DeletionRequest): DeletionStatusView {
               ...(outcome.retainedUntil ? { until: outcome.retainedUntil } : {}),
             })),
         }
+      : {}),
+    // Only a completed request has a receipt to show; a canceled one never gets one.
+    ...((request.status === 'completed' || request.status === 'completed_with_retention') && request.receipt
+      ? { receipt: request.receipt }
       : {}),
   };
 }

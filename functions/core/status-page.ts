@@ -1,6 +1,7 @@
 // core: the human status page. Plain HTML, no script, nothing that identifies the person.
 import { createHash } from 'node:crypto';
 import type { DeletionStatusView, RequestStatus } from './deletion-request.js';
+import { RECEIPT_MEDIA_TYPE } from './deletion-receipt.js';
 
 const STYLE = `body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a;background:#fff;line-height:1.5}
 h1{font-size:1.5rem}h2{font-size:1.125rem;margin-top:1.5rem}dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}
@@ -107,6 +108,21 @@ function formatDate(iso: string): string {
   return new Date(iso).toUTCString();
 }
 
+/** What the receipt proves, in one sentence. */
+export const RECEIPT_WORDS =
+  'This receipt is signed with our published key, so you or anyone you show it to (an auditor, a regulator) can check that we deleted what it lists, and when, without having to trust our records; it contains no personal data.';
+
+/**
+ * The receipt as a download: a data: link (the page runs no script), named for what it is. A compact
+ * JWS is base64url text joined by dots, so it needs no escaping inside the URL.
+ */
+function receiptSection(receipt: string): string {
+  if (!/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(receipt)) return '';
+  return `<h2>Your deletion receipt</h2>
+<p>${escapeHtml(RECEIPT_WORDS)}</p>
+<p><a href="data:${RECEIPT_MEDIA_TYPE},${receipt}" download="deletion-receipt.jws">Download your receipt</a></p>`;
+}
+
 const DEAUTHORIZE_WORDS =
   'This request started when you removed our app. Once access is revoked we stop using the data and delete it right away, as our privacy policy promises; a deletion request you send later is answered with this same request.';
 
@@ -163,6 +179,7 @@ export function renderStatusPage(
       ? '<p>We held no data covered by this request, so there was nothing to delete.</p>'
       : '',
     kept ? `<h2>What we keep, and why</h2>\n<ul>\n${kept}\n</ul>` : '',
+    view.receipt ? receiptSection(view.receipt) : '',
     PLATFORM_NOTE[view.scope]
       ? `<h2>What Meta and WhatsApp may still hold</h2>\n<p>${escapeHtml(PLATFORM_NOTE[view.scope] ?? '')}</p>`
       : '',

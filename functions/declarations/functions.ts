@@ -4,6 +4,7 @@
 import type { MetaCallback } from '../core/meta-callback.js';
 import type { SecretName } from '../runtime/secrets.js';
 import { DELETION_PIPELINE } from './pipeline.js';
+import { JWKS_PATH } from './receipt-keys.js';
 import {
   DELETION_REQUESTS_TABLE,
   INTEGRATION_TOKENS_TABLE,
@@ -55,6 +56,11 @@ export interface FunctionDeclaration {
   readonly secrets: readonly SecretId[];
   /** Reads the Meta and Instagram app ids (META_APP_ID, INSTAGRAM_APP_ID). */
   readonly usesMetaAppIds?: boolean;
+  /**
+   * Receipt keys: `sign` (kms:Sign with the current key, nothing else) or `publish`
+   * (kms:GetPublicKey on the current and previous keys).
+   */
+  readonly receiptKeys?: 'sign' | 'publish';
 }
 
 export interface RouteDeclaration {
@@ -119,6 +125,24 @@ export const FUNCTIONS = {
     // whatsappAccessToken: the WhatsApp completion notice and verification links to phone numbers.
     secrets: ['identifierPepper', 'metaAppSecret', 'whatsappAccessToken'],
     usesMetaAppIds: true,
+    // The receipt of a finished request, signed in KMS.
+    receiptKeys: 'sign',
+  },
+  receiptKeys: {
+    id: 'ReceiptKeys',
+    entry: 'functions/handlers/receipt-keys.ts',
+    trigger: 'api',
+    usesPublicBaseUrl: false,
+    description:
+      'Publishes the public keys of the deletion receipts (JWKS): the current key and the previous ones.',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    readTables: [],
+    writeTables: [],
+    sendsJobs: false,
+    sendsEmail: false,
+    secrets: [],
+    receiptKeys: 'publish',
   },
   reconciler: {
     id: 'QueueReconciler',
@@ -218,6 +242,13 @@ export const ROUTES: readonly RouteDeclaration[] = [
     method: 'GET',
     path: '/deletion-status',
     functionId: FUNCTIONS.deletionStatus.id,
+    maxBodyBytes: 0,
+    throttle: { ratePerSecond: 20, burst: 40 },
+  },
+  {
+    method: 'GET',
+    path: JWKS_PATH,
+    functionId: FUNCTIONS.receiptKeys.id,
     maxBodyBytes: 0,
     throttle: { ratePerSecond: 20, burst: 40 },
   },

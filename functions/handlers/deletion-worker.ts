@@ -9,6 +9,7 @@ import { makeDynamoIdentityResolver } from '../adapters/dynamo-identity-resolver
 import { makeDynamoSuppressionList } from '../adapters/dynamo-suppression-list.js';
 import { makeDynamoTablePurger } from '../adapters/dynamo-table-purger.js';
 import { makeDynamoVerificationStore } from '../adapters/dynamo-verifications.js';
+import { makeKmsReceiptSigner } from '../adapters/kms-receipt-keys.js';
 import { DeletionJobMessage } from '../core/job-message.js';
 import { FUNCTIONS } from '../declarations/functions.js';
 import {
@@ -28,10 +29,11 @@ import {
   publicBaseUrl,
   purgeSettings,
   selfServiceSettings,
+  receiptSigningKeyId,
   statusRetentionDays,
   tableName,
 } from '../runtime/config.js';
-import { dynamoDocumentClient, ses } from '../runtime/aws-clients.js';
+import { dynamoDocumentClient, kms, ses } from '../runtime/aws-clients.js';
 import { logger, metrics, powertoolsEvents } from '../runtime/observability.js';
 import { makeSecretReader } from '../runtime/secrets.js';
 import { deletionJobQueue, deletionRequestStore, identifierHasher } from '../runtime/wiring.js';
@@ -94,6 +96,7 @@ const processDeletionJob = makeProcessDeletionJob({
   clock: systemClock,
   events: powertoolsEvents,
   hashIdentifier: identifierHasher(secrets),
+  signer: makeKmsReceiptSigner(kms(), receiptSigningKeyId(env)),
   publicBaseUrl: publicBaseUrl(env),
   statusRetentionDays: statusRetentionDays(env),
   // Longer than one invocation can run, shorter than the queue's visibility timeout.

@@ -4,10 +4,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SESClient } from '@aws-sdk/client-ses';
+import { KMSClient } from '@aws-sdk/client-kms';
 
 let documentClient: DynamoDBDocumentClient | undefined;
 let sqsClient: SQSClient | undefined;
 let sesClient: SESClient | undefined;
+let kmsClient: KMSClient | undefined;
 
 export function dynamoDocumentClient(): DynamoDBDocumentClient {
   documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
@@ -27,4 +29,10 @@ export function ses(): SESClient {
   // A bounded wait: an SES outage fails the job (retried later) instead of hanging it to the timeout.
   sesClient ??= new SESClient({ requestHandler: { requestTimeout: 5_000, connectionTimeout: 2_000 } });
   return sesClient;
+}
+
+export function kms(): KMSClient {
+  // Bounded like SES: a KMS outage fails the job (retried later) rather than hanging it.
+  kmsClient ??= new KMSClient({ requestHandler: { requestTimeout: 5_000, connectionTimeout: 2_000 } });
+  return kmsClient;
 }

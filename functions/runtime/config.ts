@@ -2,6 +2,7 @@
 // start, with the variable's name, when something is missing.
 import * as z from 'zod/mini';
 import { QUEUE_URL_ENV } from '../declarations/pipeline.js';
+import { RECEIPT_PUBLISHED_KEYS_ENV, RECEIPT_SIGNING_KEY_ENV } from '../declarations/receipt-keys.js';
 import { DEFAULT_METRICS_NAMESPACE } from './metric-names.js';
 import { tableEnvVar, type TableDeclaration } from '../declarations/tables.js';
 
@@ -233,4 +234,26 @@ export function phoneVerificationSettings(env: Env): PhoneVerificationSettings |
       ? { template: { name: template, language: env.WHATSAPP_TEMPLATE_LANGUAGE || 'en_US' } }
       : {}),
   };
+}
+
+/** A KMS key id (UUID) or key ARN. */
+const KMS_KEY_ID = /^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/)?[A-Za-z0-9-]{1,128}$/;
+
+/** The KMS key the worker signs receipts with. */
+export function receiptSigningKeyId(env: Env): string {
+  const keyId = required(env, RECEIPT_SIGNING_KEY_ENV);
+  if (!KMS_KEY_ID.test(keyId)) throw new ConfigError(`${RECEIPT_SIGNING_KEY_ENV} must be a KMS key id`);
+  return keyId;
+}
+
+/** The KMS keys the JWKS publishes: current first, then previous ones (receipts outlive a rotation). */
+export function receiptPublishedKeyIds(env: Env): string[] {
+  const keyIds = required(env, RECEIPT_PUBLISHED_KEYS_ENV)
+    .split(',')
+    .map((keyId) => keyId.trim())
+    .filter(Boolean);
+  if (keyIds.length === 0 || !keyIds.every((keyId) => KMS_KEY_ID.test(keyId))) {
+    throw new ConfigError(`${RECEIPT_PUBLISHED_KEYS_ENV} must list KMS key ids, separated by commas`);
+  }
+  return [...new Set(keyIds)];
 }

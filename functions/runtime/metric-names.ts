@@ -32,6 +32,10 @@ export const METRICS = {
   PurgeDurationMs: 'PurgeDurationMs',
   /** Dimension: channel (email, whatsapp). */
   ConfirmationSent: 'ConfirmationSent',
+  /** A finished request's signed receipt was stored. */
+  ReceiptIssued: 'ReceiptIssued',
+  /** A receipt key could not be read for the JWKS (it is left out until it can). */
+  ReceiptKeyUnavailable: 'ReceiptKeyUnavailable',
   /**
    * A Graph API call failed. Dimension class (rate_limited, server_error, invalid_token, ...) for
    * every error; without dimensions (alarmed) only when the error fails the job.

@@ -7,6 +7,7 @@ import type {
   SubjectIdentifier,
   TableOutcome,
 } from '../core/deletion-request.js';
+import type { ReceiptPublicJwk } from '../core/deletion-receipt.js';
 import type { PurgeStep } from '../core/purge-plan.js';
 
 export type { MappedTable } from '../declarations/tables.js';
@@ -40,6 +41,8 @@ export interface TransitionOptions {
   /** Set when the request becomes `received`: when the answer is owed. */
   readonly dueAt?: Date;
   readonly cancelReason?: string;
+  /** When the request completed, if not `at` (the time its receipt states, decided once). */
+  readonly completedAt?: Date;
 }
 
 export interface CreateOptions {
@@ -90,6 +93,11 @@ export interface DeletionRequestStore {
   /** Gives the claim back after a send that failed, so a retry sends it. */
   releaseConfirmation(requestId: string): Promise<void>;
   markConfirmationSent(requestId: string, channel: 'email', at: Date): Promise<void>;
+  /**
+   * Stores the receipt of a request still in progress unless one is stored already; returns the
+   * stored one (the first wins, so retries never issue a second, different receipt).
+   */
+  saveReceipt(requestId: string, receipt: string, at: Date): Promise<string>;
   /** Records that a named job step (see JobStep) is done for this request. */
   markStepDone(requestId: string, step: string, at: Date): Promise<void>;
   /**
@@ -120,6 +128,19 @@ export interface DeletionRequestStore {
   claimPendingRequest(subjectHash: string, requestId: string, now: Date, validUntil: Date): Promise<string>;
   /** Ends the pending claim of `requestId` (it was verified or canceled); a newer claim stays. */
   releasePendingRequest(subjectHash: string, requestId: string): Promise<void>;
+}
+
+/** Signs receipts with a key that never leaves the key service. */
+export interface ReceiptSigner {
+  /** Id of the signing key: the receipt's `kid`, published in the JWKS. */
+  readonly keyId: string;
+  /** The ES256 signature (R || S, 64 bytes) of a JWS signing input. */
+  sign(signingInput: string): Promise<Uint8Array>;
+}
+
+/** The public halves of the receipt keys, for the JWKS. */
+export interface ReceiptPublicKeys {
+  publicKey(keyId: string): Promise<ReceiptPublicJwk>;
 }
 
 export interface JobQueue {

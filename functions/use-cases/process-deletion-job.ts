@@ -1,7 +1,16 @@
 // use-cases: one deletion job. Takes the request's lease, resolves the subject's linked identities,
 // carries out the purge plan within a budget (continuing in a new job when the budget runs out),
-// checks that nothing remains, writes the suppression records, confirms once by email, and
-// completes the request, forgetting the raw identifiers. Safe to run again from any point.
+// checks that nothing remains, issues the signed receipt, writes the suppression records, confirms
+// once by email, and completes the request, forgetting the raw identifiers. Safe to run again from
+// any point.
+import {
+  RECEIPT_ALGORITHM,
+  RECEIPT_TYPE,
+  compactReceipt,
+  readReceiptClaims,
+  receiptClaims,
+  receiptSigningInput,
+} from '../core/deletion-receipt.js';
 import { isTerminal, type DeletionRequest, type TableOutcome } from '../core/deletion-request.js';
 import type { IdentifierHasher } from '../core/keyed-hash.js';
 import { planPurge, type PurgeStep } from '../core/purge-plan.js';
@@ -14,6 +23,7 @@ import type {
   IdentityResolver,
   JobQueue,
   MappedTable,
+  ReceiptSigner,
   SuppressionList,
   TablePurger,
 } from './ports.js';
@@ -48,6 +58,8 @@ export interface ProcessJobPorts {
   readonly clock: Clock;
   readonly events: EventRecorder;
   readonly hashIdentifier: () => Promise<IdentifierHasher>;
+  /** Signs the receipt of a finished request; the public base URL is its issuer. */
+  readonly signer: ReceiptSigner;
   readonly publicBaseUrl: string;
   readonly statusRetentionDays: number;
   /** How long a worker holds a request; longer than the Lambda timeout, shorter than the visibility timeout. */
@@ -163,7 +175,32 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
     }
   }
 
-  async function finish(request: DeletionRequest): Promise<void> {
+  /**
+   * Signs the receipt and stores it unless an earlier attempt stored one; returns the completion time
+   * it states. A signature made by an attempt that failed before storing it was never shown to anyone,
+   * so a retry signs again; once stored, the receipt (and its completion time) never changes.
+   */
+  async function issueReceipt(request: DeletionRequest, lookupsChecked: number): Promise<Date> {
+    let receipt = request.receipt;
+    if (!receipt) {
+      const completedAt = clock.now();
+      const input = receiptSigningInput(
+        { alg: RECEIPT_ALGORITHM, typ: RECEIPT_TYPE, kid: ports.signer.keyId },
+        receiptClaims(request, ports.tables, {
+          issuer: ports.publicBaseUrl,
+          keyId: ports.signer.keyId,
+          completedAt,
+          lookupsChecked,
+        }),
+      );
+      const signed = compactReceipt(input, await ports.signer.sign(input));
+      receipt = await store.saveReceipt(request.requestId, signed, completedAt);
+      if (receipt === signed) events.count('ReceiptIssued');
+    }
+    return new Date(readReceiptClaims(receipt).completed_at);
+  }
+
+  async function finish(request: DeletionRequest, completedAt: Date): Promise<void> {
     const hash = await ports.hashIdentifier();
     const scope = scopeOfRequest(request);
     const suppressed = request.subject.filter((identifier) =>
@@ -187,7 +224,7 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
         await ports.email.sendDeletionConfirmation(email.value, {
           confirmationCode: request.confirmationCode,
           statusUrl: statusUrl(ports.publicBaseUrl, request.confirmationCode),
-          completedAt: clock.now(),
+          completedAt,
         });
       } catch (error) {
         await store.releaseConfirmation(request.requestId);
@@ -206,6 +243,7 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
       {
         event: 'completed',
         at: now,
+        completedAt,
         forgetSubject: true,
         releaseLease: true,
         expiresAt: new Date(now.getTime() + ports.statusRetentionDays * DAY_MS),
@@ -258,7 +296,9 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
       // Read back: the outcomes recorded by every attempt decide completed or completed_with_retention.
       const purged = (await store.get(requestId)) ?? request;
       await runSteps(purged, ports.afterPurge);
-      await finish(purged);
+      // Read again: the receipt lists the steps just recorded (acknowledged erasure webhooks).
+      const finished = (await store.get(requestId)) ?? purged;
+      await finish(finished, await issueReceipt(finished, steps.length));
       return 'completed';
     } catch (error) {
       await store.transition(requestId, ['in_progress'], 'failed', {

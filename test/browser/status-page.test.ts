@@ -1,7 +1,7 @@
 // browser: the self-service form and the status page in headless Chromium, as a person on a phone
 // sees them: the form submits, the verification link leads to the status page, each state reads in
 // plain words, text meets WCAG 2.1 AA contrast, every field is labelled. Screenshots go to test-output/.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -152,6 +152,16 @@ describe('self-service form and status page in Chromium', () => {
     expect(body).toContain('What Meta and WhatsApp may still hold');
     expect(body).toContain('privacy@example.com');
     expect(body).not.toContain('ana@example.com');
+    expect(body).toContain('Your deletion receipt');
+    // The receipt downloads as a file, from a page that runs no script.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download your receipt' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('deletion-receipt.jws');
+    const saved = path.join(profile, 'deletion-receipt.jws');
+    await download.saveAs(saved);
+    expect(readFileSync(saved, 'utf8')).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{86}$/);
     await checkAccessible(page);
     await page.screenshot({ path: path.join(OUTPUT, 'status-page-completed.png'), fullPage: true });
     await page.close();

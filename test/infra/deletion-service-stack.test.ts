@@ -17,6 +17,10 @@ import {
   TABLES,
   tableEnvVar,
 } from '../../functions/declarations/tables.js';
+import {
+  RECEIPT_PUBLISHED_KEYS_ENV,
+  RECEIPT_SIGNING_KEY_ENV,
+} from '../../functions/declarations/receipt-keys.js';
 import { secretArnEnvVar } from '../../functions/runtime/secrets.js';
 import {
   INSTAGRAM_APP_ID_PARAMETER,
@@ -148,6 +152,8 @@ describe('functions', () => {
       ...(handlerReads(key, 'publicBaseUrl') ? ['PUBLIC_BASE_URL'] : []),
       ...(declaration.sendsEmail ? ['SES_FROM_ADDRESS'] : []),
       ...(declaration.usesMetaAppIds ? ['META_APP_ID', 'INSTAGRAM_APP_ID'] : []),
+      ...(declaration.receiptKeys === 'sign' ? [RECEIPT_SIGNING_KEY_ENV] : []),
+      ...(declaration.receiptKeys === 'publish' ? [RECEIPT_PUBLISHED_KEYS_ENV] : []),
     ]);
     const environment = environmentOf(key);
     expect(new Set(Object.keys(environment))).toEqual(expected);
@@ -256,10 +262,12 @@ describe('tables', () => {
     expect(Object.keys(resourcesOfType(template, 'AWS::DynamoDB::Table'))).toHaveLength(TABLES.length);
   });
 
-  it('rotates every customer-managed key', () => {
+  it('rotates every symmetric customer-managed key (asymmetric receipt keys rotate by generation)', () => {
     const keys = Object.values(resourcesOfType(template, 'AWS::KMS::Key'));
-    expect(keys.length).toBeGreaterThan(0);
-    for (const key of keys) expect(key.Properties?.EnableKeyRotation).toBe(true);
+    const symmetric = keys.filter((key) => key.Properties?.KeySpec === undefined);
+    expect(symmetric.length).toBeGreaterThan(0);
+    for (const key of symmetric) expect(key.Properties?.EnableKeyRotation).toBe(true);
+    expect(keys.length - symmetric.length).toBe(1);
   });
 });
 

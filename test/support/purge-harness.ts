@@ -1,6 +1,8 @@
 // test support: the deletion worker wired to real adapters against in-process stand-ins, with hooks to
 // inject faults between steps, and checks over every table.
 import { SESClient } from '@aws-sdk/client-ses';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { makeKmsReceiptSigner } from '../../functions/adapters/kms-receipt-keys.js';
 import { GetCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { makeDynamoDeletionRequestStore } from '../../functions/adapters/dynamo-deletion-requests.js';
 import { makeDynamoIdentityResolver } from '../../functions/adapters/dynamo-identity-resolver.js';
@@ -15,6 +17,7 @@ import type {
   DeletionRequestStore,
   EmailNotifier,
   JobQueue,
+  ReceiptSigner,
   SuppressionList,
   TablePurger,
 } from '../../functions/use-cases/ports.js';
@@ -35,6 +38,9 @@ export interface Overrides {
   readonly email?: (real: EmailNotifier) => EmailNotifier;
   readonly store?: (real: DeletionRequestStore) => DeletionRequestStore;
   readonly suppressions?: (real: SuppressionList) => SuppressionList;
+  readonly signer?: (real: ReceiptSigner) => ReceiptSigner;
+  /** Sign with this key instead of the current one (a rotation). */
+  readonly receiptKeyId?: string;
   readonly budget?: Partial<PurgeBudget>;
   readonly beforePurge?: readonly JobStep[];
   readonly afterPurge?: readonly JobStep[];
@@ -45,6 +51,8 @@ export interface Harness {
   readonly store: DeletionRequestStore;
   readonly continuations: string[];
   readonly metrics: string[];
+  /** The KMS stand-in's client (receipt keys: env.provisioned.receiptKeyIds, current first). */
+  readonly kms: KMSClient;
   /** Files a request (as intake does) and returns its id. */
   file(channel: Channel, subject: SubjectIdentifier[]): Promise<string>;
   worker(overrides?: Overrides): (requestId: string) => ReturnType<ReturnType<typeof makeProcessDeletionJob>>;
@@ -70,6 +78,11 @@ export async function startHarness(
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
+  const kms = new KMSClient({
+    endpoint: env.standIns.endpoints.kms,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   const continuations: string[] = [];
   const metrics: string[] = [];
   const queue: JobQueue = { sendDeletionJob: async (requestId) => void continuations.push(requestId) };
@@ -80,6 +93,7 @@ export async function startHarness(
     store,
     continuations,
     metrics,
+    kms,
     async file(channel, subject) {
       counter += 1;
       const requestId = `req_harness${Date.now()}${counter}`;
@@ -106,6 +120,10 @@ export async function startHarness(
         sleep: async () => undefined,
       });
       const realEmail = makeSesEmailNotifier(ses, { from: 'privacy@example.com' });
+      const realSigner = makeKmsReceiptSigner(
+        kms,
+        overrides.receiptKeyId ?? env.provisioned.receiptKeyIds[0] ?? '',
+      );
       return makeProcessDeletionJob({
         store: overrides.store ? overrides.store(store) : store,
         purger: overrides.purger ? overrides.purger(realPurger) : realPurger,
@@ -122,6 +140,7 @@ export async function startHarness(
           count: (metric, _value, dimensions) => void (dimensions ? undefined : metrics.push(metric)),
         },
         hashIdentifier: async () => makeIdentifierHasher(PEPPER),
+        signer: overrides.signer ? overrides.signer(realSigner) : realSigner,
         publicBaseUrl: 'https://privacy.example.com',
         statusRetentionDays: 400,
         leaseMillis: 90_000,
@@ -168,6 +187,7 @@ export async function startHarness(
     },
     async stop() {
       ses.destroy();
+      kms.destroy();
       await env.stop();
     },
   };

@@ -16,7 +16,7 @@ export interface TestStandIns {
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 export async function startTestStandIns(options: StandInOptions = {}): Promise<TestStandIns> {
-  const standIns = await startStandIns({ dynamodb: 0, sqs: 0, ses: 0, graph: 0 }, options);
+  const standIns = await startStandIns({ dynamodb: 0, sqs: 0, ses: 0, graph: 0, kms: 0 }, options);
   const provisioned = await provision(standIns.endpoints);
   const documents = DynamoDBDocumentClient.from(
     new DynamoDBClient({ endpoint: standIns.endpoints.dynamodb, region: 'us-east-1', credentials }),

@@ -283,3 +283,31 @@ describe('due dates, extensions and cancellations on the status page', () => {
     );
   });
 });
+
+describe('the receipt on the status page', () => {
+  const RECEIPT = 'eyJhbGciOiJFUzI1NiJ9.eyJ2IjoxfQ.c2lnbmF0dXJl';
+
+  it('is in the JSON of a completed request, and of no other', () => {
+    expect(toStatusView({ ...COMPLETED, receipt: RECEIPT }).receipt).toBe(RECEIPT);
+    expect(toStatusView({ ...COMPLETED, status: 'completed_with_retention', receipt: RECEIPT }).receipt).toBe(
+      RECEIPT,
+    );
+    for (const status of ['in_progress', 'failed', 'canceled'] as const) {
+      expect(toStatusView({ ...COMPLETED, status, receipt: RECEIPT }).receipt).toBeUndefined();
+    }
+  });
+
+  it('is offered as a download, with what it proves in one sentence', () => {
+    const html = renderStatusPage(toStatusView({ ...COMPLETED, receipt: RECEIPT }));
+    expect(html).toContain(`<a href="data:application/jose,${RECEIPT}" download="deletion-receipt.jws">`);
+    expect(html).toContain('Your deletion receipt');
+    expect(html).toContain('check that we deleted what it lists');
+    expect(renderStatusPage(toStatusView(COMPLETED))).not.toContain('deletion receipt');
+  });
+
+  it('is left out rather than rendered when it is not a compact JWS', () => {
+    const html = renderStatusPage(toStatusView({ ...COMPLETED, receipt: 'a"><script>alert(1)</script>' }));
+    expect(html).not.toContain('<script>');
+    expect(html).not.toContain('Download your receipt');
+  });
+});
