@@ -32,10 +32,10 @@ export const RATE_LIMIT_GROUPS: readonly RateLimitGroup[] = [
   { name: 'WhatsAppWebhook', paths: ['/whatsapp/webhook'], limitPerFiveMinutes: 30_000 },
   {
     name: 'SelfService',
-    paths: ['/delete-my-data', '/deletion-requests'],
+    paths: ['/delete-my-data', '/deletion-requests', '/deletion-requests/verify'],
     limitPerFiveMinutes: 100,
   },
-  { name: 'StatusPage', paths: ['/deletion-status'], limitPerFiveMinutes: 300 },
+  { name: 'StatusPage', paths: ['/deletion-status', '/.well-known/jwks.json'], limitPerFiveMinutes: 300 },
 ];
 
 export interface WebAclConstructProps {
@@ -97,9 +97,9 @@ export class WebAclConstruct extends Construct {
     });
 
     this.blockedAlarm = new cloudwatch.Alarm(this, 'BlockedAlarm', {
-      alarmName: `deletion-service-${props.stage}-WafBlocks`,
+      alarmName: `deletion-service-${props.stage}-waf-blocks`,
       alarmDescription:
-        'The web ACL blocked clients over their per-IP rate (a flood, or a legitimate peak above the limits). Runbook: docs/operations.md#WafBlocks',
+        'The web ACL blocked clients over their per-IP rate (a flood, or a legitimate peak above the limits). Runbook: docs/operations.md#waf-blocks',
       metric: new cloudwatch.Metric({
         namespace: 'AWS/WAFV2',
         metricName: 'BlockedRequests',

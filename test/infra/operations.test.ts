@@ -257,8 +257,11 @@ describe('key policies', () => {
 });
 
 describe('WAF', () => {
-  it('associates no web ACL unless one is configured', () => {
-    expect(Object.keys(resourcesOfType(template, 'AWS::WAFv2::WebACLAssociation'))).toHaveLength(0);
+  it('gives a stage without a configured web ACL its own, and a demo stage none', () => {
+    expect(Object.keys(resourcesOfType(template, 'AWS::WAFv2::WebACL'))).toHaveLength(1);
+    expect(Object.keys(resourcesOfType(template, 'AWS::WAFv2::WebACLAssociation'))).toHaveLength(1);
+    const demo = Template.fromStack(newStack({ demo: true }));
+    expect(Object.keys(resourcesOfType(demo, 'AWS::WAFv2::WebACLAssociation'))).toHaveLength(0);
   });
 
   it('associates the configured web ACL with the API stage, and cdk-nag then needs no WAF acknowledgement', () => {
@@ -282,6 +285,7 @@ describe('alarms', () => {
   it('has every documented alarm plus an error alarm per queue or schedule function, each notifying the topic', () => {
     const expected = [
       ...ALARM_IDS,
+      'waf-blocks',
       ...backgroundFunctions().map(
         (key) => `${FUNCTIONS[key].id.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()}-errors`,
       ),
