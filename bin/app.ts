@@ -6,9 +6,10 @@ import { DeploymentConfigError, loadDeploymentConfig } from '../lib/config.js';
 import { DeletionServiceStack } from '../lib/deletion-service-stack.js';
 
 const app = new App();
-let config;
 try {
-  config = loadDeploymentConfig((key) => app.node.tryGetContext(key));
+  const config = loadDeploymentConfig((key) => app.node.tryGetContext(key));
+  // Refuses a stage whose dataStores do not name every company table (lib/data-stores.ts).
+  new DeletionServiceStack(app, `DeletionService-${config.stage}`, config);
 } catch (error) {
   if (error instanceof DeploymentConfigError) {
     console.error(error.message);
@@ -16,6 +17,4 @@ try {
   }
   throw error;
 }
-
-new DeletionServiceStack(app, `DeletionService-${config.stage}`, config);
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -17,10 +17,16 @@ import {
   type FunctionKey,
 } from '../functions/declarations/functions.js';
 import { DELETION_PIPELINE, QUEUE_URL_ENV } from '../functions/declarations/pipeline.js';
-import { tableEnvVar, type TableDeclaration } from '../functions/declarations/tables.js';
+import {
+  TABLES,
+  tableEnvVar,
+  tableRoleArnEnvVar,
+  type TableDeclaration,
+} from '../functions/declarations/tables.js';
 import { SERVICE_NAME } from '../functions/runtime/metric-names.js';
 import { secretArnEnvVar, type SecretName } from '../functions/runtime/secrets.js';
-import type { DataConstruct } from './data-construct.js';
+import type { DataConstruct, StackTable } from './data-construct.js';
+import { READ_ACTIONS, WRITE_ACTIONS, purgeGrants } from './data-stores.js';
 import type { NotificationsConstruct } from './notifications-construct.js';
 import type { PipelineConstruct } from './pipeline-construct.js';
 import type { SecretsConstruct } from './secrets-construct.js';
@@ -114,7 +120,12 @@ export class FunctionsConstruct extends Construct {
   }
 
   private createFunction(declaration: FunctionDeclaration, props: FunctionsConstructProps) {
-    const tables = uniqueById([...declaration.readTables, ...declaration.writeTables]);
+    const purges = declaration.purgesDataMap ? purgeGrants() : new Map<string, never>();
+    const tables = uniqueById([
+      ...declaration.readTables,
+      ...declaration.writeTables,
+      ...TABLES.filter((table) => purges.has(table.id)),
+    ]);
     const secretNames = [...new Set<SecretName>(declaration.secrets)];
 
     const environment: Record<string, string> = {
@@ -124,7 +135,14 @@ export class FunctionsConstruct extends Construct {
     for (const [setting, name] of Object.entries(RUNTIME_SETTING_ENV)) {
       environment[name] = String(props.settings[setting as keyof RuntimeSettings]);
     }
-    for (const table of tables) environment[tableEnvVar(table)] = props.data.table(table).tableName;
+    for (const table of tables) {
+      const { table: resource, source } = props.data.stackTable(table);
+      // A table in another account is reached by its ARN, with the role assumed there.
+      environment[tableEnvVar(table)] =
+        source.kind === 'imported' && source.tableArn ? source.tableArn : resource.tableName;
+      if (source.kind === 'imported' && source.roleArn)
+        environment[tableRoleArnEnvVar(table)] = source.roleArn;
+    }
     if (declaration.sendsJobs) environment[QUEUE_URL_ENV] = props.pipeline.queue.queueUrl;
     for (const name of secretNames) environment[secretArnEnvVar(name)] = props.secrets.secret(name).secretArn;
     if (declaration.usesPublicBaseUrl) environment.PUBLIC_BASE_URL = props.publicBaseUrl;
@@ -168,19 +186,77 @@ export class FunctionsConstruct extends Construct {
     });
 
     const writes = new Set(declaration.writeTables.map((table) => table.id));
+    let encrypts = false;
     for (const table of tables) {
-      const resource = props.data.table(table);
-      if (writes.has(table.id)) resource.grantReadWriteData(fn);
-      else resource.grantReadData(fn);
-      if (table.indexes.length > 0) acknowledgeIndexWildcard(role, table, resource);
+      const stackTable = props.data.stackTable(table);
+      if (table.owner === 'service') {
+        const resource = stackTable.table as dynamodb.Table;
+        if (writes.has(table.id)) resource.grantReadWriteData(fn);
+        else resource.grantReadData(fn);
+        if (table.indexes.length > 0) acknowledgeIndexWildcard(role, table, resource);
+        encrypts ||= writes.has(table.id);
+        continue;
+      }
+      // The company's tables: exactly the actions this function's uses need, on the table and the named indexes.
+      const actions = new Set<string>();
+      const queriedIndexes = new Set<string>();
+      if (writes.has(table.id) || declaration.readTables.some((read) => read.id === table.id)) {
+        for (const action of writes.has(table.id) ? WRITE_ACTIONS : READ_ACTIONS) actions.add(action);
+        for (const index of table.indexes) queriedIndexes.add(index.name);
+      }
+      const purge = purges.get(table.id);
+      for (const action of purge?.actions ?? []) actions.add(action);
+      for (const index of purge?.queriedIndexes ?? []) queriedIndexes.add(index);
+      // Granted first: `||=` would skip the grant once an earlier table encrypts.
+      const encryptsHere = grantCompanyTable(role, stackTable, actions, queriedIndexes);
+      encrypts ||= encryptsHere;
     }
     if (declaration.sendsJobs) props.pipeline.queue.grantSendMessages(fn);
     for (const name of secretNames) props.secrets.secret(name).grantRead(fn);
     if (declaration.sendsEmail) props.notifications.grantSendEmail(fn);
 
-    acknowledgeGrantWildcards(role, { encrypts: writes.size > 0 || declaration.sendsJobs });
+    acknowledgeGrantWildcards(role, { encrypts: encrypts || declaration.sendsJobs });
     return fn;
   }
+}
+
+const READ_ONLY = new Set<string>(READ_ACTIONS);
+
+/**
+ * Grants `actions` on one company table (Query on each of `queriedIndexes`), nothing else and nothing
+ * account-wide. A table in another account is reached by assuming its role there, so the grant is that
+ * role; the role's own policy (docs/data-stores.md) holds the table actions. Returns whether it encrypts.
+ */
+function grantCompanyTable(
+  role: iam.Role,
+  { table, source, encryptionKey }: StackTable,
+  actions: ReadonlySet<string>,
+  queriedIndexes: ReadonlySet<string>,
+): boolean {
+  if (source.kind === 'imported' && source.roleArn) {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [source.roleArn] }),
+    );
+    return false;
+  }
+  if (actions.size > 0) {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: [...actions].sort(), resources: [table.tableArn] }),
+    );
+  }
+  if (queriedIndexes.size > 0) {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [...queriedIndexes].sort().map((index) => `${table.tableArn}/index/${index}`),
+      }),
+    );
+  }
+  if (!encryptionKey) return false;
+  const writes = [...actions].some((action) => !READ_ONLY.has(action));
+  if (writes) encryptionKey.grantEncryptDecrypt(role);
+  else encryptionKey.grantDecrypt(role);
+  return writes;
 }
 
 /** Lambda refuses an SQS trigger whose visibility timeout is shorter than the function's; AWS advises 6×. */

@@ -14,7 +14,6 @@ import {
   WHATSAPP_CONTACTS_TABLE,
   WHATSAPP_MESSAGES_TABLE,
   WHATSAPP_WEBHOOK_RECEIPTS_TABLE,
-  mappedTables,
   type TableDeclaration,
 } from './tables.js';
 
@@ -55,6 +54,8 @@ export interface FunctionDeclaration {
   readonly secrets: readonly SecretId[];
   /** Reads the Meta and Instagram app ids (META_APP_ID, INSTAGRAM_APP_ID). */
   readonly usesMetaAppIds?: boolean;
+  /** Carries out the data map: gets what each rule needs on each mapped table (lib/data-stores.ts). */
+  readonly purgesDataMap?: boolean;
 }
 
 export interface RouteDeclaration {
@@ -109,9 +110,12 @@ export const FUNCTIONS = {
       'Processes deletion jobs: resolves identities, purges the data map, suppresses, confirms, completes.',
     timeoutSeconds: 60,
     memoryMb: 512,
-    readTables: [],
+    // IdentityLinks: identity resolution; IntegrationTokens: the Meta tokens to revoke before the purge.
+    readTables: [IDENTITY_LINKS_TABLE, INTEGRATION_TOKENS_TABLE],
     // Verifications: a completed request's verification records are deleted.
-    writeTables: [DELETION_REQUESTS_TABLE, SUPPRESSIONS_TABLE, VERIFICATIONS_TABLE, ...mappedTables()],
+    writeTables: [DELETION_REQUESTS_TABLE, SUPPRESSIONS_TABLE, VERIFICATIONS_TABLE],
+    // Every mapped table: only what its rules need (Query, BatchWriteItem, UpdateItem).
+    purgesDataMap: true,
     // Continuation jobs, when a subject has more items than one invocation handles.
     sendsJobs: true,
     sendsEmail: true,

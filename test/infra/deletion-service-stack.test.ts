@@ -15,6 +15,7 @@ import {
   DELETION_REQUESTS_TABLE,
   META_PLATFORM_DATA_TABLE,
   TABLES,
+  mappedTables,
   tableEnvVar,
 } from '../../functions/declarations/tables.js';
 import { secretArnEnvVar } from '../../functions/runtime/secrets.js';
@@ -132,7 +133,11 @@ describe('functions', () => {
 
   it.each(functionKeys)('%s gets exactly the environment its declaration and handler need', (key) => {
     const declaration: FunctionDeclaration = FUNCTIONS[key];
-    const tables = [...declaration.readTables, ...declaration.writeTables];
+    const tables = [
+      ...declaration.readTables,
+      ...declaration.writeTables,
+      ...(declaration.purgesDataMap ? mappedTables() : []),
+    ];
     const expected = new Set([
       'POWERTOOLS_SERVICE_NAME',
       'NODE_OPTIONS',
