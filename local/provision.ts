@@ -2,6 +2,13 @@
 // CDK stack uses, and returns the environment the handlers read.
 import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  EXTERNAL_STORES,
+  erasureWebhookSecretEnvName,
+  externalStoreEnvVar,
+  type ExternalStoreDeclaration,
+} from '../functions/declarations/external-stores.js';
 import { DELETION_PIPELINE, QUEUE_URL_ENV } from '../functions/declarations/pipeline.js';
 import { TABLES, tableEnvVar, type TableDeclaration } from '../functions/declarations/tables.js';
 
@@ -45,12 +52,40 @@ function createTableInput(table: TableDeclaration): CreateTableCommandInput {
   };
 }
 
-export async function provision(endpoints: { dynamodb: string; sqs: string }): Promise<Provisioned> {
+/** The local bucket of an object prefix: `local-` and its id in kebab case (MediaCopies: local-media-copies). */
+export function localBucketOf(store: Pick<ExternalStoreDeclaration, 'id'>): string {
+  return `local-${store.id.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()}`;
+}
+
+export interface ProvisionEndpoints {
+  readonly dynamodb: string;
+  readonly sqs: string;
+  readonly s3: string;
+  /** The stand-in downstream system that receives erasure webhooks. */
+  readonly processors: string;
+}
+
+export async function provision(
+  endpoints: ProvisionEndpoints,
+  erasureWebhookSecret: string,
+): Promise<Provisioned> {
   const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
   const dynamo = new DynamoDBClient({ endpoint: endpoints.dynamodb, region: 'us-east-1', credentials });
   const sqs = new SQSClient({ endpoint: endpoints.sqs, region: 'us-east-1', credentials });
+  const s3 = new S3Client({ endpoint: endpoints.s3, region: 'us-east-1', credentials, forcePathStyle: true });
   try {
     for (const table of TABLES) await dynamo.send(new CreateTableCommand(createTableInput(table)));
+    // The data map's other stores: a bucket per object prefix, the stand-in system for each erasure webhook.
+    const externalEnv: Record<string, string> = {};
+    for (const store of EXTERNAL_STORES) {
+      if (store.kind === 'object_prefix') {
+        await s3.send(new CreateBucketCommand({ Bucket: localBucketOf(store) }));
+        externalEnv[externalStoreEnvVar(store)] = localBucketOf(store);
+      } else {
+        externalEnv[externalStoreEnvVar(store)] = `${endpoints.processors}/erasure/${store.id}`;
+        externalEnv[erasureWebhookSecretEnvName(store)] = erasureWebhookSecret;
+      }
+    }
 
     const dlq = await sqs.send(
       new CreateQueueCommand({
@@ -80,11 +115,13 @@ export async function provision(endpoints: { dynamodb: string; sqs: string }): P
       deadLetterQueueUrl: dlqUrl,
       env: {
         ...Object.fromEntries(TABLES.map((table) => [tableEnvVar(table), table.id])),
+        ...externalEnv,
         [QUEUE_URL_ENV]: queueUrl,
       },
     };
   } finally {
     dynamo.destroy();
     sqs.destroy();
+    s3.destroy();
   }
 }

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { buildApp } from 'fauxqs';
+import { startFakeDownstream, type FakeDownstream } from './fake-downstream.js';
 import { startFakeGraphApi, type FakeGraphApi } from './fake-graph-api.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
 
@@ -19,7 +20,12 @@ export interface StandInPorts {
   readonly sqs: number;
   readonly ses: number;
   readonly graph: number;
+  /** The stand-in downstream system (erasure webhooks); 0 picks a free port. */
+  readonly processors?: number;
 }
+
+/** Signing secret of the stand-in downstream system's erasure webhook: a local test value only. */
+export const LOCAL_ERASURE_WEBHOOK_SECRET = 'local-erasure-webhook-secret-not-for-production';
 
 export interface StandIns {
   readonly endpoints: {
@@ -29,10 +35,13 @@ export interface StandIns {
     readonly s3: string;
     readonly ses: string;
     readonly graph: string;
+    /** The stand-in downstream system: erasure webhooks at /erasure/<system>, calls at /__calls. */
+    readonly processors: string;
   };
   /** The SQS endpoint the service uses: a proxy in front of the stand-in that can inject faults. */
   readonly sqsFaults: FaultProxy;
   readonly graph: FakeGraphApi;
+  readonly downstream: FakeDownstream;
   stop(): Promise<void>;
 }
 
@@ -77,6 +86,9 @@ export async function startStandIns(ports: StandInPorts, options: StandInOptions
   const sesPort = (ses.address() as AddressInfo).port;
 
   const graph = await startFakeGraphApi(ports.graph);
+  const downstream = await startFakeDownstream(ports.processors ?? 0, {
+    secret: LOCAL_ERASURE_WEBHOOK_SECRET,
+  });
 
   return {
     endpoints: {
@@ -85,11 +97,20 @@ export async function startStandIns(ports: StandInPorts, options: StandInOptions
       s3: `http://${HOST}:${sqsPort}`,
       ses: `http://${HOST}:${sesPort}`,
       graph: graph.url,
+      processors: downstream.url,
     },
     sqsFaults,
     graph,
+    downstream,
     async stop() {
-      await Promise.allSettled([dynamo?.stop(), sqsApp.close(), sqsFaults.stop(), close(ses), graph.stop()]);
+      await Promise.allSettled([
+        dynamo?.stop(),
+        sqsApp.close(),
+        sqsFaults.stop(),
+        close(ses),
+        graph.stop(),
+        downstream.stop(),
+      ]);
     },
   };
 }

@@ -23,6 +23,7 @@ Stand-ins (127.0.0.1)
   S3:             ${service.endpoints.s3}   (path-style buckets)
   SES:            ${service.endpoints.ses}   (sent mail at /store)
   Graph API:      ${service.endpoints.graph}   (calls at /__calls)
+  Processors:     ${service.endpoints.processors}   (erasure webhooks of the demo data map; calls at /__calls)
 
 Try it: npm run demo   (signs a deletion callback for Ana, Facebook id ${ANA.facebookAsid}, and follows it)
         npm run demo:whatsapp   (a signed "DELETE MY DATA" from Ana's WhatsApp, +${ANA.whatsappPhone})

@@ -16,6 +16,10 @@ export function makeSesEmailNotifier(client: SESClient, options: SesNotifierOpti
         `Confirmation code: ${message.confirmationCode}`,
         `Completed: ${message.completedAt.toUTCString()}`,
         '',
+        ...((message.erasedWhere ?? []).length > 0
+          ? ['What was erased where:', ...(message.erasedWhere ?? []).map((line) => `- ${line}`), '']
+          : []),
+        ...(message.backupsNote ? [message.backupsNote, ''] : []),
         `What was deleted, and anything we must keep by law, is on the status page: ${message.statusUrl}`,
         '',
         'This is the last message we send you about this request.',

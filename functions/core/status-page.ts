@@ -1,6 +1,7 @@
 // core: the human status page. Plain HTML, no script, nothing that identifies the person.
 import { createHash } from 'node:crypto';
 import type { DeletionStatusView, RequestStatus } from './deletion-request.js';
+import { backupsNote, erasedWhereLines } from './erased-where.js';
 
 const STYLE = `body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a;background:#fff;line-height:1.5}
 h1{font-size:1.5rem}h2{font-size:1.125rem;margin-top:1.5rem}dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}
@@ -162,7 +163,9 @@ export function renderStatusPage(
     view.no_data_held
       ? '<p>We held no data covered by this request, so there was nothing to delete.</p>'
       : '',
+    erasedWhere(view),
     kept ? `<h2>What we keep, and why</h2>\n<ul>\n${kept}\n</ul>` : '',
+    backupsNote(view) ? `<h2>Backups</h2>\n<p>${escapeHtml(backupsNote(view))}</p>` : '',
     PLATFORM_NOTE[view.scope]
       ? `<h2>What Meta and WhatsApp may still hold</h2>\n<p>${escapeHtml(PLATFORM_NOTE[view.scope] ?? '')}</p>`
       : '',
@@ -177,6 +180,13 @@ ${details}
 </dl>
 ${sections.join('\n')}`,
   );
+}
+
+/** The list of what was erased where, one line per store. */
+function erasedWhere(view: DeletionStatusView): string {
+  const lines = erasedWhereLines(view);
+  if (lines.length === 0) return '';
+  return `<h2>What was erased where</h2>\n<ul>\n${lines.map((line) => `<li>${escapeHtml(line)}</li>`).join('\n')}\n</ul>`;
 }
 
 export function renderNotFoundPage(): string {

@@ -2,18 +2,33 @@
 // carries out the purge plan within a budget (continuing in a new job when the budget runs out),
 // checks that nothing remains, writes the suppression records, confirms once by email, and
 // completes the request, forgetting the raw identifiers. Safe to run again from any point.
-import { isTerminal, type DeletionRequest, type TableOutcome } from '../core/deletion-request.js';
+import {
+  isTerminal,
+  toStatusView,
+  type DeletionRequest,
+  type TableOutcome,
+} from '../core/deletion-request.js';
+import { backupsNote, erasedWhereLines } from '../core/erased-where.js';
 import type { IdentifierHasher } from '../core/keyed-hash.js';
-import { planPurge, type PurgeStep } from '../core/purge-plan.js';
+import {
+  isExternalStep,
+  planExternalSteps,
+  planPurge,
+  type PlanStep,
+  type PurgeStep,
+} from '../core/purge-plan.js';
+import type { ExternalStoreDeclaration } from '../declarations/external-stores.js';
 import { scopeOf } from '../core/scope.js';
 import type { EventRecorder } from '../runtime/observability.js';
 import type {
   Clock,
   DeletionRequestStore,
   EmailNotifier,
+  ErasureRequester,
   IdentityResolver,
   JobQueue,
   MappedTable,
+  ObjectPurger,
   SuppressionList,
   TablePurger,
 } from './ports.js';
@@ -45,11 +60,19 @@ export interface ProcessJobPorts {
   readonly email: EmailNotifier;
   readonly queue: JobQueue;
   readonly tables: readonly MappedTable[];
+  /** Object prefixes and erasure webhooks of the data map (functions/declarations/external-stores.ts). */
+  readonly externalStores?: readonly ExternalStoreDeclaration[];
+  /** Required when the data map has object prefixes. */
+  readonly objects?: ObjectPurger;
+  /** Required when the data map has erasure webhooks. */
+  readonly erasure?: ErasureRequester;
   readonly clock: Clock;
   readonly events: EventRecorder;
   readonly hashIdentifier: () => Promise<IdentifierHasher>;
   readonly publicBaseUrl: string;
   readonly statusRetentionDays: number;
+  /** Days backups keep deleted records restorable (said in the confirmation email); 35 when not set. */
+  readonly backupRetentionDays?: number;
   /** How long a worker holds a request; longer than the Lambda timeout, shorter than the visibility timeout. */
   readonly leaseMillis: number;
   readonly budget: PurgeBudget;
@@ -66,15 +89,20 @@ export class PurgeIncompleteError extends Error {
   override readonly name = 'PurgeIncompleteError';
 }
 
+export class StoreNotWiredError extends Error {
+  override readonly name = 'StoreNotWiredError';
+}
+
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function makeProcessDeletionJob(ports: ProcessJobPorts) {
   const { store, purger, clock, events } = ports;
 
   function outcomeOf(
-    step: PurgeStep,
+    step: PlanStep,
     page: { deleted: number; anonymised: number; retained: number },
   ): TableOutcome {
+    if (isExternalStep(step)) return { table: step.store.id, ...page };
     const retention =
       step.action.type === 'retain' && page.retained > 0
         ? {
@@ -96,7 +124,7 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
   /** Runs the plan from `from`; returns false when the budget ran out before the end. */
   async function runPlan(
     request: DeletionRequest,
-    steps: readonly PurgeStep[],
+    steps: readonly PlanStep[],
     from: number,
   ): Promise<boolean> {
     const started = clock.now().getTime();
@@ -107,9 +135,22 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
     }
   }
 
+  /** The purger of a table or object-prefix step. */
+  function purgerOf(step: PurgeStep | Exclude<PlanStep, { kind: 'erasure_webhook' }>) {
+    if (!isExternalStep(step)) {
+      return {
+        count: () => purger.countRemaining(step),
+        page: (max: number) => purger.purgePage(step, max),
+      };
+    }
+    const objects = ports.objects;
+    if (!objects) throw new StoreNotWiredError(`No object purger for ${step.store.id}`);
+    return { count: () => objects.countRemaining(step), page: (max: number) => objects.purgePage(step, max) };
+  }
+
   async function purgeSteps(
     request: DeletionRequest,
-    steps: readonly PurgeStep[],
+    steps: readonly PlanStep[],
     from: number,
     started: number,
   ): Promise<boolean> {
@@ -117,25 +158,39 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
     const none = { deleted: 0, anonymised: 0, retained: 0 };
     for (let index = from; index < steps.length; index += 1) {
       const step = steps[index]!;
+      if (isExternalStep(step) && step.kind === 'erasure_webhook') {
+        // The system's own count, recorded once: a repeat of the request (same id) gets the same answer.
+        const erasure = ports.erasure;
+        if (!erasure) throw new StoreNotWiredError(`No erasure requester for ${step.store.id}`);
+        const acknowledgement = await erasure.requestErasure(request.requestId, step);
+        events.count('ErasureAcknowledged', 1, { system: step.store.id });
+        await store.recordPurgeProgress(
+          request.requestId,
+          {
+            ...outcomeOf(step, { ...none, deleted: acknowledgement.erased }),
+            acknowledgedAt: clock.now().toISOString(),
+          },
+          index,
+          `counted:${index}`,
+        );
+        await store.recordPurgeProgress(request.requestId, outcomeOf(step, none), index + 1);
+        continue;
+      }
+      const stepPurger = purgerOf(step);
       // Counted before anything of the step is touched, and once per step (a resumed step is not
       // counted again): a failure at any point leaves the counts exact.
-      const pending = await purger.countRemaining(step);
+      const pending = await stepPurger.count();
+      const actionType = isExternalStep(step) ? 'delete' : step.action.type;
       const counts = {
         ...none,
-        [step.action.type === 'delete'
-          ? 'deleted'
-          : step.action.type === 'anonymise'
-            ? 'anonymised'
-            : 'retained']: pending,
+        [actionType === 'delete' ? 'deleted' : actionType === 'anonymise' ? 'anonymised' : 'retained']:
+          pending,
       };
       await store.recordPurgeProgress(request.requestId, outcomeOf(step, counts), index, `counted:${index}`);
       for (;;) {
         if (items >= ports.budget.maxItems || clock.now().getTime() - started >= ports.budget.maxMillis)
           return false;
-        const page = await purger.purgePage(
-          step,
-          Math.min(ports.budget.pageSize, ports.budget.maxItems - items),
-        );
+        const page = await stepPurger.page(Math.min(ports.budget.pageSize, ports.budget.maxItems - items));
         const touched = page.deleted + page.anonymised + page.retained;
         items += touched;
         if (touched > 0) events.count('ItemsPurged', touched);
@@ -156,10 +211,13 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
     }
   }
 
-  async function verify(steps: readonly PurgeStep[]): Promise<void> {
+  /** Read after delete: tables and prefixes are queried again; another system's acknowledgement is its word. */
+  async function verify(steps: readonly PlanStep[]): Promise<void> {
     for (const step of steps) {
-      const remaining = await purger.countRemaining(step);
-      if (remaining > 0) throw new PurgeIncompleteError(`${remaining} items remain in ${step.table.id}`);
+      if (isExternalStep(step) && step.kind === 'erasure_webhook') continue;
+      const remaining = await purgerOf(step).count();
+      const storeId = isExternalStep(step) ? step.store.id : step.table.id;
+      if (remaining > 0) throw new PurgeIncompleteError(`${remaining} items remain in ${storeId}`);
     }
   }
 
@@ -184,10 +242,16 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
       (await store.claimConfirmation(request.requestId, clock.now()))
     ) {
       try {
+        const completed = toStatusView(
+          { ...request, status: 'completed', completedAt: clock.now().toISOString() },
+          { backupRetentionDays: ports.backupRetentionDays ?? 35 },
+        );
         await ports.email.sendDeletionConfirmation(email.value, {
           confirmationCode: request.confirmationCode,
           statusUrl: statusUrl(ports.publicBaseUrl, request.confirmationCode),
           completedAt: clock.now(),
+          erasedWhere: erasedWhereLines(completed),
+          ...(backupsNote(completed) ? { backupsNote: backupsNote(completed) } : {}),
         });
       } catch (error) {
         await store.releaseConfirmation(request.requestId);
@@ -242,7 +306,10 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
         request = { ...request, subject, identitiesReached: reached, resolved: true };
       }
       await runSteps(request, ports.beforePurge);
-      const steps = planPurge(request.channel, request.subject, ports.tables);
+      const steps: PlanStep[] = [
+        ...planPurge(request.channel, request.subject, ports.tables),
+        ...planExternalSteps(request.channel, request.subject, ports.externalStores ?? []),
+      ];
 
       if (!(await runPlan(request, steps, request.nextStep ?? 0))) {
         await ports.queue.sendDeletionJob(requestId);

@@ -9,7 +9,14 @@ const ROOT = new URL('../../', import.meta.url).pathname;
 
 export interface RunningService {
   readonly baseUrl: string;
-  readonly endpoints: { dynamodb: string; sqs: string; ses: string; graph: string };
+  readonly endpoints: {
+    dynamodb: string;
+    sqs: string;
+    s3: string;
+    ses: string;
+    graph: string;
+    processors: string;
+  };
   readonly output: () => string;
   readonly documents: DynamoDBDocumentClient;
   scan(table: string): Promise<Record<string, unknown>[]>;
