@@ -100,6 +100,7 @@ function toRequest(item: RequestItem): DeletionRequest {
     ...optional<string>('cancelReason'),
     ...optional<string>('extensionReason'),
     ...optional<DeletionRequest['deadlineState']>('deadlineState'),
+    ...optional<string>('retriesExhaustedAt'),
     ...stepsDoneOf(item),
   };
 }
@@ -253,6 +254,9 @@ export function makeDynamoDeletionRequestStore(
         values[':cancelReason'] = options.cancelReason;
       }
       if (to === 'completed' || to === 'completed_with_retention') sets.push('completedAt = :at');
+      // Set by the last automatic attempt; any other move clears it (a retry makes them automatic again).
+      if (to === 'failed' && options.retriesExhausted) sets.push('retriesExhaustedAt = :at');
+      else removes.push('retriesExhaustedAt');
       if (options.forgetSubject) removes.push('subject');
       if (options.releaseLease) removes.push('leaseUntil');
       if (options.lastError !== undefined) {
@@ -460,7 +464,8 @@ export function makeDynamoDeletionRequestStore(
       return update(
         requestId,
         `SET dueAt = :due, extensionReason = :reason, updatedAt = :at, ${APPEND_EVENT} REMOVE deadlineState`,
-        'attribute_exists(pk) AND attribute_exists(openDue) AND dueAt < :due',
+        // Once: the law allows one extension, and a concurrent second one must not slip through.
+        'attribute_exists(pk) AND attribute_exists(openDue) AND dueAt < :due AND attribute_not_exists(extensionReason)',
         {},
         {
           ':due': dueAt.toISOString(),

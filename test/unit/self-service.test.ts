@@ -57,6 +57,7 @@ function setup(overrides: Partial<SelfServicePorts> = {}) {
       async save(verification) {
         saved.push(verification);
       },
+      inspect: async () => ({ state: 'unknown' }),
       consume: async () => ({ ok: false, reason: 'unknown' }),
       forgetRequest: async () => 0,
     },
