@@ -18,7 +18,7 @@ export interface PlatformDefinition {
   readonly identifier: IdentifierKind;
   /**
    * Secrets tried in order, each with its own current-then-previous values. Meta does not document
-   * which secret signs Instagram-Login callbacks (protocols.md §3): the Instagram app secret first,
+   * which secret signs Instagram-Login callbacks (docs/protocols.md, Instagram): the Instagram app secret first,
    * then the Meta app secret.
    */
   readonly secrets: readonly SecretName[];
