@@ -4,7 +4,13 @@
 import { CfnOutput, CfnParameter, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { FUNCTIONS, ROUTES, type RouteDeclaration } from '../functions/declarations/functions.js';
+import {
+  FUNCTIONS,
+  ROUTES,
+  type FunctionDeclaration,
+  type FunctionKey,
+  type RouteDeclaration,
+} from '../functions/declarations/functions.js';
 import { DELETION_REQUESTS_TABLE, VERIFICATIONS_TABLE } from '../functions/declarations/tables.js';
 import { DEFAULT_METRICS_NAMESPACE, SERVICE_NAME } from '../functions/runtime/metric-names.js';
 import { ApiConstruct } from './api-construct.js';
@@ -16,6 +22,7 @@ import {
 } from './config.js';
 import { DataConstruct } from './data-construct.js';
 import { requireDeclaredTables } from './data-map-guard.js';
+import { ExportsConstruct } from './exports-construct.js';
 import { FunctionsConstruct } from './functions-construct.js';
 import { MonitoringConstruct } from './monitoring-construct.js';
 import { NotificationsConstruct } from './notifications-construct.js';
@@ -41,6 +48,7 @@ export class DeletionServiceStack extends Stack {
   readonly notifications: NotificationsConstruct;
   readonly api: ApiConstruct;
   readonly functions: FunctionsConstruct;
+  readonly exports: ExportsConstruct;
   readonly monitoring: MonitoringConstruct;
   /** The base URL the functions use for status links. */
   readonly publicBaseUrl: string;
@@ -106,6 +114,10 @@ export class DeletionServiceStack extends Stack {
       worker.addEnvironment('WHATSAPP_COMPLETION_TEMPLATE', config.whatsappCompletionTemplate);
       worker.addEnvironment('WHATSAPP_TEMPLATE_LANGUAGE', config.whatsappTemplateLanguage);
     }
+    this.exports = new ExportsConstruct(this, 'Exports', { linkDays: EXPORT_LINK_DAYS });
+    for (const key of Object.keys(FUNCTIONS) as FunctionKey[])
+      if ((FUNCTIONS[key] as FunctionDeclaration).usesExportBucket)
+        this.exports.grantTo(this.functions.byKey[key]);
     this.api.integrate((functionId) => this.functions.byId(functionId));
     this.monitoring = new MonitoringConstruct(this, 'Monitoring', {
       stage,
@@ -206,6 +218,9 @@ export class DeletionServiceStack extends Stack {
     return parameter.valueAsString;
   }
 }
+
+/** How long the link to a copy of someone's data works; the copy is deleted then. */
+const EXPORT_LINK_DAYS = 7;
 
 /** Logical ids of the app-id parameters, as `cdk deploy --parameters MetaAppId=...` names them. */
 export const META_APP_ID_PARAMETER = 'MetaAppId';

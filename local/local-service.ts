@@ -51,7 +51,7 @@ export interface LocalServiceOptions {
 export interface LocalService {
   readonly baseUrl: string;
   readonly publicBaseUrl: string;
-  readonly endpoints: { dynamodb: string; sqs: string; ses: string; graph: string };
+  readonly endpoints: { dynamodb: string; sqs: string; ses: string; graph: string; s3: string };
   readonly queueUrl: string;
   readonly deadLetterQueueUrl: string;
   readonly settings: Record<string, string>;
@@ -139,6 +139,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     AWS_ENDPOINT_URL_DYNAMODB: standIns.endpoints.dynamodb,
     AWS_ENDPOINT_URL_SQS: standIns.endpoints.sqs,
     AWS_ENDPOINT_URL_SES: standIns.endpoints.ses,
+    AWS_ENDPOINT_URL_S3: standIns.endpoints.s3,
     GRAPH_API_BASE_URL: standIns.endpoints.graph,
     PUBLIC_BASE_URL: publicBaseUrl,
     SES_FROM_ADDRESS: env.SES_FROM_ADDRESS || 'privacy@example.com',

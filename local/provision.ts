@@ -2,6 +2,8 @@
 // CDK stack uses, and returns the environment the handlers read.
 import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { EXPORT_BUCKET_ENV } from '../functions/runtime/config.js';
 import { DELETION_PIPELINE, QUEUE_URL_ENV } from '../functions/declarations/pipeline.js';
 import { TABLES, tableEnvVar, type TableDeclaration } from '../functions/declarations/tables.js';
 
@@ -45,8 +47,28 @@ function createTableInput(table: TableDeclaration): CreateTableCommandInput {
   };
 }
 
-export async function provision(endpoints: { dynamodb: string; sqs: string }): Promise<Provisioned> {
+/** The bucket that holds copies of people's data locally (the stack creates an encrypted one in AWS). */
+export const LOCAL_EXPORT_BUCKET = 'privacy-exports';
+
+export async function provision(endpoints: {
+  dynamodb: string;
+  sqs: string;
+  s3?: string;
+}): Promise<Provisioned> {
   const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+  if (endpoints.s3) {
+    const s3 = new S3Client({
+      endpoint: endpoints.s3,
+      region: 'us-east-1',
+      credentials,
+      forcePathStyle: true,
+    });
+    try {
+      await s3.send(new CreateBucketCommand({ Bucket: LOCAL_EXPORT_BUCKET }));
+    } finally {
+      s3.destroy();
+    }
+  }
   const dynamo = new DynamoDBClient({ endpoint: endpoints.dynamodb, region: 'us-east-1', credentials });
   const sqs = new SQSClient({ endpoint: endpoints.sqs, region: 'us-east-1', credentials });
   try {
@@ -81,6 +103,7 @@ export async function provision(endpoints: { dynamodb: string; sqs: string }): P
       env: {
         ...Object.fromEntries(TABLES.map((table) => [tableEnvVar(table), table.id])),
         [QUEUE_URL_ENV]: queueUrl,
+        ...(endpoints.s3 ? { [EXPORT_BUCKET_ENV]: LOCAL_EXPORT_BUCKET } : {}),
       },
     };
   } finally {

@@ -27,6 +27,8 @@ export interface StandIns {
     readonly sqs: string;
     readonly ses: string;
     readonly graph: string;
+    /** S3 (served by the same fauxqs process as SQS, by path: bucket names in the path). */
+    readonly s3: string;
   };
   /** The SQS endpoint the service uses: a proxy in front of the stand-in that can inject faults. */
   readonly sqsFaults: FaultProxy;
@@ -82,6 +84,7 @@ export async function startStandIns(ports: StandInPorts, options: StandInOptions
       sqs: sqsFaults.url,
       ses: `http://${HOST}:${sesPort}`,
       graph: graph.url,
+      s3: `http://${HOST}:${sqsPort}`,
     },
     sqsFaults,
     graph,

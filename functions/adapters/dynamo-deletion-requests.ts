@@ -100,6 +100,17 @@ function toRequest(item: RequestItem): DeletionRequest {
     ...optional<string>('cancelReason'),
     ...optional<string>('extensionReason'),
     ...optional<DeletionRequest['deadlineState']>('deadlineState'),
+    ...(item.requestType === undefined ? {} : { type: item.requestType as DeletionRequest['type'] }),
+    ...optional<DeletionRequest['activity']>('activity'),
+    ...optional<string>('exportExpiresAt'),
+    ...(typeof item.correctionAttribute === 'string'
+      ? {
+          correction: {
+            attribute: item.correctionAttribute as NonNullable<DeletionRequest['correction']>['attribute'],
+            ...(typeof item.correctionValue === 'string' ? { value: item.correctionValue } : {}),
+          },
+        }
+      : {}),
     ...stepsDoneOf(item),
   };
 }
@@ -165,6 +176,10 @@ export function makeDynamoDeletionRequestStore(
         ...(due ? { dueAt: due } : {}),
         ...(request.jurisdiction ? { jurisdiction: request.jurisdiction } : {}),
         ...(request.priority ? { priority: request.priority } : {}),
+        ...(request.type ? { requestType: request.type } : {}),
+        ...(request.activity ? { activity: request.activity } : {}),
+        ...(request.correction ? { correctionAttribute: request.correction.attribute } : {}),
+        ...(request.correction?.value !== undefined ? { correctionValue: request.correction.value } : {}),
         ...(options.expiresAt ? { expiresAt: Math.floor(options.expiresAt.getTime() / 1000) } : {}),
       };
       try {
@@ -248,12 +263,17 @@ export function makeDynamoDeletionRequestStore(
         sets.push('dueAt = :due');
         values[':due'] = options.dueAt.toISOString();
       }
+      if (options.exportExpiresAt) {
+        sets.push('exportExpiresAt = :exportExpiresAt');
+        values[':exportExpiresAt'] = options.exportExpiresAt.toISOString();
+      }
       if (options.cancelReason !== undefined) {
         sets.push('cancelReason = :cancelReason');
         values[':cancelReason'] = options.cancelReason;
       }
       if (to === 'completed' || to === 'completed_with_retention') sets.push('completedAt = :at');
-      if (options.forgetSubject) removes.push('subject');
+      // The new value of a correction is personal data too: it goes with the identifiers.
+      if (options.forgetSubject) removes.push('subject', 'correctionValue');
       if (options.releaseLease) removes.push('leaseUntil');
       if (options.lastError !== undefined) {
         sets.push('lastError = :error');

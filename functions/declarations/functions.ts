@@ -55,6 +55,8 @@ export interface FunctionDeclaration {
   readonly secrets: readonly SecretId[];
   /** Reads the Meta and Instagram app ids (META_APP_ID, INSTAGRAM_APP_ID). */
   readonly usesMetaAppIds?: boolean;
+  /** Reads, writes and deletes copies of people's data in the exports bucket (EXPORT_BUCKET_NAME). */
+  readonly usesExportBucket?: boolean;
 }
 
 export interface RouteDeclaration {
@@ -91,14 +93,17 @@ export const FUNCTIONS = {
     entry: 'functions/handlers/deletion-status.ts',
     trigger: 'api',
     usesPublicBaseUrl: false,
-    description: 'Status page (HTML and JSON) for a confirmation code.',
-    timeoutSeconds: 5,
+    description:
+      'Status page (HTML and JSON) for a confirmation code, and the copy of the data an access request made.',
+    timeoutSeconds: 10,
     memoryMb: 256,
     readTables: [DELETION_REQUESTS_TABLE],
     writeTables: [],
     sendsJobs: false,
     sendsEmail: false,
     secrets: [],
+    // Serves a copy while its link works, and deletes it when asked for after it expired.
+    usesExportBucket: true,
   },
   deletionWorker: {
     id: 'DeletionWorker',
@@ -119,6 +124,8 @@ export const FUNCTIONS = {
     // whatsappAccessToken: the WhatsApp completion notice.
     secrets: ['identifierPepper', 'metaAppSecret', 'whatsappAccessToken'],
     usesMetaAppIds: true,
+    // Access requests: the worker writes the copy (a page at a time) and puts it together.
+    usesExportBucket: true,
   },
   reconciler: {
     id: 'QueueReconciler',
@@ -246,6 +253,30 @@ export const ROUTES: readonly RouteDeclaration[] = [
   {
     method: 'POST',
     path: '/deletion-requests',
+    functionId: FUNCTIONS.selfService.id,
+    maxBodyBytes: 4 * 1024,
+    throttle: { ratePerSecond: 5, burst: 10 },
+  },
+  {
+    // The copy of a person's data, through the link in the access email (with the confirmation code).
+    method: 'GET',
+    path: '/privacy-export',
+    functionId: FUNCTIONS.deletionStatus.id,
+    maxBodyBytes: 0,
+    throttle: { ratePerSecond: 5, burst: 10 },
+  },
+  {
+    // The same page, under a name that says it serves every right.
+    method: 'GET',
+    path: '/privacy',
+    functionId: FUNCTIONS.selfService.id,
+    maxBodyBytes: 0,
+    throttle: { ratePerSecond: 20, burst: 40 },
+  },
+  {
+    // Every right (deletion, access, correction, withdraw_consent): form or JSON.
+    method: 'POST',
+    path: '/privacy-requests',
     functionId: FUNCTIONS.selfService.id,
     maxBodyBytes: 4 * 1024,
     throttle: { ratePerSecond: 5, burst: 10 },

@@ -8,7 +8,15 @@ import { makeDynamoMetaTokenStore } from '../adapters/dynamo-meta-tokens.js';
 import { makeDynamoIdentityResolver } from '../adapters/dynamo-identity-resolver.js';
 import { makeDynamoSuppressionList } from '../adapters/dynamo-suppression-list.js';
 import { makeDynamoTablePurger } from '../adapters/dynamo-table-purger.js';
-import { makeSesEmailNotifier } from '../adapters/ses-email-notifier.js';
+import { makeSesEmailNotifier, makeSesRightsNotifier } from '../adapters/ses-email-notifier.js';
+import {
+  makeDynamoAttributeCorrector,
+  makeDynamoConsentPreferences,
+} from '../adapters/dynamo-rights-stores.js';
+import { makeProcessRightsJob } from '../use-cases/process-rights-job.js';
+import { makeDynamoSubjectReader } from '../adapters/dynamo-subject-reader.js';
+import { makeS3ExportStore } from '../adapters/s3-export-store.js';
+import { makeAccessExporter } from '../use-cases/build-export.js';
 import { makeDynamoVerificationStore } from '../adapters/dynamo-verifications.js';
 import { DeletionJobMessage } from '../core/job-message.js';
 import { FUNCTIONS } from '../declarations/functions.js';
@@ -18,12 +26,14 @@ import {
   SUPPRESSIONS_TABLE,
   VERIFICATIONS_TABLE,
   mappedTables,
+  type TableDeclaration,
 } from '../declarations/tables.js';
 import { makeProcessDeletionJob, type JobStep } from '../use-cases/process-deletion-job.js';
 import { metaGrantRevocation } from '../use-cases/revoke-meta-grants.js';
 import { systemClock } from '../use-cases/ports.js';
 import {
   emailSettings,
+  exportSettings,
   graphApiSettings,
   metaAppIds,
   publicBaseUrl,
@@ -31,7 +41,7 @@ import {
   statusRetentionDays,
   tableName,
 } from '../runtime/config.js';
-import { dynamoDocumentClient, ses } from '../runtime/aws-clients.js';
+import { dynamoDocumentClient, s3, ses } from '../runtime/aws-clients.js';
 import { logger, metrics, powertoolsEvents } from '../runtime/observability.js';
 import { makeSecretReader } from '../runtime/secrets.js';
 import { deletionJobQueue, deletionRequestStore, identifierHasher } from '../runtime/wiring.js';
@@ -80,13 +90,22 @@ const whatsappCompletionNotice = makeWhatsAppCompletionNotice({
 });
 // --- end WhatsApp ---
 
+const store = deletionRequestStore(env);
+const purger = makeDynamoTablePurger(documents, {
+  tableName: (table) => physicalNames.get(table.id) ?? table.id,
+});
+const resolver = makeDynamoIdentityResolver(documents, tableName(env, IDENTITY_LINKS_TABLE));
+const suppressions = makeDynamoSuppressionList(documents, tableName(env, SUPPRESSIONS_TABLE));
+const queue = deletionJobQueue(env);
+const leaseMillis = (FUNCTIONS.deletionWorker.timeoutSeconds + 30) * 1000;
+
 const processDeletionJob = makeProcessDeletionJob({
-  store: deletionRequestStore(env),
-  purger: makeDynamoTablePurger(documents, { tableName: (table) => physicalNames.get(table.id) ?? table.id }),
-  resolver: makeDynamoIdentityResolver(documents, tableName(env, IDENTITY_LINKS_TABLE)),
-  suppressions: makeDynamoSuppressionList(documents, tableName(env, SUPPRESSIONS_TABLE)),
+  store,
+  purger,
+  resolver,
+  suppressions,
   email: makeSesEmailNotifier(ses(), emailSettings(env)),
-  queue: deletionJobQueue(env),
+  queue,
   tables,
   clock: systemClock,
   events: powertoolsEvents,
@@ -94,11 +113,50 @@ const processDeletionJob = makeProcessDeletionJob({
   publicBaseUrl: publicBaseUrl(env),
   statusRetentionDays: statusRetentionDays(env),
   // Longer than one invocation can run, shorter than the queue's visibility timeout.
-  leaseMillis: (FUNCTIONS.deletionWorker.timeoutSeconds + 30) * 1000,
+  leaseMillis,
   budget: purgeSettings(env),
   beforePurge,
   afterPurge: [whatsappCompletionNotice, forgetVerification],
 });
+
+// The other rights (access, correction, withdrawing consent) travel on the same queue.
+const tableNameOf = (table: TableDeclaration) => tableName(env, table);
+const exports = exportSettings(env);
+const processRightsJob = makeProcessRightsJob({
+  store,
+  purger,
+  resolver,
+  suppressions,
+  preferences: makeDynamoConsentPreferences(documents, tableNameOf),
+  corrector: makeDynamoAttributeCorrector(documents, tableNameOf, tableName(env, IDENTITY_LINKS_TABLE)),
+  notifier: makeSesRightsNotifier(ses(), emailSettings(env)),
+  verifications,
+  exporter: makeAccessExporter({
+    reader: makeDynamoSubjectReader(documents, tableNameOf),
+    store: makeS3ExportStore(s3(), exports.bucket),
+    tables,
+    clock: systemClock,
+    budget: purgeSettings(env),
+    linkDays: exports.linkDays,
+    publicBaseUrl: publicBaseUrl(env),
+  }),
+  queue,
+  tables,
+  clock: systemClock,
+  events: powertoolsEvents,
+  hashIdentifier: identifierHasher(secrets),
+  publicBaseUrl: publicBaseUrl(env),
+  statusRetentionDays: statusRetentionDays(env),
+  leaseMillis,
+});
+
+/** A job for another right goes to its own use case; deletion (and any older request) to the purge. */
+async function processJob(requestId: string) {
+  const request = await store.get(requestId);
+  return request?.type && request.type !== 'deletion'
+    ? processRightsJob(requestId)
+    : processDeletionJob(requestId);
+}
 
 const processor = new BatchProcessor(EventType.SQS);
 
@@ -111,9 +169,9 @@ async function processRecord(record: SQSRecord): Promise<void> {
     logger.error('Malformed deletion job', { messageId: record.messageId });
     throw new Error('Malformed deletion job');
   }
-  let outcome: Awaited<ReturnType<typeof processDeletionJob>>;
+  let outcome: Awaited<ReturnType<typeof processJob>>;
   try {
-    outcome = await processDeletionJob(job.requestId);
+    outcome = await processJob(job.requestId);
   } catch (error) {
     // The error's name only: messages of lower layers may quote keys or values.
     logger.error('Deletion job failed', {

@@ -4,10 +4,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SESClient } from '@aws-sdk/client-ses';
+import { S3Client } from '@aws-sdk/client-s3';
 
 let documentClient: DynamoDBDocumentClient | undefined;
 let sqsClient: SQSClient | undefined;
 let sesClient: SESClient | undefined;
+let s3Client: S3Client | undefined;
 
 export function dynamoDocumentClient(): DynamoDBDocumentClient {
   documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
@@ -27,4 +29,10 @@ export function ses(): SESClient {
   // A bounded wait: an SES outage fails the job (retried later) instead of hanging it to the timeout.
   sesClient ??= new SESClient({ requestHandler: { requestTimeout: 5_000, connectionTimeout: 2_000 } });
   return sesClient;
+}
+
+export function s3(): S3Client {
+  // Path-style only where an endpoint is configured (the local stand-in serves buckets by path).
+  s3Client ??= new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3) });
+  return s3Client;
 }

@@ -8,6 +8,7 @@ import type {
   TableOutcome,
 } from '../core/deletion-request.js';
 import type { PurgeStep } from '../core/purge-plan.js';
+import type { RequestType } from '../core/privacy-rights.js';
 
 export type { MappedTable } from '../declarations/tables.js';
 
@@ -40,6 +41,8 @@ export interface TransitionOptions {
   /** Set when the request becomes `received`: when the answer is owed. */
   readonly dueAt?: Date;
   readonly cancelReason?: string;
+  /** Access: until when the link to the copy works. */
+  readonly exportExpiresAt?: Date;
 }
 
 export interface CreateOptions {
@@ -189,10 +192,12 @@ export interface Verification {
   readonly requestId: string;
   readonly createdAt: Date;
   readonly validUntil: Date;
+  /** Set on the second link of an email correction, sent to the new address. */
+  readonly purpose?: 'new_address';
 }
 
 export type ConsumeResult =
-  | { readonly ok: true; readonly requestId: string }
+  | { readonly ok: true; readonly requestId: string; readonly purpose?: 'new_address' }
   | { readonly ok: false; readonly reason: 'unknown' | 'expired' | 'used' };
 
 export interface VerificationStore {
@@ -216,12 +221,16 @@ export interface RateLimiter {
 export interface VerificationLink {
   readonly link: string;
   readonly validUntil: Date;
+  /** What the link confirms: the request's type (deletion when absent). */
+  readonly type?: RequestType;
+  /** The link confirms a new email address for a correction (sent to that address). */
+  readonly newAddress?: boolean;
 }
 
 export interface VerificationNotifier {
   sendVerificationLink(to: string, message: VerificationLink): Promise<void>;
   /** Tells the person a verified request of theirs is already open, with its status link. */
-  sendExistingRequest(to: string, statusUrl: string): Promise<void>;
+  sendExistingRequest(to: string, statusUrl: string, type?: RequestType): Promise<void>;
   /** Tells the person their request's due date moved, and why. */
   sendExtension(to: string, message: { statusUrl: string; dueAt: Date; reason: string }): Promise<void>;
 }

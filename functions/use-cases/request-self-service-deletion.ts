@@ -1,9 +1,11 @@
-// use-cases: a deletion request from the website, the customer portal or an AI agent. The person
-// names an identifier; we send a single-use verification link to it and create the request in
-// `pending_verification`. The answer is the same whether or not we hold data about the identifier.
+// use-cases: a privacy request (deletion, or another right: access, correction, withdrawing consent)
+// from the website, the customer portal or an AI agent. The person names an identifier; we send a
+// single-use verification link to it and create the request in `pending_verification`. The answer is
+// the same whether or not we hold data about the identifier.
 import { newConfirmationCode } from '../core/confirmation-code.js';
 import type { DeletionRequest } from '../core/deletion-request.js';
 import type { Jurisdiction } from '../core/due-date.js';
+import { openRequestKey, type RightsRequest } from '../core/privacy-rights.js';
 import type { IdentifierHasher } from '../core/keyed-hash.js';
 import {
   hashToken,
@@ -55,6 +57,8 @@ export interface SelfServicePorts {
 
 export interface SelfServiceInput {
   readonly identifier: unknown;
+  /** What the person asks for; deletion when absent. */
+  readonly request?: RightsRequest;
   readonly jurisdiction?: Jurisdiction;
   readonly sourceIp: string;
 }
@@ -98,11 +102,12 @@ export function makeRequestSelfServiceDeletion(ports: SelfServicePorts) {
       return { outcome: 'rate_limited' };
     }
 
+    const asked: RightsRequest = input.request ?? { type: 'deletion' };
     // Only a verified request counts as a duplicate: whoever files first cannot block the owner.
-    const open = await ports.store.openRequestFor(subjectHash);
+    const open = await ports.store.openRequestFor(openRequestKey(asked.type, subjectHash));
     if (open) {
       const url = statusUrl(ports.publicBaseUrl, open.confirmationCode);
-      if (given.kind === 'email') await ports.notifier.sendExistingRequest(given.value, url);
+      if (given.kind === 'email') await ports.notifier.sendExistingRequest(given.value, url, asked.type);
       else
         await ports.phoneSender?.sendVerificationLink(given.value, {
           link: url,
@@ -116,6 +121,7 @@ export function makeRequestSelfServiceDeletion(ports: SelfServicePorts) {
       confirmationCode: newConfirmationCode(),
       status: 'pending_verification',
       channel: 'web',
+      ...rightsFields(asked),
       subject: [{ kind, value: given.value }],
       subjectHashes: [subjectHash],
       receivedAt: now.toISOString(),
@@ -136,10 +142,26 @@ export function makeRequestSelfServiceDeletion(ports: SelfServicePorts) {
       createdAt: now,
       validUntil,
     });
-    const message = { link: verificationUrl(ports.publicBaseUrl, token), validUntil };
+    const message = { link: verificationUrl(ports.publicBaseUrl, token), validUntil, type: asked.type };
     if (given.kind === 'email') await ports.notifier.sendVerificationLink(given.value, message);
     else await ports.phoneSender?.sendVerificationLink(given.value, message);
     ports.events.count('VerificationSent', 1, { via: given.kind === 'email' ? 'email' : 'whatsapp' });
     return { outcome: 'link_sent', via: given.kind === 'email' ? 'email' : 'whatsapp' };
   };
+}
+
+/** The request fields of a right other than deletion (a deletion request stays as it always was). */
+export function rightsFields(
+  asked: RightsRequest,
+): Pick<DeletionRequest, 'type' | 'correction' | 'activity'> {
+  switch (asked.type) {
+    case 'deletion':
+      return {};
+    case 'access':
+      return { type: 'access' };
+    case 'correction':
+      return { type: 'correction', correction: { attribute: asked.attribute, value: asked.value } };
+    case 'withdraw_consent':
+      return { type: 'withdraw_consent', activity: asked.activity };
+  }
 }
