@@ -55,8 +55,11 @@ export interface FunctionDeclaration {
   readonly secrets: readonly SecretId[];
   /** Reads the Meta and Instagram app ids (META_APP_ID, INSTAGRAM_APP_ID). */
   readonly usesMetaAppIds?: boolean;
-  /** Reads, writes and deletes copies of people's data in the exports bucket (EXPORT_BUCKET_NAME). */
-  readonly usesExportBucket?: boolean;
+  /**
+   * Copies of people's data in the exports bucket (EXPORT_BUCKET_NAME): `build` writes them (and reads
+   * and removes its pages), `serve` reads them and deletes an expired one.
+   */
+  readonly exportAccess?: 'build' | 'serve';
 }
 
 export interface RouteDeclaration {
@@ -103,7 +106,7 @@ export const FUNCTIONS = {
     sendsEmail: false,
     secrets: [],
     // Serves a copy while its link works, and deletes it when asked for after it expired.
-    usesExportBucket: true,
+    exportAccess: 'serve',
   },
   deletionWorker: {
     id: 'DeletionWorker',
@@ -125,7 +128,7 @@ export const FUNCTIONS = {
     secrets: ['identifierPepper', 'metaAppSecret', 'whatsappAccessToken'],
     usesMetaAppIds: true,
     // Access requests: the worker writes the copy (a page at a time) and puts it together.
-    usesExportBucket: true,
+    exportAccess: 'build',
   },
   reconciler: {
     id: 'QueueReconciler',
