@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { FUNCTIONS, ROUTES, type RouteDeclaration } from '../functions/declarations/functions.js';
 import { DELETION_REQUESTS_TABLE, VERIFICATIONS_TABLE } from '../functions/declarations/tables.js';
-import { DEFAULT_METRICS_NAMESPACE, SERVICE_NAME } from '../functions/runtime/metric-names.js';
+import { DEFAULT_METRICS_NAMESPACE, SERVICE_NAME } from '../functions/declarations/metric-names.js';
 import { ApiConstruct } from './api-construct.js';
 import {
   CONFIG_KEYS,

@@ -18,8 +18,8 @@ import {
 } from '../functions/declarations/functions.js';
 import { DELETION_PIPELINE, QUEUE_URL_ENV } from '../functions/declarations/pipeline.js';
 import { tableEnvVar, type TableDeclaration } from '../functions/declarations/tables.js';
-import { SERVICE_NAME } from '../functions/runtime/metric-names.js';
-import { secretArnEnvVar, type SecretName } from '../functions/runtime/secrets.js';
+import { SERVICE_NAME } from '../functions/declarations/metric-names.js';
+import { secretArnEnvVar, type SecretName } from '../functions/declarations/secrets.js';
 import type { DataConstruct } from './data-construct.js';
 import type { NotificationsConstruct } from './notifications-construct.js';
 import type { PipelineConstruct } from './pipeline-construct.js';

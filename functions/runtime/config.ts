@@ -2,7 +2,7 @@
 // start, with the variable's name, when something is missing.
 import * as z from 'zod/mini';
 import { QUEUE_URL_ENV } from '../declarations/pipeline.js';
-import { DEFAULT_METRICS_NAMESPACE } from './metric-names.js';
+import { DEFAULT_METRICS_NAMESPACE } from '../declarations/metric-names.js';
 import { tableEnvVar, type TableDeclaration } from '../declarations/tables.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;

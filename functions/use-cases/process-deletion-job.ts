@@ -6,11 +6,11 @@ import { isTerminal, type DeletionRequest, type TableOutcome } from '../core/del
 import type { IdentifierHasher } from '../core/keyed-hash.js';
 import { planPurge, type PurgeStep } from '../core/purge-plan.js';
 import { scopeOf } from '../core/scope.js';
-import type { EventRecorder } from '../runtime/observability.js';
 import type {
   Clock,
   DeletionRequestStore,
   EmailNotifier,
+  EventRecorder,
   IdentityResolver,
   JobQueue,
   MappedTable,

@@ -11,10 +11,10 @@ import {
   newVerificationToken,
   parseIdentifier,
 } from '../core/self-service-identifier.js';
-import type { EventRecorder } from '../runtime/observability.js';
 import type {
   Clock,
   DeletionRequestStore,
+  EventRecorder,
   PhoneVerificationSender,
   RateLimiter,
   RateLimitRule,

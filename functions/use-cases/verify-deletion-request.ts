@@ -3,8 +3,7 @@
 // is canceled as a duplicate and the person is pointed to the open one.
 import { dueDate } from '../core/due-date.js';
 import { hashToken, TOKEN_PATTERN } from '../core/self-service-identifier.js';
-import type { EventRecorder } from '../runtime/observability.js';
-import type { Clock, DeletionRequestStore, JobQueue, VerificationStore } from './ports.js';
+import type { Clock, DeletionRequestStore, EventRecorder, JobQueue, VerificationStore } from './ports.js';
 
 export interface VerifyPorts {
   readonly store: DeletionRequestStore;

@@ -17,7 +17,7 @@ import {
   TABLES,
   tableEnvVar,
 } from '../../functions/declarations/tables.js';
-import { secretArnEnvVar } from '../../functions/runtime/secrets.js';
+import { secretArnEnvVar } from '../../functions/declarations/secrets.js';
 import {
   INSTAGRAM_APP_ID_PARAMETER,
   META_APP_ID_PARAMETER,
