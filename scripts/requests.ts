@@ -42,6 +42,7 @@ import {
   tableEnvVar,
 } from '../functions/declarations/tables.js';
 import { makeSecretReader } from '../functions/runtime/secrets.js';
+import type { DeletionRequestStore, JobQueue, VerificationStore } from '../functions/use-cases/ports.js';
 import { statusUrl } from '../functions/use-cases/status-url.js';
 
 const USAGE = `Usage: npm run requests -- <verb> [options]
@@ -171,14 +172,284 @@ export interface CommandContext {
   readonly print: (line: string) => void;
 }
 
+type Options = Readonly<Record<string, string | string[] | boolean | undefined>>;
+
+/** What every verb works with: the stores and queues of the target, who acts, and the output. */
+interface Session {
+  readonly target: Target;
+  /** Who acts, as recorded in the audit trail. */
+  readonly by: string;
+  readonly now: () => Date;
+  readonly print: (line: string) => void;
+  readonly store: DeletionRequestStore;
+  readonly verifications: VerificationStore;
+  readonly queue: JobQueue;
+  readonly sqs: SQSClient;
+  /** A string option, or undefined. */
+  readonly str: (name: string) => string | undefined;
+  /** A repeatable option's values. */
+  readonly list: (name: string) => string[];
+}
+
+type Verb = (session: Session, positionals: readonly string[]) => Promise<number>;
+
+async function find(session: Session, reference: string | undefined): Promise<DeletionRequest> {
+  if (!reference) throw new UsageError('Give a confirmation code or a request id');
+  const request = isWellFormedConfirmationCode(reference)
+    ? await session.store.getByCode(reference)
+    : await session.store.get(reference);
+  if (!request) throw new UsageError(`No request ${reference}`);
+  return request;
+}
+
+function summary(request: DeletionRequest): string {
+  const flag = request.deadlineState ? ` [${request.deadlineState}]` : '';
+  const due = request.dueAt ? ` due ${request.dueAt.slice(0, 10)}` : '';
+  return `${request.requestId}  ${request.confirmationCode}  ${request.status}  ${request.channel}${request.priority === 'immediate' ? ' (immediate)' : ''}${due}${flag}`;
+}
+
+/** `file`: a request that arrived by email, with a note of how identity was verified. */
+const fileRequest: Verb = async (session) => {
+  const { store, queue, target, print, by, str, list } = session;
+  const note = str('verified-by');
+  if (!note) throw new UsageError('file needs --verified-by "<how identity was checked>"');
+  const subject = parseIdentifiers(list('email'), list('identifier'));
+  if (subject.length === 0) throw new UsageError('file needs --email or --identifier');
+  const jurisdiction = str('jurisdiction');
+  if (jurisdiction !== undefined && !isJurisdiction(jurisdiction))
+    throw new UsageError('--jurisdiction must be gdpr or ccpa');
+  const priority = str('priority');
+  if (priority !== undefined && priority !== 'immediate' && priority !== 'normal')
+    throw new UsageError('--priority must be immediate or normal');
+  const hash = makeIdentifierHasher(await target.pepper());
+  const now = session.now();
+  for (const identifier of subject) {
+    const open = await store.openRequestFor(hash(identifier.kind, identifier.value));
+    if (open) {
+      print(`A request for this ${identifier.kind} is already open: ${summary(open)}`);
+      print(`Status page: ${statusUrl(target.publicBaseUrl, open.confirmationCode)}`);
+      return 1;
+    }
+  }
+  const request: DeletionRequest = {
+    requestId: newRequestId(),
+    confirmationCode: newConfirmationCode(),
+    status: 'received',
+    channel: 'email',
+    subject,
+    subjectHashes: subject.map((identifier) => hash(identifier.kind, identifier.value)),
+    receivedAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    outcomes: [],
+    attempts: 0,
+    // Children under 13: deleted at once; due the next day at the latest.
+    ...(priority === 'immediate'
+      ? { priority: 'immediate' as const, dueAt: new Date(now.getTime() + DAY).toISOString() }
+      : {
+          dueAt: dueDate(
+            now,
+            jurisdiction && isJurisdiction(jurisdiction) ? jurisdiction : 'gdpr',
+          ).toISOString(),
+        }),
+    ...(jurisdiction && isJurisdiction(jurisdiction) ? { jurisdiction } : {}),
+  };
+  await store.create(request, { by, note: `identity verified: ${note}` });
+  for (const subjectHash of request.subjectHashes)
+    await store.pointSubjectToRequest(subjectHash, request.requestId, now);
+  try {
+    await queue.sendDeletionJob(request.requestId);
+    await store.transition(request.requestId, ['received'], 'queued', {
+      event: 'queued',
+      at: session.now(),
+      by,
+    });
+  } catch (error) {
+    // Persisted: the reconciler enqueues it within minutes.
+    print(`Not queued yet (${(error as Error).name}); the reconciler will queue it.`);
+  }
+  print(`Filed ${request.requestId}`);
+  print(`Confirmation code: ${request.confirmationCode}`);
+  print(`Status page (send it to the person): ${statusUrl(target.publicBaseUrl, request.confirmationCode)}`);
+  return 0;
+};
+
+/** `show`: one request, its counts and its audit trail, without identifier values. */
+const showRequest: Verb = async (session, positionals) => {
+  const { store, target, print } = session;
+  const request = await find(session, positionals[0]);
+  print(summary(request));
+  print(
+    `received ${request.receivedAt}  updated ${request.updatedAt}${request.completedAt ? `  completed ${request.completedAt}` : ''}`,
+  );
+  if (request.subject.length > 0)
+    print(`identifiers: ${request.subject.map((identifier) => identifier.kind).join(', ')} (values hidden)`);
+  print(`identifier hashes: ${request.subjectHashes.join(', ')}`);
+  if (request.lastError) print(`last error: ${request.lastError} (attempts ${request.attempts})`);
+  if (request.cancelReason) print(`cancel reason: ${request.cancelReason}`);
+  if (request.extensionReason) print(`extension reason: ${request.extensionReason}`);
+  for (const outcome of request.outcomes.filter((o) => o.deleted + o.anonymised + o.retained > 0))
+    print(
+      `  ${outcome.table}: deleted ${outcome.deleted}, anonymised ${outcome.anonymised}, retained ${outcome.retained}`,
+    );
+  print('audit trail:');
+  for (const event of await store.events(request.requestId))
+    print(
+      `  ${event.at}  ${event.event}${event.by ? `  by ${event.by}` : ''}${event.note ? `  — ${event.note}` : ''}`,
+    );
+  print(`status page: ${statusUrl(target.publicBaseUrl, request.confirmationCode)}`);
+  return 0;
+};
+
+/** `list`: open requests, or those overdue, nearing their due date, or failed. */
+const listRequests: Verb = async (session, positionals) => {
+  const which = positionals[0] ?? 'open';
+  if (!['open', 'overdue', 'nearing', 'failed'].includes(which))
+    throw new UsageError('list open, overdue, nearing or failed');
+  const now = session.now();
+  const open = await session.store.listOpen(10_000);
+  const shown = open.filter((request) => {
+    if (which === 'failed') return request.status === 'failed';
+    if (which === 'open') return true;
+    return request.dueAt !== undefined && deadlineState(new Date(request.dueAt), now, 7) === which;
+  });
+  for (const request of shown) session.print(summary(request));
+  session.print(`${shown.length} ${which}`);
+  return 0;
+};
+
+/** `cancel`: ends a request that has not started, with the reason shown to the person. */
+const cancelRequest: Verb = async (session, positionals) => {
+  const { store, verifications, print, by } = session;
+  const reason = session.str('reason');
+  if (!reason) throw new UsageError('cancel needs --reason (shown to the person)');
+  const request = await find(session, positionals[0]);
+  const now = session.now();
+  const moved = await store.transition(
+    request.requestId,
+    ['pending_verification', 'received', 'queued', 'failed'],
+    'canceled',
+    {
+      event: 'canceled',
+      at: now,
+      by,
+      note: reason,
+      cancelReason: reason,
+      forgetSubject: true,
+      expiresAt: new Date(now.getTime() + 400 * DAY),
+    },
+  );
+  if (!moved) throw new UsageError(`Cannot cancel a request that is ${request.status}`);
+  await verifications.forgetRequest(request.requestId);
+  print(`Canceled ${request.requestId}`);
+  return 0;
+};
+
+/** `retry`: sends a failed request's job again. */
+const retryRequest: Verb = async (session, positionals) => {
+  const request = await find(session, positionals[0]);
+  if (request.status !== 'failed')
+    throw new UsageError(`Only a failed request can be retried (it is ${request.status})`);
+  await session.store.appendEvent(request.requestId, {
+    at: session.now().toISOString(),
+    event: 'retry_requested',
+    by: session.by,
+  });
+  await session.queue.sendDeletionJob(request.requestId);
+  session.print(`Retrying ${request.requestId}`);
+  return 0;
+};
+
+/** `extend`: moves an open request's due date later, and tells the person by email when it can. */
+const extendRequest: Verb = async (session, positionals) => {
+  const { store, target, print, by } = session;
+  const reason = session.str('reason');
+  if (!reason) throw new UsageError('extend needs --reason (shown to the person)');
+  const months = Number(session.str('months') ?? '1');
+  if (!Number.isInteger(months) || months < 1 || months > MAX_EXTENSION_MONTHS)
+    throw new UsageError(`--months must be 1 to ${MAX_EXTENSION_MONTHS}`);
+  const request = await find(session, positionals[0]);
+  if (!request.dueAt || isTerminal(request.status))
+    throw new UsageError('Only an open request can be extended');
+  const due = addCalendarMonths(new Date(request.dueAt), months);
+  if (!(await store.extendDueDate(request.requestId, due, reason, session.now(), by)))
+    throw new UsageError('Could not extend: the request is no longer open');
+  const email = request.subject.find((identifier) => identifier.kind === 'email');
+  if (email && target.fromAddress) {
+    const ses = new SESClient({ ...target.sesConfig });
+    try {
+      await makeSesVerificationNotifier(ses, { from: target.fromAddress }).sendExtension(email.value, {
+        statusUrl: statusUrl(target.publicBaseUrl, request.confirmationCode),
+        dueAt: due,
+        reason,
+      });
+    } finally {
+      ses.destroy();
+    }
+    await store.appendEvent(request.requestId, {
+      at: session.now().toISOString(),
+      event: 'extension_notified',
+      by,
+    });
+    print('The person was told by email.');
+  } else {
+    print('No email address on the request: tell the person through the channel they used.');
+  }
+  print(`Extended ${request.requestId} to ${due.toISOString().slice(0, 10)}`);
+  return 0;
+};
+
+/** `redrive`: moves jobs from the dead-letter queue back to the job queue. */
+const redriveDeadLetters: Verb = async (session) => {
+  const { sqs, store, target, by } = session;
+  const max = Number(session.str('max') ?? '100');
+  let moved = 0;
+  while (moved < max) {
+    const received = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: target.deadLetterQueueUrl,
+        MaxNumberOfMessages: Math.min(10, max - moved),
+        WaitTimeSeconds: 1,
+      }),
+    );
+    const messages = received.Messages ?? [];
+    if (messages.length === 0) break;
+    for (const message of messages) {
+      await sqs.send(new SendMessageCommand({ QueueUrl: target.queueUrl, MessageBody: message.Body ?? '' }));
+      await sqs.send(
+        new DeleteMessageCommand({
+          QueueUrl: target.deadLetterQueueUrl,
+          ReceiptHandle: message.ReceiptHandle,
+        }),
+      );
+      const job = DeletionJobMessage.safeParse(JSON.parse(message.Body ?? 'null'));
+      if (job.success)
+        await store
+          .appendEvent(job.data.requestId, { at: session.now().toISOString(), event: 'redriven', by })
+          .catch(() => undefined);
+      moved += 1;
+    }
+  }
+  session.print(`Redrove ${moved} job(s) from the dead-letter queue`);
+  return 0;
+};
+
+const VERBS: Readonly<Record<string, Verb>> = {
+  file: fileRequest,
+  show: showRequest,
+  list: listRequests,
+  cancel: cancelRequest,
+  retry: retryRequest,
+  extend: extendRequest,
+  redrive: redriveDeadLetters,
+};
+
 export async function runCommand(
   verb: string,
   positionals: readonly string[],
-  options: Record<string, string | string[] | boolean | undefined>,
+  options: Options,
   context: CommandContext,
 ): Promise<number> {
-  const { target, print } = context;
-  const by = `support:${context.by}`;
+  const { target } = context;
   const dynamo = new DynamoDBClient({
     ...target.clientConfig,
     endpoint: target.clientConfig.endpoint as string | undefined,
@@ -189,244 +460,22 @@ export async function runCommand(
     endpoint: target.clientConfig.sqsEndpoint as string | undefined,
     useQueueUrlAsEndpoint: false,
   });
-  const store = makeDynamoDeletionRequestStore(documents, target.requestsTable);
-  const verifications = makeDynamoVerificationStore(documents, target.verificationsTable);
-  const queue = makeSqsJobQueue(sqs, target.queueUrl);
-  const str = (name: string) => (typeof options[name] === 'string' ? (options[name] as string) : undefined);
-  const list = (name: string) => (Array.isArray(options[name]) ? (options[name] as string[]) : []);
-
-  async function find(reference: string | undefined): Promise<DeletionRequest> {
-    if (!reference) throw new UsageError('Give a confirmation code or a request id');
-    const request = isWellFormedConfirmationCode(reference)
-      ? await store.getByCode(reference)
-      : await store.get(reference);
-    if (!request) throw new UsageError(`No request ${reference}`);
-    return request;
-  }
-
-  function summary(request: DeletionRequest): string {
-    const flag = request.deadlineState ? ` [${request.deadlineState}]` : '';
-    const due = request.dueAt ? ` due ${request.dueAt.slice(0, 10)}` : '';
-    return `${request.requestId}  ${request.confirmationCode}  ${request.status}  ${request.channel}${request.priority === 'immediate' ? ' (immediate)' : ''}${due}${flag}`;
-  }
-
+  const session: Session = {
+    target,
+    by: `support:${context.by}`,
+    now: context.now,
+    print: context.print,
+    store: makeDynamoDeletionRequestStore(documents, target.requestsTable),
+    verifications: makeDynamoVerificationStore(documents, target.verificationsTable),
+    queue: makeSqsJobQueue(sqs, target.queueUrl),
+    sqs,
+    str: (name) => (typeof options[name] === 'string' ? (options[name] as string) : undefined),
+    list: (name) => (Array.isArray(options[name]) ? (options[name] as string[]) : []),
+  };
   try {
-    switch (verb) {
-      case 'file': {
-        const note = str('verified-by');
-        if (!note) throw new UsageError('file needs --verified-by "<how identity was checked>"');
-        const subject = parseIdentifiers(list('email'), list('identifier'));
-        if (subject.length === 0) throw new UsageError('file needs --email or --identifier');
-        const jurisdiction = str('jurisdiction');
-        if (jurisdiction !== undefined && !isJurisdiction(jurisdiction))
-          throw new UsageError('--jurisdiction must be gdpr or ccpa');
-        const priority = str('priority');
-        if (priority !== undefined && priority !== 'immediate' && priority !== 'normal')
-          throw new UsageError('--priority must be immediate or normal');
-        const hash = makeIdentifierHasher(await target.pepper());
-        const now = context.now();
-        for (const identifier of subject) {
-          const open = await store.openRequestFor(hash(identifier.kind, identifier.value));
-          if (open) {
-            print(`A request for this ${identifier.kind} is already open: ${summary(open)}`);
-            print(`Status page: ${statusUrl(target.publicBaseUrl, open.confirmationCode)}`);
-            return 1;
-          }
-        }
-        const request: DeletionRequest = {
-          requestId: newRequestId(),
-          confirmationCode: newConfirmationCode(),
-          status: 'received',
-          channel: 'email',
-          subject,
-          subjectHashes: subject.map((identifier) => hash(identifier.kind, identifier.value)),
-          receivedAt: now.toISOString(),
-          updatedAt: now.toISOString(),
-          outcomes: [],
-          attempts: 0,
-          // Children under 13: deleted at once; due the next day at the latest.
-          ...(priority === 'immediate'
-            ? { priority: 'immediate' as const, dueAt: new Date(now.getTime() + DAY).toISOString() }
-            : {
-                dueAt: dueDate(
-                  now,
-                  jurisdiction && isJurisdiction(jurisdiction) ? jurisdiction : 'gdpr',
-                ).toISOString(),
-              }),
-          ...(jurisdiction && isJurisdiction(jurisdiction) ? { jurisdiction } : {}),
-        };
-        await store.create(request, { by, note: `identity verified: ${note}` });
-        for (const subjectHash of request.subjectHashes)
-          await store.pointSubjectToRequest(subjectHash, request.requestId, now);
-        try {
-          await queue.sendDeletionJob(request.requestId);
-          await store.transition(request.requestId, ['received'], 'queued', {
-            event: 'queued',
-            at: context.now(),
-            by,
-          });
-        } catch (error) {
-          // Persisted: the reconciler enqueues it within minutes.
-          print(`Not queued yet (${(error as Error).name}); the reconciler will queue it.`);
-        }
-        print(`Filed ${request.requestId}`);
-        print(`Confirmation code: ${request.confirmationCode}`);
-        print(
-          `Status page (send it to the person): ${statusUrl(target.publicBaseUrl, request.confirmationCode)}`,
-        );
-        return 0;
-      }
-      case 'show': {
-        const request = await find(positionals[0]);
-        print(summary(request));
-        print(
-          `received ${request.receivedAt}  updated ${request.updatedAt}${request.completedAt ? `  completed ${request.completedAt}` : ''}`,
-        );
-        if (request.subject.length > 0)
-          print(
-            `identifiers: ${request.subject.map((identifier) => identifier.kind).join(', ')} (values hidden)`,
-          );
-        print(`identifier hashes: ${request.subjectHashes.join(', ')}`);
-        if (request.lastError) print(`last error: ${request.lastError} (attempts ${request.attempts})`);
-        if (request.cancelReason) print(`cancel reason: ${request.cancelReason}`);
-        if (request.extensionReason) print(`extension reason: ${request.extensionReason}`);
-        for (const outcome of request.outcomes.filter((o) => o.deleted + o.anonymised + o.retained > 0))
-          print(
-            `  ${outcome.table}: deleted ${outcome.deleted}, anonymised ${outcome.anonymised}, retained ${outcome.retained}`,
-          );
-        print('audit trail:');
-        for (const event of await store.events(request.requestId))
-          print(
-            `  ${event.at}  ${event.event}${event.by ? `  by ${event.by}` : ''}${event.note ? `  — ${event.note}` : ''}`,
-          );
-        print(`status page: ${statusUrl(target.publicBaseUrl, request.confirmationCode)}`);
-        return 0;
-      }
-      case 'list': {
-        const which = positionals[0] ?? 'open';
-        if (!['open', 'overdue', 'nearing', 'failed'].includes(which))
-          throw new UsageError('list open, overdue, nearing or failed');
-        const now = context.now();
-        const open = await store.listOpen(10_000);
-        const shown = open.filter((request) => {
-          if (which === 'failed') return request.status === 'failed';
-          if (which === 'open') return true;
-          return request.dueAt !== undefined && deadlineState(new Date(request.dueAt), now, 7) === which;
-        });
-        for (const request of shown) print(summary(request));
-        print(`${shown.length} ${which}`);
-        return 0;
-      }
-      case 'cancel': {
-        const reason = str('reason');
-        if (!reason) throw new UsageError('cancel needs --reason (shown to the person)');
-        const request = await find(positionals[0]);
-        const now = context.now();
-        const moved = await store.transition(
-          request.requestId,
-          ['pending_verification', 'received', 'queued', 'failed'],
-          'canceled',
-          {
-            event: 'canceled',
-            at: now,
-            by,
-            note: reason,
-            cancelReason: reason,
-            forgetSubject: true,
-            expiresAt: new Date(now.getTime() + 400 * DAY),
-          },
-        );
-        if (!moved) throw new UsageError(`Cannot cancel a request that is ${request.status}`);
-        await verifications.forgetRequest(request.requestId);
-        print(`Canceled ${request.requestId}`);
-        return 0;
-      }
-      case 'retry': {
-        const request = await find(positionals[0]);
-        if (request.status !== 'failed')
-          throw new UsageError(`Only a failed request can be retried (it is ${request.status})`);
-        await store.appendEvent(request.requestId, {
-          at: context.now().toISOString(),
-          event: 'retry_requested',
-          by,
-        });
-        await queue.sendDeletionJob(request.requestId);
-        print(`Retrying ${request.requestId}`);
-        return 0;
-      }
-      case 'extend': {
-        const reason = str('reason');
-        if (!reason) throw new UsageError('extend needs --reason (shown to the person)');
-        const months = Number(str('months') ?? '1');
-        if (!Number.isInteger(months) || months < 1 || months > MAX_EXTENSION_MONTHS)
-          throw new UsageError(`--months must be 1 to ${MAX_EXTENSION_MONTHS}`);
-        const request = await find(positionals[0]);
-        if (!request.dueAt || isTerminal(request.status))
-          throw new UsageError('Only an open request can be extended');
-        const due = addCalendarMonths(new Date(request.dueAt), months);
-        if (!(await store.extendDueDate(request.requestId, due, reason, context.now(), by)))
-          throw new UsageError('Could not extend: the request is no longer open');
-        const email = request.subject.find((identifier) => identifier.kind === 'email');
-        if (email && target.fromAddress) {
-          const ses = new SESClient({ ...target.sesConfig });
-          try {
-            await makeSesVerificationNotifier(ses, { from: target.fromAddress }).sendExtension(email.value, {
-              statusUrl: statusUrl(target.publicBaseUrl, request.confirmationCode),
-              dueAt: due,
-              reason,
-            });
-          } finally {
-            ses.destroy();
-          }
-          await store.appendEvent(request.requestId, {
-            at: context.now().toISOString(),
-            event: 'extension_notified',
-            by,
-          });
-          print('The person was told by email.');
-        } else {
-          print('No email address on the request: tell the person through the channel they used.');
-        }
-        print(`Extended ${request.requestId} to ${due.toISOString().slice(0, 10)}`);
-        return 0;
-      }
-      case 'redrive': {
-        const max = Number(str('max') ?? '100');
-        let moved = 0;
-        while (moved < max) {
-          const received = await sqs.send(
-            new ReceiveMessageCommand({
-              QueueUrl: target.deadLetterQueueUrl,
-              MaxNumberOfMessages: Math.min(10, max - moved),
-              WaitTimeSeconds: 1,
-            }),
-          );
-          const messages = received.Messages ?? [];
-          if (messages.length === 0) break;
-          for (const message of messages) {
-            await sqs.send(
-              new SendMessageCommand({ QueueUrl: target.queueUrl, MessageBody: message.Body ?? '' }),
-            );
-            await sqs.send(
-              new DeleteMessageCommand({
-                QueueUrl: target.deadLetterQueueUrl,
-                ReceiptHandle: message.ReceiptHandle,
-              }),
-            );
-            const job = DeletionJobMessage.safeParse(JSON.parse(message.Body ?? 'null'));
-            if (job.success)
-              await store
-                .appendEvent(job.data.requestId, { at: context.now().toISOString(), event: 'redriven', by })
-                .catch(() => undefined);
-            moved += 1;
-          }
-        }
-        print(`Redrove ${moved} job(s) from the dead-letter queue`);
-        return 0;
-      }
-      default:
-        throw new UsageError(`Unknown verb "${verb}"`);
-    }
+    const run = Object.hasOwn(VERBS, verb) ? VERBS[verb] : undefined;
+    if (!run) throw new UsageError(`Unknown verb "${verb}"`);
+    return await run(session, positionals);
   } finally {
     documents.destroy();
     sqs.destroy();
