@@ -36,6 +36,8 @@ export interface Overrides {
   readonly store?: (real: DeletionRequestStore) => DeletionRequestStore;
   readonly suppressions?: (real: SuppressionList) => SuppressionList;
   readonly budget?: Partial<PurgeBudget>;
+  /** Most requests the purger keeps in flight (its own default otherwise). */
+  readonly concurrency?: number;
   readonly beforePurge?: readonly JobStep[];
   readonly afterPurge?: readonly JobStep[];
 }
@@ -104,6 +106,7 @@ export async function startHarness(
       const realPurger = makeDynamoTablePurger(documents, {
         tableName: (table) => table.id,
         sleep: async () => undefined,
+        ...(overrides.concurrency ? { concurrency: overrides.concurrency } : {}),
       });
       const realEmail = makeSesEmailNotifier(ses, { from: 'privacy@example.com' });
       return makeProcessDeletionJob({
