@@ -3,16 +3,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { verifyReceipt } from '../../functions/core/deletion-receipt.js';
 import { ANA } from '../../local/seed-data.js';
 import { eventually, startRunner, type RunningService } from '../support/local-runner.js';
+import { runScript, type CliResult } from '../support/requests-cli.js';
 import { callbackFormBody, deletionPayload, signRequest } from '../support/signing.js';
 
 const SECRET = 'e2e-receipt-meta-app-secret';
 
-const ROOT = new URL('../../', import.meta.url).pathname;
 let service: RunningService;
 let folder: string;
 
@@ -26,22 +25,8 @@ afterAll(async () => {
   if (folder) rmSync(folder, { recursive: true, force: true });
 });
 
-function receiptCli(
-  args: readonly string[],
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(`${ROOT}node_modules/.bin/tsx`, ['scripts/receipt.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+function receiptCli(args: readonly string[]): Promise<CliResult> {
+  return runScript('scripts/receipt.ts', args);
 }
 
 async function completedCode(): Promise<string> {

@@ -11,7 +11,7 @@ import {
 import { toStatusView, type Channel, type SubjectIdentifier } from '../../functions/core/deletion-request.js';
 import { makePublishReceiptKeys } from '../../functions/use-cases/publish-receipt-keys.js';
 import type { DeletionRequestStore, ReceiptSigner } from '../../functions/use-cases/ports.js';
-import { ANA, BEN, CLEO, type DemoPerson } from '../../local/seed-data.js';
+import { ANA, BEN, CLEO, rawIdentifiers, type DemoPerson } from '../../local/seed-data.js';
 import { startHarness, type Harness } from '../support/purge-harness.js';
 
 let harness: Harness | undefined;
@@ -21,16 +21,7 @@ afterEach(async () => {
 });
 
 function identifiersOf(person: DemoPerson): string[] {
-  return [
-    person.name,
-    person.accountId,
-    person.facebookAsid,
-    person.instagramScopedId,
-    person.pageScopedId,
-    person.whatsappPhone,
-    person.whatsappBsuid,
-    person.email,
-  ];
+  return [person.name, person.accountId, ...rawIdentifiers(person)];
 }
 
 async function publishedKeys(h: Harness, keyIds: readonly string[]) {

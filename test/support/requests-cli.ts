@@ -1,4 +1,5 @@
-// test support: runs the support command (`npm run requests`) against a local runner, as staff would.
+// test support: runs the project's commands (the support command `npm run requests`, `npm run receipt`)
+// as a child process, as staff or anyone would.
 import { spawn } from 'node:child_process';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -10,12 +11,17 @@ export interface CliResult {
 }
 
 export function runRequestsCli(baseUrl: string, args: readonly string[]): Promise<CliResult> {
+  return runScript('scripts/requests.ts', [...args, '--local', baseUrl]);
+}
+
+/** Runs one of the project's command-line scripts with tsx, as a person would from the shell. */
+export function runScript(script: string, args: readonly string[]): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      `${ROOT}node_modules/.bin/tsx`,
-      ['scripts/requests.ts', ...args, '--local', baseUrl],
-      { cwd: ROOT, env: { ...process.env }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawn(`${ROOT}node_modules/.bin/tsx`, [script, ...args], {
+      cwd: ROOT,
+      env: { ...process.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
