@@ -30,7 +30,7 @@ export function renderRequestForm(state: FormState, contact: ContactDetails): st
 <p>You can ask us to delete all the data we hold about you. This page explains every way to do it.</p>
 ${WAYS}
 <h2>Ask here</h2>
-<form method="post" action="/deletion-requests">
+<form method="post" action="deletion-requests">
 <label for="identifier">Email address or phone number you used with us</label>
 <p class="hint" id="identifier-hint">For example name@example.com, or a phone number with its country code such as +1 555 000 0001.</p>
 ${error}
@@ -77,17 +77,27 @@ export function renderLinkSentPage(via: 'email' | 'whatsapp', contact: ContactDe
     'Check your messages',
     `<h1>Check your messages</h1>
 <p class="status" role="status">${escapeHtml(SENT_WORDS[via])}</p>
-<p>If nothing arrives within a few minutes, check your spam folder, or <a href="/delete-my-data">try again</a>.</p>
+<p>If nothing arrives within a few minutes, check your spam folder, or <a href="delete-my-data">try again</a>.</p>
 ${contactSection(contact)}`,
   );
 }
 
-export function renderMessagePage(title: string, message: string, contact: ContactDetails): string {
+/**
+ * Links and the form's action are relative (the form and the request route are siblings), so the pages work
+ * under the API's stage path (`/<stage>/delete-my-data`) as well as at a custom domain's root. The message page
+ * is served at two depths, so it takes the form's full URL.
+ */
+export function renderMessagePage(
+  title: string,
+  message: string,
+  contact: ContactDetails,
+  formUrl: string,
+): string {
   return layout(
     title,
     `<h1>${escapeHtml(title)}</h1>
 <p class="status" role="status">${escapeHtml(message)}</p>
-<p><a href="/delete-my-data">Go to the deletion request form</a></p>
+<p><a href="${escapeHtml(formUrl)}">Go to the deletion request form</a></p>
 ${contactSection(contact)}`,
   );
 }

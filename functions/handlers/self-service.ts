@@ -56,6 +56,7 @@ const store = deletionRequestStore(env);
 const verifications = makeDynamoVerificationStore(documents, tableName(env, VERIFICATIONS_TABLE));
 const baseUrl = publicBaseUrl(env);
 const contact = privacyContact(env);
+const formUrl = `${baseUrl}/delete-my-data`;
 const maxBodyBytes = ROUTES.find((route) => route.path === '/deletion-requests')?.maxBodyBytes ?? 4096;
 
 const requestDeletion = makeRequestSelfServiceDeletion({
@@ -140,7 +141,7 @@ function answer(result: SelfServiceResult, submission: Submission): HttpResponse
   if (result.outcome === 'link_sent')
     return htmlResponse(200, renderLinkSentPage(result.via, contact), PRIVATE_HEADERS);
   if (result.outcome === 'rate_limited')
-    return htmlResponse(429, renderMessagePage('Please try again later', message, contact), {
+    return htmlResponse(429, renderMessagePage('Please try again later', message, contact, formUrl), {
       ...PRIVATE_HEADERS,
       ...retry,
     });
@@ -176,7 +177,12 @@ async function verify(event: APIGatewayProxyEvent): Promise<HttpResponse> {
   if (!result.ok) {
     return htmlResponse(
       result.reason === 'unknown' ? 404 : 410,
-      renderMessagePage('Confirmation link not accepted', VERIFY_ERROR_WORDS[result.reason], contact),
+      renderMessagePage(
+        'Confirmation link not accepted',
+        VERIFY_ERROR_WORDS[result.reason],
+        contact,
+        formUrl,
+      ),
       PRIVATE_HEADERS,
     );
   }

@@ -71,7 +71,7 @@ describe('GET /delete-my-data', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
     expect(html).toContain('<label for="identifier">');
-    expect(html).toContain('<form method="post" action="/deletion-requests">');
+    expect(html).toContain('<form method="post" action="deletion-requests">');
     expect(html).toContain('DELETE MY DATA');
     expect(html).toMatch(/Facebook or Instagram settings/);
     expect(html).not.toMatch(/<script/i);
