@@ -20,10 +20,13 @@ import { requireDeclaredTables } from './data-map-guard.js';
 import { FunctionsConstruct } from './functions-construct.js';
 import { MonitoringConstruct } from './monitoring-construct.js';
 import { NotificationsConstruct } from './notifications-construct.js';
+import { routeOutputId, secretOutputId } from './output-names.js';
 import { PipelineConstruct } from './pipeline-construct.js';
 import { ReceiptKeysConstruct } from './receipt-keys-construct.js';
 import { SecretsConstruct } from './secrets-construct.js';
 import { WebAclConstruct } from './web-acl-construct.js';
+
+export { routeOutputId, secretOutputId } from './output-names.js';
 
 export interface DeletionServiceStackProps extends StackProps, DeploymentConfigInput {
   /** Deployment stage (dev, prod, ...): the API stage name and part of the stack and resource names. */
@@ -256,24 +259,6 @@ export class DeletionServiceStack extends Stack {
 /** Logical ids of the app-id parameters, as `cdk deploy --parameters MetaAppId=...` names them. */
 export const META_APP_ID_PARAMETER = 'MetaAppId';
 export const INSTAGRAM_APP_ID_PARAMETER = 'InstagramAppId';
-
-/** Output id of a route's URL: /meta/data-deletion -> RouteMetaDataDeletionUrl. */
-export function routeOutputId(path: string): string {
-  return `Route${pascal(path)}Url`;
-}
-
-/** Output id of a secret's name: metaAppSecret -> MetaAppSecretName, whatsappVerifyToken -> WhatsappVerifyTokenSecretName. */
-export function secretOutputId(name: string): string {
-  return `${pascal(name)}${/secret$/i.test(name) ? '' : 'Secret'}Name`;
-}
-
-function pascal(value: string): string {
-  return value
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((part) => part[0]!.toUpperCase() + part.slice(1))
-    .join('');
-}
 
 function splitProps(props: DeletionServiceStackProps): {
   configInput: Record<string, unknown>;

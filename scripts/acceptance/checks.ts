@@ -1,0 +1,417 @@
+// acceptance: the checks of the post-deploy suite, black-box over HTTP(S) as Meta, WhatsApp and people
+// use the service. Signatures are computed here from the platforms' recipes, independently of the
+// service's own code, so a verifier that agrees with a wrong signer cannot pass. Each check fails
+// unless the answer is one only the real service gives: a server that answers 200 to everything fails.
+import { createHmac, randomBytes, randomInt } from 'node:crypto';
+import type { AcceptanceTarget } from './target.js';
+
+export interface HttpAnswer {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+}
+
+/** What the checks found and made, shared between them (later checks use earlier answers). */
+export interface SuiteState {
+  readonly startedAt: number;
+  /** Synthetic Meta user ids: never a real person's (random, prefixed 99999). */
+  readonly facebookUserId: string;
+  readonly instagramUserId: string;
+  /** Requests the suite created: what it leaves behind. */
+  readonly created: Map<'facebook' | 'instagram', CreatedRequest>;
+  /** A delivery status for a synthetic message id was accepted (leaves a hashed receipt). */
+  statusReceiptSent: boolean;
+}
+
+export interface CreatedRequest {
+  readonly signedRequest: string;
+  readonly confirmationCode: string;
+  readonly statusUrl: string;
+  /** The last status seen on its status page. */
+  lastStatus?: string;
+}
+
+export interface CheckContext {
+  readonly target: AcceptanceTarget;
+  readonly state: SuiteState;
+  readonly request: (url: string, init?: RequestInit) => Promise<HttpAnswer>;
+  /** Milliseconds until the suite's time budget is spent. */
+  readonly remainingMs: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+}
+
+export interface Check {
+  readonly name: string;
+  /** Throws CheckFailure (or any error) when the service does not behave; may return a short detail. */
+  readonly run: (context: CheckContext) => Promise<string | void>;
+}
+
+export class CheckFailure extends Error {
+  override readonly name = 'CheckFailure';
+}
+
+function expect(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new CheckFailure(message);
+}
+
+function expectStatus(answer: HttpAnswer, wanted: number, what: string): void {
+  expect(answer.status === wanted, `${what}: expected HTTP ${wanted}, got ${answer.status}`);
+}
+
+function json(answer: HttpAnswer): Record<string, unknown> {
+  try {
+    const value = JSON.parse(answer.text) as unknown;
+    return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+// Meta's signed_request: base64url(HMAC-SHA256(secret, payload)) + '.' + payload, payload = base64url(json).
+const base64url = (bytes: Buffer | string) => Buffer.from(bytes).toString('base64url');
+
+export function signedRequest(payload: object, secret: string): string {
+  const encoded = base64url(JSON.stringify(payload));
+  return `${base64url(createHmac('sha256', secret).update(encoded).digest())}.${encoded}`;
+}
+
+/** WhatsApp's X-Hub-Signature-256: sha256= and the hex HMAC-SHA256 of the exact body bytes. */
+export function hubSignature(body: string, secret: string): string {
+  return `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
+}
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+function deletionPayload(userId: string, issuedAt = nowSeconds()): Record<string, unknown> {
+  return { algorithm: 'HMAC-SHA256', expires: issuedAt + 3600, issued_at: issuedAt, user_id: userId };
+}
+
+/** A synthetic app-scoped id: the digit-string shape Meta uses, random, prefixed 99999. */
+export function syntheticUserId(): string {
+  return `99999${String(randomInt(0, 1e12)).padStart(12, '0')}`;
+}
+
+/** A secret that is not the service's: what a forger would have. */
+const forgedSecret = () => randomBytes(16).toString('hex');
+
+const FORM = 'application/x-www-form-urlencoded';
+const formBody = (value: string) => new URLSearchParams({ signed_request: value }).toString();
+
+async function postCallback(context: CheckContext, url: string, body: string, contentType = FORM) {
+  return context.request(url, { method: 'POST', headers: { 'Content-Type': contentType }, body });
+}
+
+const CODE = /^[A-Za-z0-9]{24}$/;
+const FINISHED = new Set(['completed', 'completed_with_retention']);
+
+/** A deletion callback's answer: 200, JSON {url, confirmation_code}, the url a status link carrying that code. */
+function deletionAnswer(answer: HttpAnswer, what: string): { url: string; code: string } {
+  expectStatus(answer, 200, what);
+  expect(
+    /^application\/json/i.test(answer.headers.get('content-type') ?? ''),
+    `${what}: not JSON (${answer.headers.get('content-type')})`,
+  );
+  const body = json(answer);
+  const code = body.confirmation_code;
+  const url = body.url;
+  expect(typeof code === 'string' && CODE.test(code), `${what}: confirmation_code is not 24 letters/digits`);
+  expect(typeof url === 'string', `${what}: no url`);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new CheckFailure(`${what}: url is not absolute`);
+  }
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname);
+  expect(parsed.protocol === 'https:' || loopback, `${what}: status url is not https`);
+  expect(parsed.searchParams.get('code') === code, `${what}: the status url does not carry the code`);
+  return { url, code };
+}
+
+async function deletionCallback(
+  context: CheckContext,
+  platform: 'facebook' | 'instagram',
+): Promise<CreatedRequest> {
+  const { target, state } = context;
+  const userId = platform === 'facebook' ? state.facebookUserId : state.instagramUserId;
+  const secret = platform === 'facebook' ? target.secrets.metaAppSecret : target.secrets.instagramAppSecret;
+  const url = platform === 'facebook' ? target.urls.facebookDeletion : target.urls.instagramDeletion;
+  const signed = signedRequest(deletionPayload(userId), secret);
+  const answer = deletionAnswer(await postCallback(context, url, formBody(signed)), 'signed callback');
+  const created = { signedRequest: signed, confirmationCode: answer.code, statusUrl: answer.url };
+  state.created.set(platform, created);
+  return created;
+}
+
+function createdBy(context: CheckContext, platform: 'facebook' | 'instagram'): CreatedRequest {
+  const created = context.state.created.get(platform);
+  expect(created, `no ${platform} request to look at (its deletion callback check failed)`);
+  return created;
+}
+
+async function statusJson(context: CheckContext, url: string): Promise<HttpAnswer> {
+  return context.request(url, { headers: { Accept: 'application/json' } });
+}
+
+/** Polls a request's status page until it is finished, within the suite's time budget. */
+async function untilFinished(
+  context: CheckContext,
+  created: CreatedRequest,
+): Promise<Record<string, unknown>> {
+  for (;;) {
+    const answer = await statusJson(context, created.statusUrl);
+    expectStatus(answer, 200, 'status page (JSON)');
+    const body = json(answer);
+    expect(body.confirmation_code === created.confirmationCode, 'status page shows another code');
+    created.lastStatus = typeof body.status === 'string' ? body.status : undefined;
+    expect(created.lastStatus, 'status page (JSON) has no status');
+    if (FINISHED.has(created.lastStatus)) return body;
+    if (context.remainingMs() < 1_500) {
+      throw new CheckFailure(`not finished in time: still "${created.lastStatus}"`);
+    }
+    await context.sleep(500);
+  }
+}
+
+function whatsappStatusUpdate(wamid: string): string {
+  const timestamp = String(nowSeconds());
+  return JSON.stringify({
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: '100000000000000',
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: '15550000000', phone_number_id: '100000000000000' },
+              statuses: [{ id: wamid, status: 'delivered', timestamp, recipient_id: '15550000000' }],
+            },
+          },
+        ],
+      },
+    ],
+  });
+}
+
+function hasHeader(answer: HttpAnswer, name: string, pattern: RegExp): boolean {
+  return pattern.test(answer.headers.get(name) ?? '');
+}
+
+/** Every check, in the order they run and print. Add a check here to extend the suite. */
+export const CHECKS: readonly Check[] = [
+  {
+    name: 'WhatsApp handshake echoes the challenge for the verify token',
+    async run({ target, request }) {
+      const challenge = String(randomInt(1e9, 1e10));
+      const query = new URLSearchParams({
+        'hub.mode': 'subscribe',
+        'hub.challenge': challenge,
+        'hub.verify_token': target.secrets.whatsappVerifyToken,
+      });
+      const answer = await request(`${target.urls.whatsappWebhook}?${query}`);
+      expectStatus(answer, 200, 'handshake');
+      expect(answer.text === challenge, 'the answer is not the challenge, verbatim');
+      expect(hasHeader(answer, 'content-type', /^text\/plain/i), 'the challenge is not text/plain');
+    },
+  },
+  {
+    name: 'WhatsApp handshake with a wrong verify token is refused (403)',
+    async run({ target, request }) {
+      const challenge = String(randomInt(1e9, 1e10));
+      const query = new URLSearchParams({
+        'hub.mode': 'subscribe',
+        'hub.challenge': challenge,
+        'hub.verify_token': forgedSecret(),
+      });
+      const answer = await request(`${target.urls.whatsappWebhook}?${query}`);
+      expectStatus(answer, 403, 'wrong verify token');
+      expect(!answer.text.includes(challenge), 'the challenge was echoed');
+    },
+  },
+  {
+    name: 'Facebook deletion callback (synthetic id) answers {url, confirmation_code}',
+    async run(context) {
+      const created = await deletionCallback(context, 'facebook');
+      return `code ${created.confirmationCode}`;
+    },
+  },
+  {
+    name: 'Instagram deletion callback (synthetic id) answers {url, confirmation_code}',
+    async run(context) {
+      const created = await deletionCallback(context, 'instagram');
+      const facebook = context.state.created.get('facebook');
+      expect(
+        created.confirmationCode !== facebook?.confirmationCode,
+        'the same code as the Facebook request of another person',
+      );
+      return `code ${created.confirmationCode}`;
+    },
+  },
+  {
+    name: 'A replayed callback gets the same confirmation code',
+    async run(context) {
+      for (const platform of ['facebook', 'instagram'] as const) {
+        const created = createdBy(context, platform);
+        const url =
+          platform === 'facebook'
+            ? context.target.urls.facebookDeletion
+            : context.target.urls.instagramDeletion;
+        const again = deletionAnswer(
+          await postCallback(context, url, formBody(created.signedRequest)),
+          'replay',
+        );
+        expect(again.code === created.confirmationCode, `${platform} replay got another code`);
+      }
+    },
+  },
+  {
+    name: 'Forged and mis-signed callbacks are refused (403)',
+    async run(context) {
+      const { target, state } = context;
+      const forged = formBody(signedRequest(deletionPayload(syntheticUserId()), forgedSecret()));
+      for (const url of [
+        target.urls.facebookDeletion,
+        target.urls.facebookDeauthorize,
+        target.urls.instagramDeletion,
+        target.urls.instagramDeauthorize,
+      ]) {
+        expectStatus(
+          await postCallback(context, url, forged),
+          403,
+          `forged signature on ${new URL(url).pathname}`,
+        );
+      }
+      // A genuine signature over another payload: the user id swapped after signing.
+      const genuine = signedRequest(deletionPayload(state.facebookUserId), target.secrets.metaAppSecret);
+      const [signature] = genuine.split('.');
+      const swapped = `${signature}.${base64url(JSON.stringify(deletionPayload(syntheticUserId())))}`;
+      expectStatus(
+        await postCallback(context, target.urls.facebookDeletion, formBody(swapped)),
+        403,
+        'signature of another payload',
+      );
+    },
+  },
+  {
+    name: 'Malformed callbacks are refused (400, 415)',
+    async run(context) {
+      const url = context.target.urls.facebookDeletion;
+      expectStatus(await postCallback(context, url, ''), 400, 'empty body');
+      expectStatus(await postCallback(context, url, 'user_id=1'), 400, 'no signed_request');
+      expectStatus(await postCallback(context, url, formBody('not-a-signed-request')), 400, 'no dot');
+      expectStatus(await postCallback(context, url, '{not json', 'application/json'), 400, 'broken JSON');
+      expectStatus(await postCallback(context, url, formBody('a.b'), 'text/plain'), 415, 'text/plain body');
+    },
+  },
+  {
+    name: 'An oversized callback is refused (413)',
+    async run(context) {
+      const padding = 'x'.repeat(9 * 1024);
+      const body = `${formBody(signedRequest(deletionPayload(syntheticUserId()), forgedSecret()))}&padding=${padding}`;
+      expectStatus(await postCallback(context, context.target.urls.facebookDeletion, body), 413, '9 KB body');
+    },
+  },
+  {
+    name: 'Stale and future-dated callbacks are refused (400)',
+    async run(context) {
+      const { target } = context;
+      const now = nowSeconds();
+      for (const [what, issuedAt] of [
+        ['issued two days ago', now - 2 * 24 * 3600],
+        ['issued an hour ahead', now + 3600],
+      ] as const) {
+        const signed = signedRequest(
+          deletionPayload(syntheticUserId(), issuedAt),
+          target.secrets.metaAppSecret,
+        );
+        expectStatus(await postCallback(context, target.urls.facebookDeletion, formBody(signed)), 400, what);
+      }
+    },
+  },
+  {
+    name: 'Unsigned and mis-signed WhatsApp webhooks are refused (401)',
+    async run({ target, request }) {
+      const body = whatsappStatusUpdate(`wamid.ACCEPTANCE${randomBytes(8).toString('hex')}`);
+      const post = (headers: Record<string, string>) =>
+        request(target.urls.whatsappWebhook, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', ...headers },
+          body,
+        });
+      expectStatus(await post({}), 401, 'unsigned');
+      expectStatus(
+        await post({ 'X-Hub-Signature-256': hubSignature(body, forgedSecret()) }),
+        401,
+        'mis-signed',
+      );
+    },
+  },
+  {
+    name: 'A signed WhatsApp status update is accepted (200)',
+    async run({ target, request, state }) {
+      const body = whatsappStatusUpdate(`wamid.ACCEPTANCE${randomBytes(8).toString('hex')}`);
+      const answer = await request(target.urls.whatsappWebhook, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          'X-Hub-Signature-256': hubSignature(body, target.secrets.whatsappAppSecret),
+        },
+        body,
+      });
+      expectStatus(answer, 200, 'signed status update');
+      state.statusReceiptSent = true;
+    },
+  },
+  {
+    name: 'An unknown confirmation code gets 404 (JSON and HTML)',
+    async run({ target, request }) {
+      const unknown = `${target.urls.status}?code=${randomBytes(18).toString('base64url').replace(/[-_]/g, 'A').slice(0, 24)}`;
+      const asJson = await request(unknown, { headers: { Accept: 'application/json' } });
+      expectStatus(asJson, 404, 'JSON');
+      expect(!('status' in json(asJson)), 'the 404 carries a status');
+      const asHtml = await request(unknown, { headers: { Accept: 'text/html' } });
+      expectStatus(asHtml, 404, 'HTML');
+      expect(hasHeader(asHtml, 'content-type', /^text\/html/i), 'the HTML 404 is not text/html');
+    },
+  },
+  {
+    name: 'The self-service form page posts to the request route',
+    async run({ target, request }) {
+      const answer = await request(target.urls.form);
+      expectStatus(answer, 200, 'form page');
+      expect(hasHeader(answer, 'content-type', /^text\/html/i), 'the form page is not text/html');
+      expect(hasHeader(answer, 'content-security-policy', /default-src 'none'/), 'no restrictive CSP');
+      const form = /<form\b[^>]*>/i.exec(answer.text)?.[0];
+      expect(form, 'the page has no form');
+      expect(/method="post"/i.test(form), 'the form does not POST');
+      const action = /action="([^"]*)"/i.exec(form)?.[1];
+      expect(action !== undefined, 'the form has no action');
+      // The browser resolves the action against the page's own URL (a stage path included).
+      const resolved = new URL(action, target.urls.form).href;
+      expect(
+        resolved === target.urls.selfServiceRequests,
+        `the form posts to ${resolved}, not ${target.urls.selfServiceRequests}`,
+      );
+    },
+  },
+  {
+    name: 'Both status pages reach a finished state, holding no data',
+    async run(context) {
+      const details: string[] = [];
+      for (const platform of ['facebook', 'instagram'] as const) {
+        const created = createdBy(context, platform);
+        const view = await untilFinished(context, created);
+        expect(view.no_data_held === true, `${platform}: a synthetic id should hold no data`);
+        const page = await context.request(created.statusUrl, { headers: { Accept: 'text/html' } });
+        expectStatus(page, 200, `${platform} status page (HTML)`);
+        expect(page.text.includes(created.confirmationCode), `${platform}: the page does not show its code`);
+        expect(hasHeader(page, 'cache-control', /no-store/), `${platform}: the page may be cached`);
+        expect(hasHeader(page, 'x-robots-tag', /noindex/), `${platform}: the page may be indexed`);
+        details.push(`${platform} ${created.lastStatus}`);
+      }
+      return details.join(', ');
+    },
+  },
+];

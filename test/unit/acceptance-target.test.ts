@@ -1,0 +1,100 @@
+// Unit tests for where the post-deploy acceptance suite points: the URLs and secrets from a base URL and
+// the environment, or from `cdk deploy --outputs-file` and Secrets Manager.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from '@jest/globals';
+import { LOCAL_DEFAULTS } from '../../local/local-service.js';
+import {
+  currentSecretValue,
+  readStackOutputs,
+  targetFromBaseUrl,
+  targetFromOutputs,
+} from '../../scripts/acceptance/target.js';
+
+const API = 'https://abc123.execute-api.eu-west-1.amazonaws.com/prod';
+const DOMAIN = 'https://privacy.example.com';
+
+/** The outputs a stack with a custom domain publishes (only those the suite reads). */
+const OUTPUTS: Record<string, string> = {
+  ApiBaseUrl: API,
+  RouteMetaDataDeletionUrl: `${DOMAIN}/meta/data-deletion`,
+  RouteMetaDeauthorizeUrl: `${DOMAIN}/meta/deauthorize`,
+  RouteInstagramDataDeletionUrl: `${DOMAIN}/instagram/data-deletion`,
+  RouteInstagramDeauthorizeUrl: `${DOMAIN}/instagram/deauthorize`,
+  RouteWhatsappWebhookUrl: `${DOMAIN}/whatsapp/webhook`,
+  RouteDeletionStatusUrl: `${DOMAIN}/deletion-status`,
+  RouteDeleteMyDataUrl: `${DOMAIN}/delete-my-data`,
+  RouteDeletionRequestsUrl: `${DOMAIN}/deletion-requests`,
+  MetaAppSecretName: 'DeletionService-prod/meta-app-secret',
+  InstagramAppSecretName: 'DeletionService-prod/instagram-app-secret',
+  WhatsappAppSecretName: 'DeletionService-prod/whatsapp-app-secret',
+  WhatsappVerifyTokenSecretName: 'DeletionService-prod/whatsapp-verify-token',
+};
+
+function outputsFile(content: unknown): string {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'outputs-')), 'cdk-outputs.json');
+  writeFileSync(file, JSON.stringify(content));
+  return file;
+}
+
+describe('targetFromOutputs', () => {
+  it('calls the URLs the stack published and reads each secret by its output name in the stack region', async () => {
+    const reads: string[] = [];
+    const target = await targetFromOutputs('DeletionService-prod', OUTPUTS, async (name, region) => {
+      reads.push(`${region} ${name}`);
+      return `value of ${name}`;
+    });
+
+    expect(target.urls.facebookDeletion).toBe(`${DOMAIN}/meta/data-deletion`);
+    expect(target.urls.form).toBe(`${DOMAIN}/delete-my-data`);
+    expect(target.urls.selfServiceRequests).toBe(`${DOMAIN}/deletion-requests`);
+    expect(target.secrets.whatsappVerifyToken).toBe('value of DeletionService-prod/whatsapp-verify-token');
+    expect(reads.sort()).toEqual([
+      'eu-west-1 DeletionService-prod/instagram-app-secret',
+      'eu-west-1 DeletionService-prod/meta-app-secret',
+      'eu-west-1 DeletionService-prod/whatsapp-app-secret',
+      'eu-west-1 DeletionService-prod/whatsapp-verify-token',
+    ]);
+  });
+
+  it('refuses a missing output and a plain-http URL', async () => {
+    const read = async () => 'secret';
+    const { RouteWhatsappWebhookUrl: _omitted, ...missing } = OUTPUTS;
+    await expect(targetFromOutputs('S', missing, read)).rejects.toThrow('no RouteWhatsappWebhookUrl');
+    await expect(
+      targetFromOutputs('S', { ...OUTPUTS, RouteDeletionStatusUrl: 'http://privacy.example.com/x' }, read),
+    ).rejects.toThrow('must be https');
+  });
+});
+
+describe('readStackOutputs', () => {
+  it('takes the only stack, or the one named, and asks for --stack when there are several', () => {
+    expect(readStackOutputs(outputsFile({ A: { x: '1' } })).stack).toBe('A');
+    const several = outputsFile({ A: { x: '1' }, B: { x: '2' } });
+    expect(readStackOutputs(several, 'B').outputs).toEqual({ x: '2' });
+    expect(() => readStackOutputs(several)).toThrow('pick one with --stack');
+    expect(() => readStackOutputs(several, 'C')).toThrow('has no stack C');
+  });
+});
+
+describe('targetFromBaseUrl', () => {
+  it("uses npm start's variables (the current of current,previous) and its defaults when unset", () => {
+    const target = targetFromBaseUrl('http://127.0.0.1:3000/', { META_APP_SECRET: 'now,before' });
+    expect(target.urls.status).toBe('http://127.0.0.1:3000/deletion-status');
+    expect(target.secrets.metaAppSecret).toBe('now');
+    expect(target.secrets.whatsappVerifyToken).toBe(LOCAL_DEFAULTS.WHATSAPP_VERIFY_TOKEN);
+  });
+
+  it('keeps a stage path and refuses plain http beyond this machine', () => {
+    expect(targetFromBaseUrl(`${API}/`, {}).urls.form).toBe(`${API}/delete-my-data`);
+    expect(() => targetFromBaseUrl('http://privacy.example.com', {})).toThrow('must be https');
+  });
+});
+
+describe('currentSecretValue', () => {
+  it('reads "current" of the stored JSON and says when the secret is not filled', () => {
+    expect(currentSecretValue('{"current":"a","previous":"b"}', 'n')).toBe('a');
+    expect(() => currentSecretValue('{"placeholder":"x"}', 'n')).toThrow('no "current" value');
+  });
+});
