@@ -199,6 +199,20 @@ function hasHeader(answer: HttpAnswer, name: string, pattern: RegExp): boolean {
   return pattern.test(answer.headers.get(name) ?? '');
 }
 
+/** Run first against a deployed stack: signing with a placeholder would prove nothing about Meta's callbacks. */
+export const SECRETS_FILLED_CHECK: Check = {
+  name: "Meta's secrets are stored (not the generated placeholders)",
+  async run({ target }) {
+    const unfilled = target.placeholderSecrets ?? [];
+    expect(unfilled.length === 0, `still the placeholder: ${unfilled.join(', ')} (docs/operations.md)`);
+  },
+};
+
+/** The checks for a target: the secrets check only where the secrets came from the stack. */
+export function checksFor(target: AcceptanceTarget): readonly Check[] {
+  return target.placeholderSecrets === undefined ? CHECKS : [SECRETS_FILLED_CHECK, ...CHECKS];
+}
+
 /** Every check, in the order they run and print. Add a check here to extend the suite. */
 export const CHECKS: readonly Check[] = [
   {

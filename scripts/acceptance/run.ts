@@ -1,7 +1,7 @@
 // acceptance: runs the checks in order, one line each, then a summary that says what the run left
 // behind. Every request has a timeout and the whole run a time budget, so it ends within a minute.
 import {
-  CHECKS,
+  checksFor,
   syntheticUserId,
   type Check,
   type CheckContext,
@@ -39,7 +39,7 @@ export async function runAcceptance(
   options: AcceptanceOptions = {},
 ): Promise<AcceptanceReport> {
   const print = options.print ?? ((line: string) => console.log(line));
-  const checks = options.checks ?? CHECKS;
+  const checks = options.checks ?? checksFor(target);
   const budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
   const timeoutMs = options.requestTimeoutMs ?? 10_000;
   const state: SuiteState = {

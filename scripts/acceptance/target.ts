@@ -37,7 +37,21 @@ export interface AcceptanceTarget {
   /** Every declared GET route's URL, for public endpoints beyond the ones above (e.g. a JWKS). */
   readonly routeUrl: (path: string) => string | undefined;
   readonly secrets: Readonly<Record<SecretKey, string>>;
+  /** Secrets that still hold the stack's generated placeholder (known only when read from Secrets Manager). */
+  readonly placeholderSecrets?: readonly SecretKey[];
 }
+
+/**
+ * The stack creates each secret with a random 64-letter placeholder in "current" (so callbacks fail closed).
+ * Meta's app secrets are 32 hex digits; a placeholder still in place means the dashboard's value was never stored,
+ * and a suite signing with it would pass while every real callback fails.
+ */
+export function isGeneratedPlaceholder(value: string): boolean {
+  return /^[A-Za-z0-9]{64}$/.test(value) && !/^[0-9a-f]{64}$/.test(value);
+}
+
+/** The secrets Meta issues (the verify token is ours, and may stay generated). */
+const META_ISSUED: readonly SecretKey[] = ['metaAppSecret', 'instagramAppSecret', 'whatsappAppSecret'];
 
 export class TargetError extends Error {
   override readonly name = 'TargetError';
@@ -142,6 +156,9 @@ export async function targetFromOutputs(
     urls,
     routeUrl: (path) => outputs[routeOutputId(path)],
     secrets: Object.fromEntries(values) as Record<SecretKey, string>,
+    placeholderSecrets: values
+      .filter(([key, value]) => META_ISSUED.includes(key) && isGeneratedPlaceholder(value))
+      .map(([key]) => key),
   };
 }
 

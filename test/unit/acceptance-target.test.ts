@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { LOCAL_DEFAULTS } from '../../local/local-service.js';
+import { SECRETS_FILLED_CHECK, checksFor } from '../../scripts/acceptance/checks.js';
+import { runAcceptance } from '../../scripts/acceptance/run.js';
 import {
   currentSecretValue,
   readStackOutputs,
@@ -96,5 +98,27 @@ describe('currentSecretValue', () => {
   it('reads "current" of the stored JSON and says when the secret is not filled', () => {
     expect(currentSecretValue('{"current":"a","previous":"b"}', 'n')).toBe('a');
     expect(() => currentSecretValue('{"placeholder":"x"}', 'n')).toThrow('no "current" value');
+  });
+});
+
+describe('placeholder secrets', () => {
+  it("names the Meta-issued secrets that still hold the stack's generated placeholder, and fails the run on them", async () => {
+    const placeholder = 'Xq7'.padEnd(64, 'aB3');
+    const target = await targetFromOutputs('S', OUTPUTS, async (name) =>
+      name.includes('meta-app-secret') || name.includes('verify-token')
+        ? placeholder
+        : '0123456789abcdef0123456789abcdef',
+    );
+    expect(target.placeholderSecrets).toEqual(['metaAppSecret']);
+    const report = await runAcceptance(target, { checks: [SECRETS_FILLED_CHECK], print: () => {} });
+    expect(report.results[0]).toMatchObject({
+      passed: false,
+      detail: expect.stringContaining('metaAppSecret'),
+    });
+
+    const filled = await targetFromOutputs('S', OUTPUTS, async () => '0123456789abcdef0123456789abcdef');
+    expect(filled.placeholderSecrets).toEqual([]);
+    expect(checksFor(filled)[0]).toBe(SECRETS_FILLED_CHECK);
+    expect(checksFor(targetFromBaseUrl('http://127.0.0.1:3000', {}))).not.toContain(SECRETS_FILLED_CHECK);
   });
 });
