@@ -15,6 +15,18 @@ const optionalText = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === '' || value === null ? undefined : value), schema.optional());
 
 const email = z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'must be an email address');
+/** A DNS name: labels of letters, digits and hyphens, at least two, no trailing dot. */
+const hostname = z
+  .string()
+  .transform((value) => value.toLowerCase())
+  .pipe(
+    z
+      .string()
+      .regex(
+        /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/,
+        'must be a DNS name like privacy.example.com',
+      ),
+  );
 
 export const DeploymentConfigSchema = z
   .object({
@@ -26,7 +38,7 @@ export const DeploymentConfigSchema = z
         'use 1-32 letters, digits or hyphens, starting with a letter or digit',
       )
       .default('dev'),
-    /** Base of the status links handed to people (a custom domain); defaults to the API's own stage URL. */
+    /** Base of the status links handed to people; defaults to https://<domainName>, else the API's own stage URL. */
     publicBaseUrl: optionalText(
       z
         .string()
@@ -40,6 +52,20 @@ export const DeploymentConfigSchema = z
         }, 'must be an https URL without query or fragment')
         .transform((value) => value.replace(/\/+$/, '')),
     ),
+    /** Custom domain of the API (people's status links, the form, every callback URL); needs certificateArn. */
+    domainName: optionalText(hostname),
+    /** ACM certificate for domainName, in the stack's region (a regional API endpoint). */
+    certificateArn: optionalText(
+      z
+        .string()
+        .regex(
+          /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/,
+          'must be the ARN of an ACM certificate',
+        ),
+    ),
+    /** Route 53 hosted zone (id and name) in which to create the domain's alias record; without it, DNS is yours. */
+    hostedZoneId: optionalText(z.string().regex(/^Z[A-Z0-9]{1,32}$/, 'must be a Route 53 hosted zone id')),
+    hostedZoneName: optionalText(hostname),
     /** Default of the EmailFromAddress parameter (the verified SES sender identity). */
     emailFromAddress: optionalText(email),
     /** SES configuration set for confirmation emails (delivery, bounce and complaint events). */
@@ -138,6 +164,29 @@ export const DeploymentConfigSchema = z
   })
   .strict()
   .superRefine((config, context) => {
+    const requireWith = (key: keyof typeof config, other: keyof typeof config, why: string) => {
+      if (config[key] !== undefined && config[other] === undefined) {
+        context.addIssue({ code: 'custom', path: [other], message: `is required with ${key}: ${why}` });
+      }
+    };
+    requireWith('domainName', 'certificateArn', 'API Gateway serves the domain with that certificate');
+    requireWith('certificateArn', 'domainName', 'the certificate is for a custom domain');
+    requireWith('hostedZoneId', 'hostedZoneName', 'the alias record is named within the zone');
+    requireWith('hostedZoneName', 'hostedZoneId', 'the alias record is created in that zone');
+    requireWith('hostedZoneId', 'domainName', 'the zone gets an alias record for the domain');
+    const { domainName, hostedZoneName } = config;
+    if (
+      domainName &&
+      hostedZoneName &&
+      domainName !== hostedZoneName &&
+      !domainName.endsWith(`.${hostedZoneName}`)
+    ) {
+      context.addIssue({
+        code: 'custom',
+        path: ['hostedZoneName'],
+        message: `must be ${domainName} or a parent of it`,
+      });
+    }
     if (config.stage === 'prod' && !config.alarmEmail) {
       context.addIssue({
         code: 'custom',

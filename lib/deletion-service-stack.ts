@@ -20,7 +20,12 @@ import { requireDeclaredTables } from './data-map-guard.js';
 import { FunctionsConstruct } from './functions-construct.js';
 import { MonitoringConstruct } from './monitoring-construct.js';
 import { NotificationsConstruct } from './notifications-construct.js';
-import { routeOutputId, secretOutputId } from './output-names.js';
+import {
+  ACCEPTANCE_COMMAND_OUTPUT,
+  API_BASE_URL_OUTPUT,
+  routeOutputId,
+  secretOutputId,
+} from './output-names.js';
 import { PipelineConstruct } from './pipeline-construct.js';
 import { ReceiptKeysConstruct } from './receipt-keys-construct.js';
 import { SecretsConstruct } from './secrets-construct.js';
@@ -84,8 +89,20 @@ export class DeletionServiceStack extends Stack {
       logRetention,
       wafWebAclArn: config.wafWebAclArn,
       ownWebAcl: !config.demo && !config.wafWebAclArn,
+      ...(config.domainName && config.certificateArn
+        ? {
+            customDomain: {
+              domainName: config.domainName,
+              certificateArn: config.certificateArn,
+              ...(config.hostedZoneId && config.hostedZoneName
+                ? { hostedZone: { id: config.hostedZoneId, name: config.hostedZoneName } }
+                : {}),
+            },
+          }
+        : {}),
     });
-    this.publicBaseUrl = config.publicBaseUrl ?? this.api.baseUrl;
+    this.publicBaseUrl =
+      config.publicBaseUrl ?? (config.domainName ? `https://${config.domainName}` : this.api.baseUrl);
     const metricsNamespace = metricsNamespaceFor(stage);
     this.functions = new FunctionsConstruct(this, 'Functions', {
       data: this.data,
@@ -167,7 +184,7 @@ export class DeletionServiceStack extends Stack {
   private addOutputs(): void {
     new CfnOutput(this, 'MetaDataDeletionCallbackUrl', {
       description: 'Data Deletion Request callback URL to enter in the Meta App Dashboard.',
-      value: this.api.urlOf(routeOf(FUNCTIONS.metaCallbacks.id)),
+      value: this.publicUrlOf(routeOf(FUNCTIONS.metaCallbacks.id)),
     });
     // The callback URLs under the names the Facebook and Instagram dashboards use.
     for (const route of ROUTES.filter((candidate) => candidate.metaCallback)) {
@@ -176,12 +193,12 @@ export class DeletionServiceStack extends Stack {
       if (name === 'MetaDataDeletionCallbackUrl') continue;
       new CfnOutput(this, name, {
         description: `${platform === 'facebook' ? 'Facebook' : 'Instagram'} ${kind === 'data_deletion' ? 'Data Deletion Request' : 'Deauthorize'} callback URL to enter in the App Dashboard.`,
-        value: this.api.urlOf(route),
+        value: this.publicUrlOf(route),
       });
     }
     new CfnOutput(this, 'WhatsAppWebhookUrl', {
       description: 'WhatsApp webhook callback URL to enter in the App Dashboard (WhatsApp > Configuration).',
-      value: this.api.urlOf(routeFor('/whatsapp/webhook')),
+      value: this.publicUrlOf(routeFor('/whatsapp/webhook')),
     });
     new CfnOutput(this, 'StatusBaseUrl', {
       description: 'Status page; a person opens it with ?code=<confirmation code>.',
@@ -195,15 +212,26 @@ export class DeletionServiceStack extends Stack {
       description: 'KMS key that signs new receipts (the first of receiptKeyGenerations).',
       value: this.receiptKeys.current.keyId,
     });
-    new CfnOutput(this, 'ApiBaseUrl', {
+    new CfnOutput(this, API_BASE_URL_OUTPUT, {
       description: 'Base URL of the API stage (the custom domain, when used, maps to it).',
       value: this.api.baseUrl,
+    });
+    if (this.api.domain) {
+      new CfnOutput(this, 'CustomDomainAliasTarget', {
+        description: `Where ${this.config.domainName} must point (an alias or CNAME record; created when hostedZoneId is set).`,
+        value: this.api.domain.domainNameAliasDomainName,
+      });
+    }
+    new CfnOutput(this, ACCEPTANCE_COMMAND_OUTPUT, {
+      description:
+        'Run after every deploy (docs/operations.md): the acceptance suite, with the outputs of cdk deploy --outputs-file.',
+      value: `npm run test:deployed -- --outputs cdk-outputs.json --stack ${this.stackName}`,
     });
     for (const path of [...new Set(ROUTES.map((route) => route.path))]) {
       const methods = ROUTES.filter((route) => route.path === path).map((route) => route.method);
       new CfnOutput(this, routeOutputId(path), {
         description: `${methods.join(', ')} ${path}`,
-        value: this.api.urlOf(routeFor(path)),
+        value: this.publicUrlOf(routeFor(path)),
       });
     }
     for (const name of this.secrets.names) {
@@ -240,6 +268,11 @@ export class DeletionServiceStack extends Stack {
       description: 'CloudWatch dashboard of the service.',
       value: `deletion-service-${this.config.stage}`,
     });
+  }
+
+  /** A route's URL as published: under the public base URL (the custom domain when there is one). */
+  private publicUrlOf(route: RouteDeclaration): string {
+    return `${this.publicBaseUrl}${route.path}`;
   }
 
   /** A public app id given at deploy (`--parameters MetaAppId=...`), defaulting to the configured one. */
