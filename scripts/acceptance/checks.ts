@@ -208,9 +208,39 @@ export const SECRETS_FILLED_CHECK: Check = {
   },
 };
 
-/** The checks for a target: the secrets check only where the secrets came from the stack. */
+/** Where the public keys of signed deletion receipts are published, on stages that have them. */
+export const JWKS_PATH = '/.well-known/jwks.json';
+
+/** Public keys only: an EC P-256 key set with ids, and never a private part. */
+export const JWKS_CHECK: Check = {
+  name: 'The receipt signing keys are published (JWKS, public parts only)',
+  async run({ target, request }) {
+    const url = target.routeUrl(JWKS_PATH);
+    expect(url, `no ${JWKS_PATH} route`);
+    const answer = await request(url, { headers: { Accept: 'application/json' } });
+    expectStatus(answer, 200, 'JWKS');
+    const keys = json(answer).keys;
+    expect(Array.isArray(keys) && keys.length > 0, 'no "keys" in the key set');
+    for (const key of keys as Record<string, unknown>[]) {
+      expect(typeof key.kid === 'string' && key.kid !== '', 'a key without "kid"');
+      expect(key.kty === 'EC' && key.crv === 'P-256', `key ${String(key.kid)} is not an EC P-256 key`);
+      expect(typeof key.x === 'string' && typeof key.y === 'string', `key ${String(key.kid)} has no x, y`);
+      expect(!('d' in key), `key ${String(key.kid)} publishes its private part`);
+    }
+    return `${keys.length} key(s)`;
+  },
+};
+
+/**
+ * The checks for a target: the secrets check only where the secrets came from the stack, and a check for each
+ * optional public endpoint the stage declares.
+ */
 export function checksFor(target: AcceptanceTarget): readonly Check[] {
-  return target.placeholderSecrets === undefined ? CHECKS : [SECRETS_FILLED_CHECK, ...CHECKS];
+  return [
+    ...(target.placeholderSecrets === undefined ? [] : [SECRETS_FILLED_CHECK]),
+    ...CHECKS,
+    ...(target.routeUrl(JWKS_PATH) ? [JWKS_CHECK] : []),
+  ];
 }
 
 /** Every check, in the order they run and print. Add a check here to extend the suite. */

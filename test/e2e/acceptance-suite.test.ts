@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { renderRequestForm } from '../../functions/core/self-service-pages.js';
 import { DEFAULT_CONTACT } from '../../functions/core/status-page.js';
-import { CHECKS } from '../../scripts/acceptance/checks.js';
+import { CHECKS, JWKS_CHECK, JWKS_PATH, checksFor } from '../../scripts/acceptance/checks.js';
 import { runAcceptance } from '../../scripts/acceptance/run.js';
 import { targetFromBaseUrl } from '../../scripts/acceptance/target.js';
 import { START_TIMEOUT_MS, startRunner, type RunningService } from '../support/local-runner.js';
@@ -56,8 +56,9 @@ describe('npm run test:deployed against the local service', () => {
   it('passes every check, prints one line each and a summary, and exits 0', async () => {
     const { code, output } = await runSuite(['--base-url', service.baseUrl], SECRETS);
 
-    expect(output).toContain(`PASSED: ${CHECKS.length} of ${CHECKS.length} checks passed`);
-    for (const check of CHECKS) expect(lineOf(output, check.name)).toMatch(/^PASS {2}/);
+    const checks = checksFor(targetFromBaseUrl(service.baseUrl, SECRETS));
+    expect(output).toContain(`PASSED: ${checks.length} of ${checks.length} checks passed`);
+    for (const check of checks) expect(lineOf(output, check.name)).toMatch(/^PASS {2}/);
     expect(output).toContain('Every request it created is finished.');
     expect(code).toBe(0);
   }, 120_000);
@@ -195,5 +196,51 @@ describe('the form check', () => {
       print: () => {},
     });
     expect(report.results[0]).toMatchObject({ passed: true });
+  });
+});
+
+describe('the JWKS check', () => {
+  let server: Server;
+  let baseUrl: string;
+  let keySet: unknown;
+
+  beforeAll(async () => {
+    server = createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(keySet));
+    });
+    baseUrl = await listen(server);
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const run = async () => {
+    const target = { ...targetFromBaseUrl(baseUrl, {}), routeUrl: () => `${baseUrl}${JWKS_PATH}` };
+    return (await runAcceptance(target, { checks: [JWKS_CHECK], print: () => {} })).results[0];
+  };
+  const publicKey = { kty: 'EC', crv: 'P-256', kid: 'receipts-1', x: 'AAAA', y: 'BBBB', use: 'sig' };
+
+  it('passes for a set of public EC P-256 keys', async () => {
+    keySet = { keys: [publicKey] };
+    expect(await run()).toMatchObject({ passed: true, detail: '1 key(s)' });
+  });
+
+  it('fails for a key with its private part, an empty set, or a plausible body without keys', async () => {
+    for (const [body, why] of [
+      [{ keys: [{ ...publicKey, d: 'CCCC' }] }, 'publishes its private part'],
+      [{ keys: [] }, 'no "keys"'],
+      [{ url: 'https://x', confirmation_code: 'x' }, 'no "keys"'],
+    ] as const) {
+      keySet = body;
+      expect(await run()).toMatchObject({ passed: false, detail: expect.stringContaining(why) });
+    }
+  });
+
+  it('is part of the suite only where the stage declares the route', () => {
+    const target = targetFromBaseUrl(baseUrl, {});
+    expect(checksFor(target).includes(JWKS_CHECK)).toBe(target.routeUrl(JWKS_PATH) !== undefined);
+    expect(checksFor({ ...target, routeUrl: () => `${baseUrl}${JWKS_PATH}` })).toContain(JWKS_CHECK);
   });
 });
