@@ -19,7 +19,7 @@ const USAGE = `Usage: npm run test:deployed -- --base-url <url>
 
   --base-url <url>    the stage's base URL (https; plain http only on 127.0.0.1 for npm start). Secrets
                       from META_APP_SECRET, INSTAGRAM_APP_SECRET, WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN
-                      (npm start's local defaults when unset)
+                      (required for a stage; on 127.0.0.1 npm start's local defaults stand in when unset)
   --outputs <file>    the file of cdk deploy --outputs-file: every URL from the outputs, secrets read from
                       Secrets Manager with your AWS credentials
   --stack <name>      which stack of the outputs file (when it holds several)

@@ -2,7 +2,8 @@
 // use the service. Signatures are computed here from the platforms' recipes, independently of the
 // service's own code, so a verifier that agrees with a wrong signer cannot pass. Each check fails
 // unless the answer is one only the real service gives: a server that answers 200 to everything fails.
-import { createHmac, randomBytes, randomInt } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomInt } from 'node:crypto';
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import type { AcceptanceTarget } from './target.js';
 
 export interface HttpAnswer {
@@ -29,6 +30,8 @@ export interface CreatedRequest {
   readonly statusUrl: string;
   /** The last status seen on its status page. */
   lastStatus?: string;
+  /** The signed receipt its finished status shows (stages that publish receipt keys). */
+  receipt?: string;
 }
 
 export interface CheckContext {
@@ -165,7 +168,10 @@ async function untilFinished(
     expect(body.confirmation_code === created.confirmationCode, 'status page shows another code');
     created.lastStatus = typeof body.status === 'string' ? body.status : undefined;
     expect(created.lastStatus, 'status page (JSON) has no status');
-    if (FINISHED.has(created.lastStatus)) return body;
+    if (FINISHED.has(created.lastStatus)) {
+      if (typeof body.receipt === 'string') created.receipt = body.receipt;
+      return body;
+    }
     if (context.remainingMs() < 1_500) {
       throw new CheckFailure(`not finished in time: still "${created.lastStatus}"`);
     }
@@ -231,6 +237,52 @@ export const JWKS_CHECK: Check = {
   },
 };
 
+const sha256Base64url = (value: string) => createHash('sha256').update(value, 'utf8').digest('base64url');
+
+/**
+ * Each finished request's receipt verifies, with a standard JOSE library, against the published keys: ES256, the
+ * receipt type, the request's own code (by its hash) and the outcome its status page shows. Runs after the status
+ * checks, which collect the receipts.
+ */
+export const RECEIPT_CHECK: Check = {
+  name: "Each finished request's receipt verifies against the published keys",
+  async run({ target, state, request }) {
+    const url = target.routeUrl(JWKS_PATH);
+    expect(url, `no ${JWKS_PATH} route`);
+    expect(state.created.size > 0, 'no request to look at (the deletion callback checks failed)');
+    const keySet = json(await request(url, { headers: { Accept: 'application/json' } }));
+    expect(Array.isArray(keySet.keys), 'no key set to verify with');
+    const keys = createLocalJWKSet(keySet as unknown as JSONWebKeySet);
+    const details: string[] = [];
+    for (const [platform, created] of state.created) {
+      expect(created.receipt, `${platform}: the finished status shows no receipt`);
+      let payload: Record<string, unknown>;
+      try {
+        ({ payload } = await jwtVerify(created.receipt, keys, {
+          algorithms: ['ES256'],
+          typ: 'deletion-receipt+jwt',
+        }));
+      } catch (error) {
+        throw new CheckFailure(`${platform}: the receipt does not verify (${(error as Error).message})`);
+      }
+      expect(
+        payload.confirmation_code_sha256 === sha256Base64url(created.confirmationCode),
+        `${platform}: the receipt is for another request`,
+      );
+      expect(
+        payload.channel === platform,
+        `${platform}: the receipt names channel ${String(payload.channel)}`,
+      );
+      expect(
+        payload.outcome === 'no_data_held',
+        `${platform}: a synthetic id should hold no data, the receipt says ${String(payload.outcome)}`,
+      );
+      details.push(`${platform} ${String(payload.kid)}`);
+    }
+    return details.join(', ');
+  },
+};
+
 /**
  * The checks for a target: the secrets check only where the secrets came from the stack, and a check for each
  * optional public endpoint the stage declares.
@@ -239,7 +291,7 @@ export function checksFor(target: AcceptanceTarget): readonly Check[] {
   return [
     ...(target.placeholderSecrets === undefined ? [] : [SECRETS_FILLED_CHECK]),
     ...CHECKS,
-    ...(target.routeUrl(JWKS_PATH) ? [JWKS_CHECK] : []),
+    ...(target.routeUrl(JWKS_PATH) ? [JWKS_CHECK, RECEIPT_CHECK] : []),
   ];
 }
 
@@ -336,6 +388,50 @@ export const CHECKS: readonly Check[] = [
         403,
         'signature of another payload',
       );
+    },
+  },
+  {
+    name: "Each Meta route refuses the other platform's secret (403)",
+    async run(context) {
+      const { target } = context;
+      const { metaAppSecret, instagramAppSecret } = target.secrets;
+      // With one secret for both, a Facebook-signed request would be read as an Instagram user.
+      expect(
+        metaAppSecret !== instagramAppSecret,
+        'the Facebook and Instagram app secrets are the same value: each platform issues its own',
+      );
+      for (const [what, url, secret] of [
+        ['Facebook-signed callback on the Instagram route', target.urls.instagramDeletion, metaAppSecret],
+        ['Instagram-signed callback on the Facebook route', target.urls.facebookDeletion, instagramAppSecret],
+      ] as const) {
+        const signed = signedRequest(deletionPayload(syntheticUserId()), secret);
+        expectStatus(await postCallback(context, url, formBody(signed)), 403, what);
+      }
+    },
+  },
+  {
+    name: 'A login-shaped signed_request (code or oauth_token) is refused (400)',
+    async run(context) {
+      const { target } = context;
+      // What the JavaScript SDK hands browsers (and the fbsr_ cookie): correctly signed, but not a callback.
+      // One request per field (each is a rejection the signature alarm counts).
+      for (const [what, url, secret, extra] of [
+        [
+          'Facebook callback carrying code',
+          target.urls.facebookDeletion,
+          target.secrets.metaAppSecret,
+          { code: `AQD${randomBytes(24).toString('base64url')}` },
+        ],
+        [
+          'Instagram callback carrying oauth_token',
+          target.urls.instagramDeletion,
+          target.secrets.instagramAppSecret,
+          { oauth_token: `EAAB${randomBytes(24).toString('base64url')}` },
+        ],
+      ] as const) {
+        const signed = signedRequest({ ...deletionPayload(syntheticUserId()), ...extra }, secret);
+        expectStatus(await postCallback(context, url, formBody(signed)), 400, what);
+      }
     },
   },
   {

@@ -57,6 +57,8 @@ export class TargetError extends Error {
   override readonly name = 'TargetError';
 }
 
+const isLoopback = (url: URL) => ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+
 /**
  * Only https, except on this machine (the local service speaks plain http): secrets and status codes
  * never cross a network in clear text.
@@ -68,8 +70,7 @@ export function requireSecureUrl(value: string, what: string): URL {
   } catch {
     throw new TargetError(`${what} is not a URL: ${value}`);
   }
-  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url))) {
     throw new TargetError(`${what} must be https (plain http only on 127.0.0.1 or localhost): ${value}`);
   }
   return url;
@@ -83,9 +84,19 @@ function fromEnv(env: Env, name: (typeof ACCEPTANCE_SECRETS)[SecretKey]): string
   return value ? value : LOCAL_DEFAULTS[name];
 }
 
-/** `--base-url`: every route under one base; secrets from the environment, `npm start`'s defaults when unset. */
+/**
+ * `--base-url`: every route under one base; secrets from the environment. `npm start`'s defaults stand in for unset
+ * ones only on this machine: against a deployed stage they would fail every signed check for the wrong reason.
+ */
 export function targetFromBaseUrl(baseUrl: string, env: Env): AcceptanceTarget {
-  const base = requireSecureUrl(baseUrl, '--base-url').href.replace(/\/+$/, '');
+  const url = requireSecureUrl(baseUrl, '--base-url');
+  const base = url.href.replace(/\/+$/, '');
+  const unset = Object.values(ACCEPTANCE_SECRETS).filter((name) => !env[name]?.split(',')[0]?.trim());
+  if (!isLoopback(url) && unset.length > 0) {
+    throw new TargetError(
+      `Set the stage's secrets before running against ${base}: ${unset.join(', ')} (or use --outputs cdk-outputs.json to read them from Secrets Manager)`,
+    );
+  }
   const declared = new Set(ROUTES.map((route) => route.path));
   return {
     label: base,

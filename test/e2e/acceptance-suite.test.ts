@@ -2,12 +2,21 @@
 // service it passes and leaves only finished requests for synthetic ids; against an impostor that answers
 // 200 with a plausible body to everything, and against a form that posts outside its stage, it fails.
 import { spawn } from 'node:child_process';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { SignJWT, exportJWK, generateKeyPair, type JSONWebKeySet } from 'jose';
 import { renderRequestForm } from '../../functions/core/self-service-pages.js';
 import { DEFAULT_CONTACT } from '../../functions/core/status-page.js';
-import { CHECKS, JWKS_CHECK, JWKS_PATH, checksFor } from '../../scripts/acceptance/checks.js';
+import {
+  CHECKS,
+  JWKS_CHECK,
+  JWKS_PATH,
+  RECEIPT_CHECK,
+  checksFor,
+  type Check,
+} from '../../scripts/acceptance/checks.js';
 import { runAcceptance } from '../../scripts/acceptance/run.js';
 import { targetFromBaseUrl } from '../../scripts/acceptance/target.js';
 import { START_TIMEOUT_MS, startRunner, type RunningService } from '../support/local-runner.js';
@@ -142,16 +151,87 @@ describe('npm run test:deployed against an impostor', () => {
       'wrong verify token is refused',
       'Instagram deletion callback',
       'Forged and mis-signed callbacks are refused',
+      "Each Meta route refuses the other platform's secret",
+      'A login-shaped signed_request',
       'Malformed callbacks are refused',
       'An oversized callback is refused',
       'Stale and future-dated callbacks are refused',
       'Unsigned and mis-signed WhatsApp webhooks are refused',
       'An unknown confirmation code gets 404',
       'The self-service form page',
+      "Each finished request's receipt verifies",
     ]) {
       expect(lineOf(output, name)).toMatch(/^FAIL {2}/);
     }
   }, 120_000);
+});
+
+describe('against a service that checks signatures but not whose they are or what they carry', () => {
+  let server: Server;
+  let baseUrl: string;
+  const META = 'lenient-meta-secret';
+  const INSTAGRAM = 'lenient-instagram-secret';
+
+  beforeAll(async () => {
+    // Accepts a valid signature with either app's secret on every Meta route, and reads past `code` and
+    // `oauth_token`: the holes the checks below exist for. Forged signatures it refuses, as it should.
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      req.on('end', () => {
+        const [signature = '', payload = ''] = (new URLSearchParams(body).get('signed_request') ?? '').split(
+          '.',
+        );
+        const signedWith = [META, INSTAGRAM].some(
+          (secret) => createHmac('sha256', secret).update(payload).digest('base64url') === signature,
+        );
+        if (!signedWith) {
+          res.writeHead(403).end();
+          return;
+        }
+        const code = randomBytes(18).toString('base64url').replace(/[-_]/g, 'A').slice(0, 24);
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ url: `${baseUrl}/deletion-status?code=${code}`, confirmation_code: code }));
+      });
+    });
+    baseUrl = await listen(server);
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const checksNamed = (...prefixes: string[]) =>
+    CHECKS.filter((check) => prefixes.some((prefix) => check.name.startsWith(prefix)));
+  const target = () => targetFromBaseUrl(baseUrl, { META_APP_SECRET: META, INSTAGRAM_APP_SECRET: INSTAGRAM });
+
+  it('fails the cross-platform and login-shaped checks, and says which request got through', async () => {
+    const report = await runAcceptance(target(), {
+      checks: checksNamed('Forged and mis-signed', 'Each Meta route refuses', 'A login-shaped'),
+      print: () => {},
+    });
+    const [forged, crossPlatform, loginShaped] = report.results;
+    expect(forged).toMatchObject({ passed: true });
+    expect(crossPlatform).toMatchObject({
+      passed: false,
+      detail: 'Facebook-signed callback on the Instagram route: expected HTTP 403, got 200',
+    });
+    expect(loginShaped).toMatchObject({
+      passed: false,
+      detail: 'Facebook callback carrying code: expected HTTP 400, got 200',
+    });
+  });
+
+  it('fails the cross-platform check when both apps were given the same secret', async () => {
+    const report = await runAcceptance(
+      targetFromBaseUrl(baseUrl, { META_APP_SECRET: META, INSTAGRAM_APP_SECRET: META }),
+      { checks: checksNamed('Each Meta route refuses'), print: () => {} },
+    );
+    expect(report.results[0]).toMatchObject({
+      passed: false,
+      detail: expect.stringContaining('the Facebook and Instagram app secrets are the same'),
+    });
+  });
 });
 
 describe('the form check', () => {
@@ -242,5 +322,92 @@ describe('the JWKS check', () => {
     const target = targetFromBaseUrl(baseUrl, {});
     expect(checksFor(target).includes(JWKS_CHECK)).toBe(target.routeUrl(JWKS_PATH) !== undefined);
     expect(checksFor({ ...target, routeUrl: () => `${baseUrl}${JWKS_PATH}` })).toContain(JWKS_CHECK);
+  });
+});
+
+describe('the receipt check', () => {
+  let server: Server;
+  let baseUrl: string;
+  let published: JSONWebKeySet;
+  const CODE = 'ReceiptCheckCode01234567';
+  const sha256 = (value: string) => createHash('sha256').update(value).digest('base64url');
+
+  beforeAll(async () => {
+    server = createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(published));
+    });
+    baseUrl = await listen(server);
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  async function keyPair(kid: string) {
+    const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+    return { privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' } };
+  }
+
+  async function receipt(
+    privateKey: Parameters<SignJWT['sign']>[0],
+    kid: string,
+    claims: Record<string, unknown>,
+  ) {
+    return new SignJWT({
+      confirmation_code_sha256: sha256(CODE),
+      channel: 'facebook',
+      outcome: 'no_data_held',
+      kid,
+      ...claims,
+    })
+      .setProtectedHeader({ alg: 'ES256', typ: 'deletion-receipt+jwt', kid })
+      .setIssuedAt()
+      .sign(privateKey);
+  }
+
+  /** Runs the receipt check on one finished Facebook request whose status showed `jws`. */
+  async function check(jws: string | undefined) {
+    const seed: Check = {
+      name: 'seed',
+      async run({ state }) {
+        state.created.set('facebook', {
+          signedRequest: 'x.y',
+          confirmationCode: CODE,
+          statusUrl: `${baseUrl}/deletion-status?code=${CODE}`,
+          lastStatus: 'completed',
+          ...(jws ? { receipt: jws } : {}),
+        });
+      },
+    };
+    const target = { ...targetFromBaseUrl(baseUrl, {}), routeUrl: () => `${baseUrl}${JWKS_PATH}` };
+    return (await runAcceptance(target, { checks: [seed, RECEIPT_CHECK], print: () => {} })).results[1];
+  }
+
+  it('passes for a receipt signed with a published key, for this request and outcome', async () => {
+    const current = await keyPair('current');
+    published = { keys: [current.jwk] };
+    expect(await check(await receipt(current.privateKey, 'current', {}))).toMatchObject({
+      passed: true,
+      detail: 'facebook current',
+    });
+  });
+
+  it('fails for a receipt signed with an unpublished key, of another request, another outcome, or none', async () => {
+    const current = await keyPair('current');
+    const other = await keyPair('current');
+    published = { keys: [current.jwk] };
+    for (const [jws, why] of [
+      [await receipt(other.privateKey, 'current', {}), 'does not verify'],
+      [
+        await receipt(current.privateKey, 'current', { confirmation_code_sha256: sha256('x') }),
+        'another request',
+      ],
+      [await receipt(current.privateKey, 'current', { outcome: 'completed' }), 'should hold no data'],
+      [await receipt(current.privateKey, 'current', { channel: 'instagram' }), 'channel instagram'],
+      [undefined, 'shows no receipt'],
+    ] as const) {
+      expect(await check(jws)).toMatchObject({ passed: false, detail: expect.stringContaining(why) });
+    }
   });
 });

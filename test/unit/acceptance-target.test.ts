@@ -88,9 +88,25 @@ describe('targetFromBaseUrl', () => {
     expect(target.secrets.whatsappVerifyToken).toBe(LOCAL_DEFAULTS.WHATSAPP_VERIFY_TOKEN);
   });
 
+  const STAGE_SECRETS = {
+    META_APP_SECRET: 'm',
+    INSTAGRAM_APP_SECRET: 'i',
+    WHATSAPP_APP_SECRET: 'w',
+    WHATSAPP_VERIFY_TOKEN: 'v',
+  };
+
   it('keeps a stage path and refuses plain http beyond this machine', () => {
-    expect(targetFromBaseUrl(`${API}/`, {}).urls.form).toBe(`${API}/delete-my-data`);
-    expect(() => targetFromBaseUrl('http://privacy.example.com', {})).toThrow('must be https');
+    expect(targetFromBaseUrl(`${API}/`, STAGE_SECRETS).urls.form).toBe(`${API}/delete-my-data`);
+    expect(() => targetFromBaseUrl('http://privacy.example.com', STAGE_SECRETS)).toThrow('must be https');
+  });
+
+  it("refuses to sign with npm start's defaults for a stage beyond this machine, naming what is unset", () => {
+    const { INSTAGRAM_APP_SECRET: _unset, ...three } = STAGE_SECRETS;
+    expect(() => targetFromBaseUrl(API, three)).toThrow(/secrets.*: INSTAGRAM_APP_SECRET \(or use --outputs/);
+    expect(() => targetFromBaseUrl(API, { ...STAGE_SECRETS, WHATSAPP_APP_SECRET: ' ' })).toThrow(
+      'WHATSAPP_APP_SECRET',
+    );
+    expect(targetFromBaseUrl(API, STAGE_SECRETS).secrets.instagramAppSecret).toBe('i');
   });
 });
 
