@@ -1,7 +1,7 @@
 // infra: one Lambda function per FUNCTIONS entry, each with its own role, log group and environment and exactly
 // the grants its declaration lists; plus the worker's queue trigger and the reconciler's schedule.
 import path from 'node:path';
-import { Duration, Fn, RemovalPolicy, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import { Duration, Fn, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -17,7 +17,8 @@ import {
   type FunctionKey,
 } from '../functions/declarations/functions.js';
 import { DELETION_PIPELINE, QUEUE_URL_ENV } from '../functions/declarations/pipeline.js';
-import { tableEnvVar, type TableDeclaration } from '../functions/declarations/tables.js';
+import { tableEnvVar } from '../functions/declarations/tables.js';
+import { writesItems, type TableAccess } from '../functions/declarations/table-access.js';
 import { SERVICE_NAME } from '../functions/runtime/metric-names.js';
 import { secretArnEnvVar, type SecretName } from '../functions/runtime/secrets.js';
 import type { DataConstruct } from './data-construct.js';
@@ -120,7 +121,8 @@ export class FunctionsConstruct extends Construct {
   }
 
   private createFunction(declaration: FunctionDeclaration, props: FunctionsConstructProps) {
-    const tables = uniqueById([...declaration.readTables, ...declaration.writeTables]);
+    const tables = declaration.tables.map((entry) => entry.table);
+    assertOneEntryPerTable(declaration);
     const secretNames = [...new Set<SecretName>(declaration.secrets)];
 
     const environment: Record<string, string> = {
@@ -182,12 +184,8 @@ export class FunctionsConstruct extends Construct {
       bundling: BUNDLING,
     });
 
-    const writes = new Set(declaration.writeTables.map((table) => table.id));
-    for (const table of tables) {
-      const resource = props.data.table(table);
-      if (writes.has(table.id)) resource.grantReadWriteData(fn);
-      else resource.grantReadData(fn);
-      if (table.indexes.length > 0) acknowledgeIndexWildcard(role, table, resource);
+    for (const tableAccess of declaration.tables) {
+      grantTableAccess(role, props.data.table(tableAccess.table), tableAccess);
     }
     if (declaration.sendsJobs) props.pipeline.queue.grantSendMessages(fn);
     for (const name of secretNames) props.secrets.secret(name).grantRead(fn);
@@ -195,7 +193,9 @@ export class FunctionsConstruct extends Construct {
     if (declaration.receiptKeys === 'sign') props.receiptKeys.grantSign(role);
     if (declaration.receiptKeys === 'publish') props.receiptKeys.grantPublish(role);
 
-    acknowledgeGrantWildcards(role, { encrypts: writes.size > 0 || declaration.sendsJobs });
+    acknowledgeGrantWildcards(role, {
+      encrypts: declaration.tables.some(writesItems) || declaration.sendsJobs,
+    });
     return fn;
   }
 }
@@ -211,8 +211,49 @@ function assertQueueOutlastsWorker(): void {
   }
 }
 
-function uniqueById(tables: readonly TableDeclaration[]): TableDeclaration[] {
-  return [...new Map(tables.map((table) => [table.id, table])).values()];
+function assertOneEntryPerTable(declaration: FunctionDeclaration): void {
+  const ids = declaration.tables.map((entry) => entry.table.id);
+  const repeated = ids.filter((id, index) => ids.indexOf(id) !== index);
+  if (repeated.length > 0) {
+    throw new Error(`${declaration.id} declares ${repeated.join(', ')} more than once: merge the entries.`);
+  }
+}
+
+/** What CDK's own table grants give on the table key: decrypt to read; to write, also encrypt. */
+const KEY_ACTIONS_TO_READ = ['kms:Decrypt', 'kms:DescribeKey'];
+const KEY_ACTIONS_TO_WRITE = [
+  ...KEY_ACTIONS_TO_READ,
+  'kms:Encrypt',
+  'kms:ReEncrypt*',
+  'kms:GenerateDataKey*',
+];
+
+/**
+ * Exactly the declared actions on the table's ARN, Query on each declared index's ARN (never
+ * `index/*`), and the table key for what those actions need. No Scan: no declaration can name it.
+ */
+function grantTableAccess(role: iam.Role, table: dynamodb.ITable, tableAccess: TableAccess): void {
+  const { actions, indexes } = tableAccess;
+  if (actions.length > 0) {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: actions.map((action) => `dynamodb:${action}`),
+        resources: [table.tableArn],
+      }),
+    );
+  }
+  if (indexes.length > 0) {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: indexes.map((index) => `${table.tableArn}/index/${index}`),
+      }),
+    );
+  }
+  table.encryptionKey?.grant(
+    role,
+    ...(writesItems(tableAccess) ? KEY_ACTIONS_TO_WRITE : KEY_ACTIONS_TO_READ),
+  );
 }
 
 /** The wildcards that CDK's own grants put in a function role, each acknowledged for cdk-nag with its reason. */
@@ -228,25 +269,12 @@ function acknowledgeGrantWildcards(role: iam.Role, grants: { readonly encrypts: 
     {
       id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
       reason:
-        'From grantReadWriteData/grantSendMessages, scoped to the service keys: encrypting new items and jobs.',
+        'Table writes and grantSendMessages, scoped to the service keys: encrypting new items and jobs.',
     },
     {
       id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
       reason:
-        'From grantReadWriteData/grantSendMessages, scoped to the service keys: re-encryption under the same key.',
+        'Table writes and grantSendMessages, scoped to the service keys: re-encryption under the same key.',
     },
   );
-}
-
-/** grantReadData/grantReadWriteData cover a table's indexes as <table arn>/index/*: the declared GSIs of that table. */
-function acknowledgeIndexWildcard(
-  role: iam.Role,
-  declaration: TableDeclaration,
-  table: dynamodb.Table,
-): void {
-  const logicalId = Stack.of(table).getLogicalId(table.node.defaultChild as CfnElement);
-  Validations.of(role).acknowledge({
-    id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/index/*]`,
-    reason: `Queries the declared indexes (${declaration.indexes.map((index) => index.name).join(', ')}) of the ${declaration.id} table only.`,
-  });
 }

@@ -8,7 +8,9 @@ import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { FUNCTIONS, ROUTES, type FunctionDeclaration } from '../functions/declarations/functions.js';
 import { DELETION_PIPELINE } from '../functions/declarations/pipeline.js';
+import { dynamoDocumentClient } from '../functions/runtime/aws-clients.js';
 import { lambdaContext, startLocalApi, type ApiHandler } from './api-gateway.js';
+import { asFunction, recordDynamoDbCalls, type DynamoDbCall } from './dynamodb-call-recorder.js';
 import { provision } from './provision.js';
 import { startQueuePoller, type SqsHandler } from './queue-poller.js';
 import { seedDemoData } from './seed-data.js';
@@ -60,6 +62,8 @@ export interface LocalService {
   readonly settings: Record<string, string>;
   /** The API handler of a declared function, for in-process callers (fuzzing, benchmarks). */
   apiHandler(functionId: string): ApiHandler | undefined;
+  /** Every distinct DynamoDB call each function has made (to check them against its grants). */
+  dynamoDbCalls(): DynamoDbCall[];
   stop(): Promise<void>;
 }
 
@@ -165,14 +169,18 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
   };
   // The handlers read their configuration from the environment at load, as in Lambda.
   Object.assign(process.env, settings);
+  const dynamoDbCalls = recordDynamoDbCalls(dynamoDocumentClient());
 
   const declared = Object.values(FUNCTIONS) as FunctionDeclaration[];
   for (const fn of declared.filter((candidate) => candidate.trigger === 'api')) {
-    apiHandlers.set(fn.id, await loadHandler<ApiHandler>(fn));
+    const handler = await loadHandler<ApiHandler>(fn);
+    apiHandlers.set(fn.id, (event, context) => asFunction(fn.id, () => handler(event, context)));
   }
   const workerFunction = declared.find((candidate) => candidate.trigger === 'deletionJobs');
   if (!workerFunction) throw new Error('No function consumes the deletion jobs');
-  const worker = await loadHandler<SqsHandler>(workerFunction);
+  const workerHandler = await loadHandler<SqsHandler>(workerFunction);
+  const worker: SqsHandler = (event, context) =>
+    asFunction(workerFunction.id, () => workerHandler(event, context));
   const scheduled: { fn: FunctionDeclaration; handler: ScheduledHandler }[] = [];
   for (const fn of declared.filter((candidate) => typeof candidate.trigger === 'object')) {
     scheduled.push({ fn, handler: await loadHandler<ScheduledHandler>(fn) });
@@ -220,7 +228,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
       for (const { fn, handler } of scheduled) {
         if (running.has(fn.id)) continue;
         running.add(fn.id);
-        handler({}, lambdaContext(fn.id))
+        asFunction(fn.id, () => handler({}, lambdaContext(fn.id)))
           .catch((error: unknown) => log(`${fn.id} error: ${(error as Error).name}`))
           .finally(() => running.delete(fn.id));
       }
@@ -236,6 +244,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     deadLetterQueueUrl: provisioned.deadLetterQueueUrl,
     settings,
     apiHandler: (functionId) => apiHandlers.get(functionId),
+    dynamoDbCalls: () => dynamoDbCalls.calls(),
     async stop() {
       clearInterval(scheduleTimer);
       await poller.stop();

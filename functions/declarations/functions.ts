@@ -5,6 +5,7 @@ import type { MetaCallback } from '../core/meta-callback.js';
 import type { SecretName } from '../runtime/secrets.js';
 import { DELETION_PIPELINE } from './pipeline.js';
 import { JWKS_PATH } from './receipt-keys.js';
+import { access, mergeAccess, purgeAccess, type TableAccess } from './table-access.js';
 import {
   DELETION_REQUESTS_TABLE,
   INTEGRATION_TOKENS_TABLE,
@@ -16,17 +17,20 @@ import {
   WHATSAPP_MESSAGES_TABLE,
   WHATSAPP_WEBHOOK_RECEIPTS_TABLE,
   mappedTables,
-  type TableDeclaration,
 } from './tables.js';
 
-/** What the WhatsApp webhook and its sweeper read and write. */
-const WHATSAPP_INBOX_TABLES = [
-  DELETION_REQUESTS_TABLE,
-  SUPPRESSIONS_TABLE,
-  IDENTITY_LINKS_TABLE,
-  WHATSAPP_MESSAGES_TABLE,
-  WHATSAPP_CONTACTS_TABLE,
-  WHATSAPP_WEBHOOK_RECEIPTS_TABLE,
+/** A request's record, its code pointer and its one-open-request-per-subject pointer: opened and moved on. */
+const REQUEST_INTAKE = access(DELETION_REQUESTS_TABLE, ['GetItem', 'PutItem', 'UpdateItem']);
+
+/** What the WhatsApp webhook and its sweeper do: store and handle messages, open requests, opt people out. */
+const WHATSAPP_INBOX_TABLES: readonly TableAccess[] = [
+  REQUEST_INTAKE,
+  access(SUPPRESSIONS_TABLE, ['GetItem', 'BatchWriteItem']),
+  // A changed number moves the identity link: the old number's link is deleted.
+  access(IDENTITY_LINKS_TABLE, ['BatchGetItem', 'PutItem', 'DeleteItem']),
+  access(WHATSAPP_MESSAGES_TABLE, ['GetItem', 'PutItem', 'UpdateItem']),
+  access(WHATSAPP_CONTACTS_TABLE, ['GetItem', 'UpdateItem']),
+  access(WHATSAPP_WEBHOOK_RECEIPTS_TABLE, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem']),
 ];
 const WHATSAPP_INBOX_SECRETS: readonly SecretId[] = [
   'whatsappAppSecret',
@@ -44,8 +48,8 @@ export interface FunctionDeclaration {
   readonly description: string;
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
-  readonly readTables: readonly TableDeclaration[];
-  readonly writeTables: readonly TableDeclaration[];
+  /** Each table it uses and exactly the actions (and indexes) its code calls there. */
+  readonly tables: readonly TableAccess[];
   readonly sendsJobs: boolean;
   /** What invokes it: API routes, the deletion-job queue, or a schedule. */
   readonly trigger: 'api' | 'deletionJobs' | { readonly everyMinutes: number };
@@ -84,9 +88,11 @@ export const FUNCTIONS = {
       'Facebook and Instagram data-deletion and deauthorize callbacks: verifies signed_request, persists, enqueues, marks tokens revoked.',
     timeoutSeconds: 10,
     memoryMb: 256,
-    readTables: [],
-    // IntegrationTokens: a deauthorize marks the user's stored tokens revoked.
-    writeTables: [DELETION_REQUESTS_TABLE, INTEGRATION_TOKENS_TABLE],
+    tables: [
+      REQUEST_INTAKE,
+      // A deauthorize marks the user's stored tokens revoked: their items, by the user's key.
+      access(INTEGRATION_TOKENS_TABLE, ['Query', 'UpdateItem']),
+    ],
     sendsJobs: true,
     sendsEmail: false,
     secrets: ['metaAppSecret', 'instagramAppSecret', 'identifierPepper'],
@@ -100,8 +106,8 @@ export const FUNCTIONS = {
     description: 'Status page (HTML and JSON) for a confirmation code.',
     timeoutSeconds: 5,
     memoryMb: 256,
-    readTables: [DELETION_REQUESTS_TABLE],
-    writeTables: [],
+    // By confirmation code and request id only: never a Scan of open requests.
+    tables: [access(DELETION_REQUESTS_TABLE, ['GetItem'])],
     sendsJobs: false,
     sendsEmail: false,
     secrets: [],
@@ -115,9 +121,18 @@ export const FUNCTIONS = {
       'Processes deletion jobs: resolves identities, purges the data map, suppresses, confirms, completes.',
     timeoutSeconds: 60,
     memoryMb: 512,
-    readTables: [],
-    // Verifications: a completed request's verification records are deleted.
-    writeTables: [DELETION_REQUESTS_TABLE, SUPPRESSIONS_TABLE, VERIFICATIONS_TABLE, ...mappedTables()],
+    tables: mergeAccess(
+      access(DELETION_REQUESTS_TABLE, ['GetItem', 'UpdateItem']),
+      access(SUPPRESSIONS_TABLE, ['GetItem', 'BatchWriteItem']),
+      // The verification link is made and sent by the worker; a completed request's records are deleted.
+      access(VERIFICATIONS_TABLE, ['PutItem', 'BatchWriteItem'], ['requestId']),
+      // Resolving a subject to every identity of its account.
+      access(IDENTITY_LINKS_TABLE, ['BatchGetItem'], ['accountId']),
+      // Revoking Meta grants lists the subject's tokens; a phone verification checks the 24-hour window.
+      access(INTEGRATION_TOKENS_TABLE, ['Query']),
+      access(WHATSAPP_CONTACTS_TABLE, ['GetItem']),
+      ...mappedTables().map(purgeAccess),
+    ),
     // Continuation jobs, when a subject has more items than one invocation handles.
     sendsJobs: true,
     sendsEmail: true,
@@ -137,8 +152,7 @@ export const FUNCTIONS = {
       'Publishes the public keys of the deletion receipts (JWKS): the current key and the previous ones.',
     timeoutSeconds: 10,
     memoryMb: 256,
-    readTables: [],
-    writeTables: [],
+    tables: [],
     sendsJobs: false,
     sendsEmail: false,
     secrets: [],
@@ -153,8 +167,8 @@ export const FUNCTIONS = {
       'Enqueues requests that were persisted but never reached the queue; reports requests past their deadline.',
     timeoutSeconds: 60,
     memoryMb: 256,
-    readTables: [],
-    writeTables: [DELETION_REQUESTS_TABLE],
+    // Requests persisted but never enqueued, by their index.
+    tables: [access(DELETION_REQUESTS_TABLE, ['UpdateItem'], ['awaitingQueue'])],
     sendsJobs: true,
     sendsEmail: false,
     secrets: [],
@@ -168,8 +182,7 @@ export const FUNCTIONS = {
       'WhatsApp webhook: verification handshake; verifies X-Hub-Signature-256, stores messages and statuses, acts on DELETE MY DATA and STOP.',
     timeoutSeconds: 10,
     memoryMb: 512,
-    readTables: [],
-    writeTables: WHATSAPP_INBOX_TABLES,
+    tables: WHATSAPP_INBOX_TABLES,
     sendsJobs: true,
     sendsEmail: false,
     secrets: WHATSAPP_INBOX_SECRETS,
@@ -182,8 +195,8 @@ export const FUNCTIONS = {
     description: 'Processes stored WhatsApp messages the webhook could not handle at once.',
     timeoutSeconds: 60,
     memoryMb: 256,
-    readTables: [],
-    writeTables: WHATSAPP_INBOX_TABLES,
+    // Stored messages still pending, by their index.
+    tables: mergeAccess(...WHATSAPP_INBOX_TABLES, access(WHATSAPP_MESSAGES_TABLE, [], ['pendingProcessing'])),
     sendsJobs: true,
     sendsEmail: false,
     secrets: ['whatsappAccessToken', 'identifierPepper'],
@@ -197,8 +210,13 @@ export const FUNCTIONS = {
       'Self-service deletion: the request form, intake (the worker sends the verification link), and verification.',
     timeoutSeconds: 10,
     memoryMb: 256,
-    readTables: [],
-    writeTables: [DELETION_REQUESTS_TABLE, VERIFICATIONS_TABLE, RATE_LIMITS_TABLE],
+    tables: [
+      // A pending request's subject pointer is released when its link is never used.
+      access(DELETION_REQUESTS_TABLE, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem']),
+      // A link is spent by an update; a duplicate's verification records are deleted with it.
+      access(VERIFICATIONS_TABLE, ['GetItem', 'UpdateItem', 'BatchWriteItem'], ['requestId']),
+      access(RATE_LIMITS_TABLE, ['UpdateItem']),
+    ],
     // The verification send is a job: the answer never waits for SES or WhatsApp.
     sendsJobs: true,
     sendsEmail: false,
@@ -212,8 +230,8 @@ export const FUNCTIONS = {
     description: 'Flags open requests nearing or past their due date and emits the deadline gauges.',
     timeoutSeconds: 60,
     memoryMb: 256,
-    readTables: [],
-    writeTables: [DELETION_REQUESTS_TABLE],
+    // Open requests by due date, by their index.
+    tables: [access(DELETION_REQUESTS_TABLE, ['UpdateItem'], ['openByDue'])],
     sendsJobs: false,
     sendsEmail: false,
     secrets: [],

@@ -12,9 +12,10 @@ import {
 } from '../../functions/declarations/functions.js';
 import { DELETION_PIPELINE, QUEUE_URL_ENV } from '../../functions/declarations/pipeline.js';
 import {
-  DELETION_REQUESTS_TABLE,
+  INTEGRATION_TOKENS_TABLE,
   META_PLATFORM_DATA_TABLE,
   TABLES,
+  WHATSAPP_CONTACTS_TABLE,
   tableEnvVar,
 } from '../../functions/declarations/tables.js';
 import {
@@ -141,7 +142,7 @@ describe('functions', () => {
 
   it.each(functionKeys)('%s gets exactly the environment its declaration and handler need', (key) => {
     const declaration: FunctionDeclaration = FUNCTIONS[key];
-    const tables = [...declaration.readTables, ...declaration.writeTables];
+    const tables = declaration.tables.map((entry) => entry.table);
     const expected = new Set([
       'POWERTOOLS_SERVICE_NAME',
       'NODE_OPTIONS',
@@ -314,30 +315,74 @@ describe('deletion-job queue', () => {
 describe('IAM', () => {
   const statementsOf = (key: FunctionKey): Statement[] => roleStatements(template, roleId(key));
   const actionsOfFunction = (key: FunctionKey) => statementsOf(key).flatMap(actionsOf);
-  const deletionRequestsId = () => logicalIdOf(stack.data.table(DELETION_REQUESTS_TABLE));
 
-  it('lets the status function only read, and only the DeletionRequests table', () => {
-    const statements = statementsOf('deletionStatus');
-    const dynamoStatements = statements.filter((statement) =>
-      actionsOf(statement).some((a) => a.startsWith('dynamodb:')),
-    );
-    expect(dynamoStatements.flatMap(actionsOf)).toEqual(
-      expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']),
-    );
-    for (const action of dynamoStatements.flatMap(actionsOf)) {
-      expect(action).toMatch(/^dynamodb:(Get|BatchGet|Query|Scan|ConditionCheck|Describe)/);
+  /** Each DynamoDB grant of a function as `<table id> <action>` or `<table id>/index/<name> Query`. */
+  const dynamoGrantsOf = (key: FunctionKey): string[] => {
+    const grants: string[] = [];
+    for (const statement of statementsOf(key)) {
+      const actions = actionsOf(statement).filter((action) => action.startsWith('dynamodb:'));
+      if (actions.length === 0) continue;
+      const resources = Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
+      for (const granted of resources) {
+        const text = JSON.stringify(granted);
+        const table = TABLES.find((candidate) => mentions(granted, logicalIdOf(stack.data.table(candidate))));
+        const index = /\/index\/([^"]+)"/.exec(text)?.[1];
+        for (const action of actions) {
+          grants.push(
+            `${table?.id ?? text}${index ? `/index/${index}` : ''} ${action.slice('dynamodb:'.length)}`,
+          );
+        }
+      }
     }
-    for (const statement of dynamoStatements) {
-      expect(mentions(statement.Resource, deletionRequestsId())).toBe(true);
-      expect(mentions(statement.Resource, logicalIdOf(stack.data.table(META_PLATFORM_DATA_TABLE)))).toBe(
-        false,
-      );
+    return grants.sort();
+  };
+  const declaredGrantsOf = (key: FunctionKey): string[] =>
+    (FUNCTIONS[key] as FunctionDeclaration).tables
+      .flatMap(({ table, actions, indexes }) => [
+        ...actions.map((action) => `${table.id} ${action}`),
+        ...indexes.map((index) => `${table.id}/index/${index} Query`),
+      ])
+      .sort();
+
+  it.each(functionKeys)(
+    '%s may call exactly the DynamoDB actions its declaration lists, on those tables and indexes',
+    (key) => {
+      expect(dynamoGrantsOf(key)).toEqual(declaredGrantsOf(key));
+    },
+  );
+
+  it('lets no function Scan a table or query every index of one', () => {
+    for (const key of functionKeys) {
+      expect(dynamoGrantsOf(key).filter((grant) => / Scan$|\/index\/\*/.test(grant))).toEqual([]);
     }
+  });
+
+  it('lets the status function only get DeletionRequests items by key, and only decrypt', () => {
+    expect(dynamoGrantsOf('deletionStatus')).toEqual(['DeletionRequests GetItem']);
     const services = new Set(actionsOfFunction('deletionStatus').map((action) => action.split(':')[0]));
     expect([...services].sort()).toEqual(['dynamodb', 'kms', 'logs', 'xray']);
     expect(actionsOfFunction('deletionStatus').filter((a) => a.startsWith('kms:'))).toEqual(
       expect.not.arrayContaining(['kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*']),
     );
+  });
+
+  it("lets the Meta callback only find and mark a user's tokens revoked: no Scan, BatchWrite or Delete", () => {
+    const tokenGrants = dynamoGrantsOf('metaCallbacks').filter((grant) =>
+      grant.startsWith(`${INTEGRATION_TOKENS_TABLE.id} `),
+    );
+    expect(tokenGrants).toEqual([
+      `${INTEGRATION_TOKENS_TABLE.id} Query`,
+      `${INTEGRATION_TOKENS_TABLE.id} UpdateItem`,
+    ]);
+  });
+
+  it('lets the self-service form touch no WhatsApp table and read no WhatsApp token', () => {
+    expect(
+      dynamoGrantsOf('selfService').filter((grant) => grant.startsWith(WHATSAPP_CONTACTS_TABLE.id)),
+    ).toEqual([]);
+    expect(FUNCTIONS.selfService.secrets as readonly string[]).not.toContain('whatsappAccessToken');
+    const tokenSecretId = logicalIdOf(stack.secrets.secret('whatsappAccessToken'));
+    expect(mentions(statementsOf('selfService'), tokenSecretId)).toBe(false);
   });
 
   it('lets the meta callback send jobs and read its secrets, with no access to MetaPlatformData', () => {
