@@ -240,6 +240,11 @@ export const FUNCTIONS = {
 
 export type FunctionKey = keyof typeof FUNCTIONS;
 
+/**
+ * Stage throttles are shared by every client; the web ACL's per-IP rules (lib/web-acl-construct.ts) stop
+ * one address. Each route's throttle sits at least ten addresses' worth above its per-IP limit, so a flood
+ * from a few addresses cannot get Meta's own calls answered 429.
+ */
 export const ROUTES: readonly RouteDeclaration[] = [
   ...(
     [
@@ -253,7 +258,7 @@ export const ROUTES: readonly RouteDeclaration[] = [
     path,
     functionId: FUNCTIONS.metaCallbacks.id,
     maxBodyBytes: 8 * 1024,
-    throttle: { ratePerSecond: 50, burst: 100 },
+    throttle: { ratePerSecond: 500, burst: 1_000 },
     metaCallback,
   })),
   {
@@ -261,21 +266,21 @@ export const ROUTES: readonly RouteDeclaration[] = [
     path: '/deletion-status',
     functionId: FUNCTIONS.deletionStatus.id,
     maxBodyBytes: 0,
-    throttle: { ratePerSecond: 20, burst: 40 },
+    throttle: { ratePerSecond: 100, burst: 200 },
   },
   {
     method: 'GET',
     path: JWKS_PATH,
     functionId: FUNCTIONS.receiptKeys.id,
     maxBodyBytes: 0,
-    throttle: { ratePerSecond: 20, burst: 40 },
+    throttle: { ratePerSecond: 100, burst: 200 },
   },
   {
     method: 'GET',
     path: '/whatsapp/webhook',
     functionId: FUNCTIONS.whatsappWebhook.id,
     maxBodyBytes: 0,
-    throttle: { ratePerSecond: 5, burst: 10 },
+    throttle: { ratePerSecond: 1_000, burst: 2_000 },
   },
   {
     // WhatsApp batches up to 1,000 updates and sends bodies up to 3 MB.
@@ -283,28 +288,28 @@ export const ROUTES: readonly RouteDeclaration[] = [
     path: '/whatsapp/webhook',
     functionId: FUNCTIONS.whatsappWebhook.id,
     maxBodyBytes: 3 * 1024 * 1024,
-    throttle: { ratePerSecond: 200, burst: 400 },
+    throttle: { ratePerSecond: 1_000, burst: 2_000 },
   },
   {
     method: 'GET',
     path: '/delete-my-data',
     functionId: FUNCTIONS.selfService.id,
     maxBodyBytes: 0,
-    throttle: { ratePerSecond: 20, burst: 40 },
+    throttle: { ratePerSecond: 50, burst: 100 },
   },
   {
     method: 'POST',
     path: '/deletion-requests',
     functionId: FUNCTIONS.selfService.id,
     maxBodyBytes: 4 * 1024,
-    throttle: { ratePerSecond: 5, burst: 10 },
+    throttle: { ratePerSecond: 50, burst: 100 },
   },
   {
     method: 'GET',
     path: '/deletion-requests/verify',
     functionId: FUNCTIONS.selfService.id,
     maxBodyBytes: 0,
-    throttle: { ratePerSecond: 5, burst: 10 },
+    throttle: { ratePerSecond: 50, burst: 100 },
   },
 ];
 

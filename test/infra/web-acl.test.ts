@@ -42,6 +42,22 @@ describe('web ACL', () => {
     template.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
   });
 
+  it("sets each route's stage throttle at least ten addresses' worth of its per-IP limit", () => {
+    // A method throttle is shared by every client; the per-IP rule stops one address. So that a flood
+    // from a handful of addresses cannot use up the throttle Meta's own calls need, it sits far above
+    // what one address may send.
+    for (const route of ROUTES) {
+      const group = RATE_LIMIT_GROUPS.find((candidate) => candidate.paths.includes(route.path));
+      const perIpPerSecond = (group?.limitPerFiveMinutes ?? Infinity) / 300;
+      expect([route.method, route.path, route.throttle.ratePerSecond >= 10 * perIpPerSecond]).toEqual([
+        route.method,
+        route.path,
+        true,
+      ]);
+      expect(route.throttle.burst).toBeGreaterThanOrEqual(route.throttle.ratePerSecond);
+    }
+  });
+
   it('alarms on blocked requests, to the alarm topic', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter(
       (alarm) => (alarm.Properties as { Namespace?: string }).Namespace === 'AWS/WAFV2',
