@@ -360,10 +360,14 @@ async function askForm(identifier: string) {
 
 describe('learning who is a customer through the form (point 7)', () => {
   it('answers a number that wrote to us exactly like one that never did, even when WhatsApp sends fail', async () => {
-    // An expired or placeholder access token: every Graph call fails with an unclassified error.
+    // Every Graph call fails with an error no rule classifies (a send that once answered the form 500).
     await fetch(`${service.endpoints.graph}/__faults`, {
       method: 'POST',
-      body: JSON.stringify({ status: 401, body: { error: { code: 190, message: 'expired' } }, count: 50 }),
+      body: JSON.stringify({
+        status: 400,
+        body: { error: { code: 100, message: 'Invalid parameter' } },
+        count: 50,
+      }),
     });
     try {
       const known = await askForm(CLEO.whatsappPhone); // wrote to the business within 24 hours
