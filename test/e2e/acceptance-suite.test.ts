@@ -101,9 +101,18 @@ describe('npm run test:deployed against the local service', () => {
       ...SECRETS,
       META_APP_SECRET: 'not-the-deployed-secret',
     });
-    expect(lineOf(output, 'Facebook deletion callback')).toMatch(/^FAIL {2}.*expected HTTP 200, got 403/);
+    expect(lineOf(output, 'Facebook deletion callback')).toMatch(
+      /^FAIL {2}.*\(refused: does the stage hold this Meta app secret\?\): expected HTTP 200, got 403/,
+    );
     expect(output).toMatch(/^FAILED: /m);
     expect(code).toBe(1);
+    // The Instagram request it could create is still followed to the end, and its receipt checked.
+    expect(lineOf(output, 'Both status pages')).toMatch(
+      /^FAIL {2}.*: facebook: no facebook request to look at/,
+    );
+    expect(lineOf(output, 'Both status pages')).not.toContain('instagram:');
+    expect(lineOf(output, "Each finished request's receipt verifies")).toMatch(/^PASS {2}.*: instagram /);
+    expect(output).toContain('Every request it created is finished.');
   }, 120_000);
 });
 
