@@ -1,8 +1,10 @@
 // local: the protocol-level stand-ins for AWS (DynamoDB, SQS, SES, KMS) and Meta, each bound to 127.0.0.1. Port 0 picks a free
 // port; the chosen ports are read back so tests and people can look inside.
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import path from 'node:path';
 import { buildApp } from 'fauxqs';
 import { startFakeGraphApi, type FakeGraphApi } from './fake-graph-api.js';
 import { startFakeKms, type FakeKms } from './fake-kms.js';
@@ -54,8 +56,74 @@ function close(server: Server): Promise<void> {
   });
 }
 
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, HOST, () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * AWS's own emulator, DynamoDB Local (Java), in memory: a fidelity run of the same suites when DYNAMODB_LOCAL_JAR
+ * names its DynamoDBLocal.jar (README, "Decisions"). One process per stand-in, stopped with it.
+ */
+async function startDynamoDbLocal(
+  jar: string,
+  port: number,
+): Promise<{ url: string; stop(): Promise<void> }> {
+  const chosen = port || (await freePort());
+  const child = spawn(
+    'java',
+    [
+      `-Djava.library.path=${path.join(path.dirname(jar), 'DynamoDBLocal_lib')}`,
+      '-jar',
+      jar,
+      '-inMemory',
+      '-port',
+      String(chosen),
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  const url = `http://${HOST}:${chosen}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`DynamoDB Local exited: ${stderr.slice(0, 500)}`);
+    // Any HTTP answer means it is listening.
+    const answered = await fetch(url, { method: 'POST', signal: AbortSignal.timeout(1_000) }).then(
+      () => true,
+      () => false,
+    );
+    if (answered) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error('DynamoDB Local did not answer in 60 s');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return {
+    url,
+    async stop() {
+      process.removeListener('exit', killOnExit);
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
 /** Starts the DynamoDB stand-in alone (also run as its own process by the benchmarks). */
 export async function startDynamoDbStandIn(port: number): Promise<{ url: string; stop(): Promise<void> }> {
+  // The only switch of the stand-ins: which DynamoDB emulator answers.
+  const jar = process.env.DYNAMODB_LOCAL_JAR;
+  if (jar) return startDynamoDbLocal(jar, port);
   const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const dynamoPort = await listen(dynamo, port);
   return { url: `http://${HOST}:${dynamoPort}`, stop: () => close(dynamo) };
