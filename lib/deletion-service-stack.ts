@@ -4,7 +4,13 @@
 import { CfnOutput, CfnParameter, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { FUNCTIONS, ROUTES, type RouteDeclaration } from '../functions/declarations/functions.js';
+import {
+  FUNCTIONS,
+  ROUTES,
+  type FunctionDeclaration,
+  type FunctionKey,
+  type RouteDeclaration,
+} from '../functions/declarations/functions.js';
 import { JWKS_PATH } from '../functions/declarations/receipt-keys.js';
 import { DELETION_REQUESTS_TABLE, VERIFICATIONS_TABLE } from '../functions/declarations/tables.js';
 import { DEFAULT_METRICS_NAMESPACE, SERVICE_NAME } from '../functions/runtime/metric-names.js';
@@ -17,6 +23,7 @@ import {
 } from './config.js';
 import { DataConstruct } from './data-construct.js';
 import { requireDeclaredTables } from './data-map-guard.js';
+import { ExportsConstruct } from './exports-construct.js';
 import { FunctionsConstruct } from './functions-construct.js';
 import { MonitoringConstruct } from './monitoring-construct.js';
 import { NotificationsConstruct } from './notifications-construct.js';
@@ -53,6 +60,7 @@ export class DeletionServiceStack extends Stack {
   readonly receiptKeys: ReceiptKeysConstruct;
   readonly api: ApiConstruct;
   readonly functions: FunctionsConstruct;
+  readonly exports: ExportsConstruct;
   readonly monitoring: MonitoringConstruct;
   /** The stage's own web ACL (absent for demo stages and when wafWebAclArn names one). */
   readonly webAcl?: WebAclConstruct;
@@ -154,6 +162,10 @@ export class DeletionServiceStack extends Stack {
       worker.addEnvironment('WHATSAPP_COMPLETION_TEMPLATE', config.whatsappCompletionTemplate);
       worker.addEnvironment('WHATSAPP_TEMPLATE_LANGUAGE', config.whatsappTemplateLanguage);
     }
+    this.exports = new ExportsConstruct(this, 'Exports', { linkDays: EXPORT_LINK_DAYS });
+    for (const key of Object.keys(FUNCTIONS) as FunctionKey[])
+      if ((FUNCTIONS[key] as FunctionDeclaration).usesExportBucket)
+        this.exports.grantTo(this.functions.byKey[key]);
     this.api.integrate((functionId) => this.functions.byId(functionId));
     this.monitoring = new MonitoringConstruct(this, 'Monitoring', {
       stage,
@@ -288,6 +300,9 @@ export class DeletionServiceStack extends Stack {
     return parameter.valueAsString;
   }
 }
+
+/** How long the link to a copy of someone's data works; the copy is deleted then. */
+const EXPORT_LINK_DAYS = 7;
 
 /** Logical ids of the app-id parameters, as `cdk deploy --parameters MetaAppId=...` names them. */
 export const META_APP_ID_PARAMETER = 'MetaAppId';

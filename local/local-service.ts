@@ -56,7 +56,7 @@ export interface LocalServiceOptions {
 export interface LocalService {
   readonly baseUrl: string;
   readonly publicBaseUrl: string;
-  readonly endpoints: { dynamodb: string; sqs: string; ses: string; graph: string; kms: string };
+  readonly endpoints: { dynamodb: string; sqs: string; ses: string; graph: string; kms: string; s3: string };
   readonly queueUrl: string;
   readonly deadLetterQueueUrl: string;
   readonly settings: Record<string, string>;
@@ -148,6 +148,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     AWS_ENDPOINT_URL_SQS: standIns.endpoints.sqs,
     AWS_ENDPOINT_URL_SES: standIns.endpoints.ses,
     AWS_ENDPOINT_URL_KMS: standIns.endpoints.kms,
+    AWS_ENDPOINT_URL_S3: standIns.endpoints.s3,
     GRAPH_API_BASE_URL: standIns.endpoints.graph,
     PUBLIC_BASE_URL: publicBaseUrl,
     SES_FROM_ADDRESS: env.SES_FROM_ADDRESS || 'privacy@example.com',

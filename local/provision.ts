@@ -3,6 +3,8 @@
 import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { EXPORT_BUCKET_ENV } from '../functions/runtime/config.js';
 import { DELETION_PIPELINE, QUEUE_URL_ENV } from '../functions/declarations/pipeline.js';
 import {
   RECEIPT_KEY_SPEC,
@@ -54,12 +56,29 @@ function createTableInput(table: TableDeclaration): CreateTableCommandInput {
   };
 }
 
+/** The bucket that holds copies of people's data locally (the stack creates an encrypted one in AWS). */
+export const LOCAL_EXPORT_BUCKET = 'privacy-exports';
+
 export async function provision(endpoints: {
   dynamodb: string;
   sqs: string;
   kms: string;
+  s3?: string;
 }): Promise<Provisioned> {
   const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+  if (endpoints.s3) {
+    const s3 = new S3Client({
+      endpoint: endpoints.s3,
+      region: 'us-east-1',
+      credentials,
+      forcePathStyle: true,
+    });
+    try {
+      await s3.send(new CreateBucketCommand({ Bucket: LOCAL_EXPORT_BUCKET }));
+    } finally {
+      s3.destroy();
+    }
+  }
   const dynamo = new DynamoDBClient({ endpoint: endpoints.dynamodb, region: 'us-east-1', credentials });
   const sqs = new SQSClient({ endpoint: endpoints.sqs, region: 'us-east-1', credentials });
   const kms = new KMSClient({ endpoint: endpoints.kms, region: 'us-east-1', credentials });
@@ -110,6 +129,7 @@ export async function provision(endpoints: {
         [QUEUE_URL_ENV]: queueUrl,
         [RECEIPT_SIGNING_KEY_ENV]: receiptKeyIds[0] ?? '',
         [RECEIPT_PUBLISHED_KEYS_ENV]: receiptKeyIds.join(','),
+        ...(endpoints.s3 ? { [EXPORT_BUCKET_ENV]: LOCAL_EXPORT_BUCKET } : {}),
       },
     };
   } finally {

@@ -32,6 +32,8 @@ export interface StandIns {
     readonly ses: string;
     readonly graph: string;
     readonly kms: string;
+    /** S3 (served by the same fauxqs process as SQS, by path: bucket names in the path). */
+    readonly s3: string;
   };
   /** The SQS endpoint the service uses: a proxy in front of the stand-in that can inject faults. */
   readonly sqsFaults: FaultProxy;
@@ -156,6 +158,7 @@ export async function startStandIns(ports: StandInPorts, options: StandInOptions
       ses: `http://${HOST}:${sesPort}`,
       graph: graph.url,
       kms: kms.url,
+      s3: `http://${HOST}:${sqsPort}`,
     },
     sqsFaults,
     graph,

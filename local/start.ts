@@ -14,7 +14,8 @@ Deletion service running locally
                   POST ${service.baseUrl}/instagram/deauthorize
   Status:         GET  ${service.baseUrl}/deletion-status?code=<confirmation code>
   WhatsApp:       GET/POST ${service.baseUrl}/whatsapp/webhook
-  Self-service:   GET  ${service.baseUrl}/delete-my-data   (verification links arrive in the SES stand-in)
+  Self-service:   GET  ${service.baseUrl}/delete-my-data   (every right; also /privacy; verification links arrive in the SES stand-in)
+                  POST ${service.baseUrl}/privacy-requests   (type: deletion, access, correction, withdraw_consent)
   Receipt keys:   GET  ${service.baseUrl}/.well-known/jwks.json
   Support:        npm run requests -- list open --local ${service.baseUrl}
   Receipts:       npm run receipt -- verify <file or code> --service ${service.baseUrl}
@@ -25,6 +26,7 @@ Stand-ins (127.0.0.1)
   SES:            ${service.endpoints.ses}   (sent mail at /store)
   Graph API:      ${service.endpoints.graph}   (calls at /__calls)
   KMS:            ${service.endpoints.kms}   (receipt keys; calls at /__calls)
+  S3:             ${service.endpoints.s3}   (copies of people's data, bucket privacy-exports)
 
 Try it: npm run demo   (signs a deletion callback for Ana, Facebook id ${ANA.facebookAsid}, and follows it)
         npm run demo:whatsapp   (a signed "DELETE MY DATA" from Ana's WhatsApp, +${ANA.whatsappPhone})

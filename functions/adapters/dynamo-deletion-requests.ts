@@ -102,6 +102,17 @@ function toRequest(item: RequestItem): DeletionRequest {
     ...optional<string>('extensionReason'),
     ...optional<DeletionRequest['deadlineState']>('deadlineState'),
     ...optional<string>('receipt'),
+    ...(item.requestType === undefined ? {} : { type: item.requestType as DeletionRequest['type'] }),
+    ...optional<DeletionRequest['activity']>('activity'),
+    ...optional<string>('exportExpiresAt'),
+    ...(typeof item.correctionAttribute === 'string'
+      ? {
+          correction: {
+            attribute: item.correctionAttribute as NonNullable<DeletionRequest['correction']>['attribute'],
+            ...(typeof item.correctionValue === 'string' ? { value: item.correctionValue } : {}),
+          },
+        }
+      : {}),
     ...stepsDoneOf(item),
   };
 }
@@ -168,6 +179,10 @@ export function makeDynamoDeletionRequestStore(
         ...(request.jurisdiction ? { jurisdiction: request.jurisdiction } : {}),
         ...(request.priority ? { priority: request.priority } : {}),
         ...(request.scope ? { scope: request.scope } : {}),
+        ...(request.type ? { requestType: request.type } : {}),
+        ...(request.activity ? { activity: request.activity } : {}),
+        ...(request.correction ? { correctionAttribute: request.correction.attribute } : {}),
+        ...(request.correction?.value !== undefined ? { correctionValue: request.correction.value } : {}),
         ...(options.expiresAt ? { expiresAt: Math.floor(options.expiresAt.getTime() / 1000) } : {}),
       };
       try {
@@ -251,6 +266,10 @@ export function makeDynamoDeletionRequestStore(
         sets.push('dueAt = :due');
         values[':due'] = options.dueAt.toISOString();
       }
+      if (options.exportExpiresAt) {
+        sets.push('exportExpiresAt = :exportExpiresAt');
+        values[':exportExpiresAt'] = options.exportExpiresAt.toISOString();
+      }
       if (options.cancelReason !== undefined) {
         sets.push('cancelReason = :cancelReason');
         values[':cancelReason'] = options.cancelReason;
@@ -259,7 +278,8 @@ export function makeDynamoDeletionRequestStore(
         sets.push('completedAt = :completedAt');
         values[':completedAt'] = (options.completedAt ?? options.at).toISOString();
       }
-      if (options.forgetSubject) removes.push('subject');
+      // The new value of a correction is personal data too: it goes with the identifiers.
+      if (options.forgetSubject) removes.push('subject', 'correctionValue');
       if (options.releaseLease) removes.push('leaseUntil');
       if (options.lastError !== undefined) {
         sets.push('lastError = :error');

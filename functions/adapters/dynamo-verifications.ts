@@ -29,6 +29,7 @@ export function makeDynamoVerificationStore(
               // Kept a little past its validity, so a late click is told it expired rather than unknown.
               expiresAt: Math.floor(verification.validUntil.getTime() / 1000) + 7 * 86400,
               attempts: 0,
+              ...(verification.purpose ? { purpose: verification.purpose } : {}),
             },
             ConditionExpression: 'attribute_not_exists(tokenHash)',
           }),
@@ -52,7 +53,11 @@ export function makeDynamoVerificationStore(
             ReturnValues: 'ALL_NEW',
           }),
         );
-        return { ok: true, requestId: String(result.Attributes?.requestId) };
+        return {
+          ok: true,
+          requestId: String(result.Attributes?.requestId),
+          ...(result.Attributes?.purpose === 'new_address' ? { purpose: 'new_address' as const } : {}),
+        };
       } catch (error) {
         if (!isConditionalFailure(error)) throw error;
       }

@@ -2,6 +2,8 @@
 import type { IdentifierKind } from './identifiers.js';
 import type { Jurisdiction } from './due-date.js';
 import { scopeOfRequest, type ScopeName } from './scope.js';
+import type { RequestType } from './privacy-rights.js';
+import type { ConsentActivity, CorrectableAttribute } from '../declarations/rights.js';
 
 export const REQUEST_STATUSES = [
   'pending_verification',
@@ -58,8 +60,21 @@ export interface TableOutcome {
   readonly retainedUntil?: string;
 }
 
+/** A correction: which attribute, and (while the request is open) the new value. */
+export interface CorrectionDetails {
+  readonly attribute: CorrectableAttribute;
+  /** Personal data: removed with the subject when the request ends. */
+  readonly value?: string;
+}
+
 export interface DeletionRequest {
   readonly requestId: string;
+  /** What the person asked for; absent on requests filed before other rights existed (deletion). */
+  readonly type?: RequestType;
+  readonly correction?: CorrectionDetails;
+  readonly activity?: ConsentActivity;
+  /** Access: when the link to the export stops working and the files are deleted. */
+  readonly exportExpiresAt?: string;
   readonly confirmationCode: string;
   readonly status: RequestStatus;
   readonly channel: Channel;
@@ -127,6 +142,8 @@ export interface WhatsAppContext {
 /** What the status page may show: no identifier of the person, ever. */
 export interface DeletionStatusView {
   readonly v: 1;
+  /** What the person asked for: deletion, access (a copy), correction or withdraw_consent. */
+  readonly type: RequestType;
   readonly confirmation_code: string;
   readonly status: RequestStatus;
   readonly channel: Channel;
@@ -148,6 +165,18 @@ export interface DeletionStatusView {
   readonly schedule?: string;
   /** True when the request completed and we held nothing it covers. */
   readonly no_data_held?: boolean;
+  /** Correction: which attribute (never its value). */
+  readonly attribute?: CorrectableAttribute;
+  /** Withdrawal: which processing activity stops. */
+  readonly activity?: ConsentActivity;
+  /** Access: until when the export can be downloaded (with the confirmation code). */
+  readonly export_expires_at?: string;
+  /** Email correction: the identity is confirmed, the new address not yet. */
+  readonly awaiting_new_address?: boolean;
+  /** Correction: how many records were changed. */
+  readonly records_corrected?: number;
+  /** Withdrawal: whether the preference was recorded (false when we hold no account). */
+  readonly preference_recorded?: boolean;
   /** Records kept for a legal reason, and until when: Meta asks for a justification of any refusal. */
   readonly kept?: readonly {
     readonly records: number;
@@ -165,6 +194,7 @@ export function toStatusView(request: DeletionRequest): DeletionStatusView {
   const touched = sum((o) => o.deleted + o.anonymised + o.retained);
   return {
     v: 1,
+    type: request.type ?? 'deletion',
     confirmation_code: request.confirmationCode,
     status: request.status,
     channel: request.channel,
@@ -176,6 +206,20 @@ export function toStatusView(request: DeletionRequest): DeletionStatusView {
     ...(request.status === 'canceled' && request.cancelReason ? { cancel_reason: request.cancelReason } : {}),
     ...(request.completedAt ? { completed_at: request.completedAt } : {}),
     ...(request.startedBy ? { started_by: request.startedBy } : {}),
+    ...(request.correction ? { attribute: request.correction.attribute } : {}),
+    ...(request.activity ? { activity: request.activity } : {}),
+    ...(request.exportExpiresAt ? { export_expires_at: request.exportExpiresAt } : {}),
+    ...(request.status === 'pending_verification' && request.stepsDone?.includes('identity-verified')
+      ? { awaiting_new_address: true }
+      : {}),
+    ...(done && request.type === 'correction'
+      ? {
+          records_corrected: (request.stepsDone ?? []).filter((step) => step.startsWith('corrected:')).length,
+        }
+      : {}),
+    ...(done && request.type === 'withdraw_consent' && request.status !== 'canceled'
+      ? { preference_recorded: (request.stepsDone ?? []).some((step) => step.startsWith('preference:')) }
+      : {}),
     ...(request.schedule ? { schedule: request.schedule } : {}),
     ...(done
       ? {

@@ -22,9 +22,20 @@ export function planPurge(
   subject: readonly SubjectIdentifier[],
   tables: readonly MappedTable[],
 ): PurgeStep[] {
-  const inScope = new Set(
+  return planForCategories(
     scopeOfRequest(typeof request === 'string' ? { channel: request } : request).categories,
+    subject,
+    tables,
   );
+}
+
+/** The steps that reach `categories` of the subject (a whole scope, or what a withdrawal deletes). */
+export function planForCategories(
+  categories: readonly DataCategory[],
+  subject: readonly SubjectIdentifier[],
+  tables: readonly MappedTable[],
+): PurgeStep[] {
+  const inScope = new Set(categories);
   const steps: PurgeStep[] = [];
   for (const table of tables) {
     const rules = table.personalData.rules

@@ -1,5 +1,6 @@
-// core: the self-service pages: the form that asks for deletion (also the app's Data Deletion
-// Instructions URL for Meta), the answers after it is sent, and the verification errors. Plain HTML
+// core: the self-service pages: the deletion part of the page for every right (see rights-pages.ts;
+// the app's Data Deletion Instructions URL for Meta), the answers after a request is sent, and the
+// verification errors. Plain HTML
 // under the status page's CSP: no script, labelled fields, readable on a phone.
 import { contactSection, escapeHtml, layout, type ContactDetails } from './status-page.js';
 
@@ -8,7 +9,7 @@ export interface FormState {
   readonly error?: string;
 }
 
-const WAYS = `<h2>Every way to ask</h2>
+const WAYS = `<h3>Every way to ask</h3>
 <ul>
 <li><strong>Facebook or Instagram:</strong> remove our app in your Facebook or Instagram settings (Settings and privacy, then Apps and websites), and choose to send a deletion request. Facebook tells us, and you get a confirmation code and a link to follow it.</li>
 <li><strong>WhatsApp:</strong> send us the message <strong>DELETE MY DATA</strong> from the phone number you used with us.</li>
@@ -16,20 +17,20 @@ const WAYS = `<h2>Every way to ask</h2>
 <li><strong>This form:</strong> below. We send a confirmation link to the email address or phone number you give.</li>
 </ul>`;
 
-const WHAT_HAPPENS = `<h2>What happens next</h2>
+const WHAT_HAPPENS = `<h3>What happens next</h3>
 <p>We send a link to the address or number you give. Once you open it, we delete everything we hold about you, within one month at the latest, and show the progress on a status page. Invoices and fraud-prevention records are kept only as long as the law requires, without your name or contact details. We tell you when it is done.</p>`;
 
-export function renderRequestForm(state: FormState, contact: ContactDetails): string {
+/** The deletion part of the page for every right: every way to ask, and the form. */
+export function deletionSection(state: FormState): string {
   const error = state.error
     ? `<p class="error" id="identifier-error" role="alert">${escapeHtml(state.error)}</p>`
     : '';
   const described = state.error ? 'identifier-hint identifier-error' : 'identifier-hint';
-  return layout(
-    'Delete my data',
-    `<h1>Delete my data</h1>
-<p>You can ask us to delete all the data we hold about you. This page explains every way to do it.</p>
+  return `<section id="delete" aria-labelledby="delete-title">
+<h2 id="delete-title">Delete my data</h2>
+<p>You can ask us to delete all the data we hold about you. This part explains every way to do it.</p>
 ${WAYS}
-<h2>Ask here</h2>
+<h3>Ask here</h3>
 <form method="post" action="deletion-requests">
 <label for="identifier">Email address or phone number you used with us</label>
 <p class="hint" id="identifier-hint">For example name@example.com, or a phone number with its country code such as +1 555 000 0001.</p>
@@ -43,8 +44,7 @@ ${error}
 <button type="submit">Send me a confirmation link</button>
 </form>
 ${WHAT_HAPPENS}
-${contactSection(contact)}`,
-  );
+</section>`;
 }
 
 const SENT_WORDS = {
@@ -62,6 +62,8 @@ export const ANSWER_WORDS = {
     'We cannot confirm a Facebook or Instagram account from this form. Remove our app in your Facebook or Instagram settings and send the deletion request from there, or give your email address instead.',
   rate_limited: 'Too many requests. Please try again later, or write to our privacy team.',
   invalid_identifier: 'Enter the email address or phone number you used with us.',
+  needs_email:
+    'A phone number lets us reach the WhatsApp messages we hold for it, not an account. To correct your account or change what it allows, please give the email address of your account.',
 } as const;
 
 /** The rate-limit answer, with the true time until the limit resets (what Retry-After says too). */
@@ -72,11 +74,15 @@ export function rateLimitedWords(retryAfterSeconds: number): string {
   return `Too many requests. Please try again in ${wait}, or write to our privacy team. If we already sent you a confirmation link, it still works.`;
 }
 
-export function renderLinkSentPage(via: 'email' | 'whatsapp', contact: ContactDetails): string {
+export function renderLinkSentPage(
+  via: 'email' | 'whatsapp',
+  contact: ContactDetails,
+  words: string = SENT_WORDS[via],
+): string {
   return layout(
     'Check your messages',
     `<h1>Check your messages</h1>
-<p class="status" role="status">${escapeHtml(SENT_WORDS[via])}</p>
+<p class="status" role="status">${escapeHtml(words)}</p>
 <p>If nothing arrives within a few minutes, check your spam folder, or <a href="delete-my-data">try again</a>.</p>
 ${contactSection(contact)}`,
   );
@@ -97,7 +103,7 @@ export function renderMessagePage(
     title,
     `<h1>${escapeHtml(title)}</h1>
 <p class="status" role="status">${escapeHtml(message)}</p>
-<p><a href="${escapeHtml(formUrl)}">Go to the deletion request form</a></p>
+<p><a href="${escapeHtml(formUrl)}">Go to the request forms</a></p>
 ${contactSection(contact)}`,
   );
 }

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { DeletionStatusView, RequestStatus } from './deletion-request.js';
 import { RECEIPT_MEDIA_TYPE } from './deletion-receipt.js';
+import { renderRightsStatusPage } from './rights-status-page.js';
 
 const STYLE = `body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a;background:#fff;line-height:1.5}
 h1{font-size:1.5rem}h2{font-size:1.125rem;margin-top:1.5rem}dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}
@@ -146,6 +147,7 @@ export function renderStatusPage(
   view: DeletionStatusView,
   contact: ContactDetails = DEFAULT_CONTACT,
 ): string {
+  if (view.type !== 'deletion') return renderRightsStatusPage(view, contact);
   const open = !view.completed_at && view.status !== 'canceled';
   const rows: [string, string][] = [
     ['Confirmation code', view.confirmation_code],

@@ -65,6 +65,8 @@ export interface FunctionDeclaration {
    * (kms:GetPublicKey on the current and previous keys).
    */
   readonly receiptKeys?: 'sign' | 'publish';
+  /** Reads, writes and deletes copies of people's data in the exports bucket (EXPORT_BUCKET_NAME). */
+  readonly usesExportBucket?: boolean;
 }
 
 export interface RouteDeclaration {
@@ -103,14 +105,17 @@ export const FUNCTIONS = {
     entry: 'functions/handlers/deletion-status.ts',
     trigger: 'api',
     usesPublicBaseUrl: false,
-    description: 'Status page (HTML and JSON) for a confirmation code.',
-    timeoutSeconds: 5,
+    description:
+      'Status page (HTML and JSON) for a confirmation code, and the copy of the data an access request made.',
+    timeoutSeconds: 10,
     memoryMb: 256,
     // By confirmation code and request id only: never a Scan of open requests.
     tables: [access(DELETION_REQUESTS_TABLE, ['GetItem'])],
     sendsJobs: false,
     sendsEmail: false,
     secrets: [],
+    // Serves a copy while its link works, and deletes it when asked for after it expired.
+    usesExportBucket: true,
   },
   deletionWorker: {
     id: 'DeletionWorker',
@@ -142,6 +147,8 @@ export const FUNCTIONS = {
     usesMetaAppIds: true,
     // The receipt of a finished request, signed in KMS.
     receiptKeys: 'sign',
+    // Access requests: the worker writes the copy (a page at a time) and puts it together.
+    usesExportBucket: true,
   },
   receiptKeys: {
     id: 'ReceiptKeys',
@@ -303,6 +310,30 @@ export const ROUTES: readonly RouteDeclaration[] = [
     functionId: FUNCTIONS.selfService.id,
     maxBodyBytes: 4 * 1024,
     throttle: { ratePerSecond: 50, burst: 100 },
+  },
+  {
+    // The copy of a person's data, through the link in the access email (with the confirmation code).
+    method: 'GET',
+    path: '/privacy-export',
+    functionId: FUNCTIONS.deletionStatus.id,
+    maxBodyBytes: 0,
+    throttle: { ratePerSecond: 5, burst: 10 },
+  },
+  {
+    // The same page, under a name that says it serves every right.
+    method: 'GET',
+    path: '/privacy',
+    functionId: FUNCTIONS.selfService.id,
+    maxBodyBytes: 0,
+    throttle: { ratePerSecond: 20, burst: 40 },
+  },
+  {
+    // Every right (deletion, access, correction, withdraw_consent): form or JSON.
+    method: 'POST',
+    path: '/privacy-requests',
+    functionId: FUNCTIONS.selfService.id,
+    maxBodyBytes: 4 * 1024,
+    throttle: { ratePerSecond: 5, burst: 10 },
   },
   {
     method: 'GET',

@@ -79,6 +79,8 @@ export interface PurgeRule {
   readonly categories: readonly DataCategory[];
   readonly lookups: readonly SubjectLookup[];
   readonly action: PurgeAction;
+  /** Attributes never put in a copy of the data: secrets, and anything about another person. */
+  readonly exportOmit?: readonly string[];
 }
 
 export interface PersonalDataRules {
@@ -230,8 +232,15 @@ export const INTEGRATION_TOKENS_TABLE: TableDeclaration = {
         categories: ['meta_access_tokens'],
         lookups: [byKey('facebook_asid', 'owner'), byKey('instagram_scoped_id', 'owner')],
         action: DELETE,
+        // A token is a secret: a copy of the data says it exists, never what it is.
+        exportOmit: ['accessToken'],
       },
-      { categories: ['integration_tokens'], lookups: [byKey('account_id', 'owner')], action: DELETE },
+      {
+        categories: ['integration_tokens'],
+        lookups: [byKey('account_id', 'owner')],
+        action: DELETE,
+        exportOmit: ['accessToken'],
+      },
     ],
   },
 };

@@ -1,9 +1,15 @@
-// handler: GET /deletion-status?code=… — the status page, as HTML for people and JSON for programs.
+// handler: GET /deletion-status?code=… — the status page, as HTML for people and JSON for programs —
+// and GET /privacy-export?code=…[&format=json] — the copy of a person's data an access request made.
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { renderMessagePage } from '../core/self-service-pages.js';
 import { renderNotFoundPage, renderStatusPage, STATUS_PAGE_CSP } from '../core/status-page.js';
+import { makeS3ExportStore } from '../adapters/s3-export-store.js';
 import { makeGetDeletionStatus } from '../use-cases/get-deletion-status.js';
+import { makeGetExport } from '../use-cases/get-export.js';
+import { systemClock } from '../use-cases/ports.js';
+import { s3 } from '../runtime/aws-clients.js';
 import {
   errorResponse,
   header,
@@ -13,11 +19,17 @@ import {
   type HttpResponse,
 } from '../runtime/http.js';
 import { logger } from '../runtime/observability.js';
-import { privacyContact } from '../runtime/config.js';
+import { exportSettings, privacyContact } from '../runtime/config.js';
 import { deletionRequestStore } from '../runtime/wiring.js';
 
 const contact = privacyContact(process.env);
-const getDeletionStatus = makeGetDeletionStatus(deletionRequestStore(process.env));
+const store = deletionRequestStore(process.env);
+const getDeletionStatus = makeGetDeletionStatus(store);
+const getExport = makeGetExport({
+  store,
+  exports: makeS3ExportStore(s3(), exportSettings(process.env).bucket),
+  clock: systemClock,
+});
 
 // The code is a bearer secret: pages carrying it are never cached by shared caches nor indexed.
 const PAGE_HEADERS = {
@@ -31,11 +43,50 @@ function wantsJson(event: APIGatewayProxyEvent): boolean {
   return (header(event, 'accept') ?? '').toLowerCase().includes('application/json');
 }
 
+/** The one `code` of the query; none when it is missing or given twice. */
+function codeOf(event: APIGatewayProxyEvent): string | undefined {
+  const codes = event.multiValueQueryStringParameters?.code ?? [];
+  return codes.length === 1 ? codes[0] : codes.length === 0 ? event.queryStringParameters?.code : undefined;
+}
+
+// The export and the form are siblings under the API's base path: a relative link works on a stage URL too.
+const FORM_URL = 'delete-my-data';
+
+async function privacyExport(event: APIGatewayProxyEvent): Promise<HttpResponse> {
+  const json = wantsJson(event) || event.queryStringParameters?.format === 'json';
+  const answer = await getExport(codeOf(event), json ? 'json' : 'html');
+  if (answer.kind === 'ok') {
+    return {
+      statusCode: 200,
+      headers: {
+        ...htmlResponse(200, '', PAGE_HEADERS).headers,
+        'Content-Type': answer.contentType,
+        ...(json ? { 'Content-Disposition': 'attachment; filename="my-data.json"' } : {}),
+      },
+      body: answer.body,
+    };
+  }
+  const [status, title, words] =
+    answer.kind === 'expired'
+      ? [
+          410,
+          'This copy has expired',
+          'The link has expired and the copy of your data has been deleted. You can ask for a new one at any time.',
+        ]
+      : [
+          404,
+          'Copy not found',
+          'We could not find a copy of your data for this link. Check that you copied the whole link from our email.',
+        ];
+  return json
+    ? errorResponse(status, answer.kind, PAGE_HEADERS)
+    : htmlResponse(status, renderMessagePage(title, words, contact, FORM_URL), PAGE_HEADERS);
+}
+
 async function deletionStatus(event: APIGatewayProxyEvent): Promise<HttpResponse> {
   if (event.httpMethod !== 'GET') return errorResponse(405, 'method_not_allowed', { Allow: 'GET' });
-  const codes = event.multiValueQueryStringParameters?.code ?? [];
-  const code =
-    codes.length === 1 ? codes[0] : codes.length === 0 ? event.queryStringParameters?.code : undefined;
+  if ((event.resource ?? event.path) === '/privacy-export') return privacyExport(event);
+  const code = codeOf(event);
   const view = await getDeletionStatus(code);
   if (!view) {
     return wantsJson(event)

@@ -8,6 +8,14 @@ import { makeDynamoMetaTokenStore } from '../adapters/dynamo-meta-tokens.js';
 import { makeDynamoIdentityResolver } from '../adapters/dynamo-identity-resolver.js';
 import { makeDynamoSuppressionList } from '../adapters/dynamo-suppression-list.js';
 import { makeDynamoTablePurger } from '../adapters/dynamo-table-purger.js';
+import {
+  makeDynamoAttributeCorrector,
+  makeDynamoConsentPreferences,
+} from '../adapters/dynamo-rights-stores.js';
+import { makeProcessRightsJob } from '../use-cases/process-rights-job.js';
+import { makeDynamoSubjectReader } from '../adapters/dynamo-subject-reader.js';
+import { makeS3ExportStore } from '../adapters/s3-export-store.js';
+import { makeAccessExporter } from '../use-cases/build-export.js';
 import { makeDynamoVerificationStore } from '../adapters/dynamo-verifications.js';
 import { makeKmsReceiptSigner } from '../adapters/kms-receipt-keys.js';
 import { DeletionJobMessage } from '../core/job-message.js';
@@ -18,12 +26,14 @@ import {
   SUPPRESSIONS_TABLE,
   VERIFICATIONS_TABLE,
   mappedTables,
+  type TableDeclaration,
 } from '../declarations/tables.js';
 import { makeProcessDeletionJob, type JobStep } from '../use-cases/process-deletion-job.js';
 import { metaGrantRevocation } from '../use-cases/revoke-meta-grants.js';
 import { systemClock } from '../use-cases/ports.js';
 import {
   emailSettings,
+  exportSettings,
   graphApiSettings,
   metaAppIds,
   publicBaseUrl,
@@ -33,14 +43,18 @@ import {
   statusRetentionDays,
   tableName,
 } from '../runtime/config.js';
-import { dynamoDocumentClient, kms, ses } from '../runtime/aws-clients.js';
+import { dynamoDocumentClient, kms, s3, ses } from '../runtime/aws-clients.js';
 import { logger, metrics, powertoolsEvents } from '../runtime/observability.js';
 import { makeSecretReader } from '../runtime/secrets.js';
 import { deletionJobQueue, deletionRequestStore, identifierHasher } from '../runtime/wiring.js';
 import { makeWhatsAppCompletionNotice } from '../use-cases/whatsapp-completion-notice.js';
 import { whatsappSettings } from '../runtime/config.js';
 import { whatsappGateway, whatsappPhoneVerification } from '../runtime/whatsapp-wiring.js';
-import { makeSesEmailNotifier, makeSesVerificationNotifier } from '../adapters/ses-email-notifier.js';
+import {
+  makeSesEmailNotifier,
+  makeSesRightsNotifier,
+  makeSesVerificationNotifier,
+} from '../adapters/ses-email-notifier.js';
 import { makeSendVerification } from '../use-cases/send-verification.js';
 import type { PhoneVerificationSender } from '../use-cases/ports.js';
 
@@ -85,13 +99,22 @@ const whatsappCompletionNotice = makeWhatsAppCompletionNotice({
 });
 // --- end WhatsApp ---
 
+const store = deletionRequestStore(env);
+const purger = makeDynamoTablePurger(documents, {
+  tableName: (table) => physicalNames.get(table.id) ?? table.id,
+});
+const resolver = makeDynamoIdentityResolver(documents, tableName(env, IDENTITY_LINKS_TABLE));
+const suppressions = makeDynamoSuppressionList(documents, tableName(env, SUPPRESSIONS_TABLE));
+const queue = deletionJobQueue(env);
+const leaseMillis = (FUNCTIONS.deletionWorker.timeoutSeconds + 30) * 1000;
+
 const processDeletionJob = makeProcessDeletionJob({
-  store: deletionRequestStore(env),
-  purger: makeDynamoTablePurger(documents, { tableName: (table) => physicalNames.get(table.id) ?? table.id }),
-  resolver: makeDynamoIdentityResolver(documents, tableName(env, IDENTITY_LINKS_TABLE)),
-  suppressions: makeDynamoSuppressionList(documents, tableName(env, SUPPRESSIONS_TABLE)),
+  store,
+  purger,
+  resolver,
+  suppressions,
   email: makeSesEmailNotifier(ses(), emailSettings(env)),
-  queue: deletionJobQueue(env),
+  queue,
   tables,
   clock: systemClock,
   events: powertoolsEvents,
@@ -100,7 +123,7 @@ const processDeletionJob = makeProcessDeletionJob({
   publicBaseUrl: publicBaseUrl(env),
   statusRetentionDays: statusRetentionDays(env),
   // Longer than one invocation can run, shorter than the queue's visibility timeout.
-  leaseMillis: (FUNCTIONS.deletionWorker.timeoutSeconds + 30) * 1000,
+  leaseMillis,
   budget: purgeSettings(env),
   beforePurge,
   afterPurge: [whatsappCompletionNotice, forgetVerification],
@@ -125,6 +148,45 @@ function optionalPhoneSender(sender: PhoneVerificationSender | undefined) {
   return sender ? { phoneSender: sender } : {};
 }
 
+// The other rights (access, correction, withdrawing consent) travel on the same queue.
+const tableNameOf = (table: TableDeclaration) => tableName(env, table);
+const exports = exportSettings(env);
+const processRightsJob = makeProcessRightsJob({
+  store,
+  purger,
+  resolver,
+  suppressions,
+  preferences: makeDynamoConsentPreferences(documents, tableNameOf),
+  corrector: makeDynamoAttributeCorrector(documents, tableNameOf, tableName(env, IDENTITY_LINKS_TABLE)),
+  notifier: makeSesRightsNotifier(ses(), emailSettings(env)),
+  verifications,
+  exporter: makeAccessExporter({
+    reader: makeDynamoSubjectReader(documents, tableNameOf),
+    store: makeS3ExportStore(s3(), exports.bucket),
+    tables,
+    clock: systemClock,
+    budget: purgeSettings(env),
+    linkDays: exports.linkDays,
+    publicBaseUrl: publicBaseUrl(env),
+  }),
+  queue,
+  tables,
+  clock: systemClock,
+  events: powertoolsEvents,
+  hashIdentifier: identifierHasher(secrets),
+  publicBaseUrl: publicBaseUrl(env),
+  statusRetentionDays: statusRetentionDays(env),
+  leaseMillis,
+});
+
+/** A job for another right goes to its own use case; deletion (and any older request) to the purge. */
+async function processJob(requestId: string) {
+  const request = await store.get(requestId);
+  return request?.type && request.type !== 'deletion'
+    ? processRightsJob(requestId)
+    : processDeletionJob(requestId);
+}
+
 const processor = new BatchProcessor(EventType.SQS);
 
 async function processRecord(record: SQSRecord): Promise<void> {
@@ -141,9 +203,9 @@ async function processRecord(record: SQSRecord): Promise<void> {
     logger.info('Verification job processed', { requestId: job.requestId, outcome: sent });
     return;
   }
-  let outcome: Awaited<ReturnType<typeof processDeletionJob>>;
+  let outcome: Awaited<ReturnType<typeof processJob>>;
   try {
-    outcome = await processDeletionJob(job.requestId);
+    outcome = await processJob(job.requestId);
   } catch (error) {
     // The error's name only: messages of lower layers may quote keys or values.
     logger.error('Deletion job failed', {

@@ -1,6 +1,7 @@
-// handler: the self-service routes. GET /delete-my-data (the form and every way to ask), POST
-// /deletion-requests (form or JSON, for the website, the portal and the AI agents), and GET
-// /deletion-requests/verify?token=… (the link in the verification message).
+// handler: the self-service routes. GET /delete-my-data and /privacy (the page for every right),
+// POST /deletion-requests (deletion, form or JSON, for the website, the portal and the AI agents),
+// POST /privacy-requests (every right, with its `type`), and GET /deletion-requests/verify?token=…
+// (the link in the verification message).
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
@@ -10,12 +11,18 @@ import { makeDynamoVerificationStore } from '../adapters/dynamo-verifications.js
 import { makeSqsVerificationQueue } from '../adapters/sqs-job-queue.js';
 import { isJurisdiction } from '../core/due-date.js';
 import {
+  parseRightsRequest,
+  type RequestType,
+  type RightsProblem,
+  type RightsRequest,
+} from '../core/privacy-rights.js';
+import { renderRightsPage, type RightsFormState } from '../core/rights-pages.js';
+import {
   ANSWER_WORDS,
   VERIFY_ERROR_WORDS,
   rateLimitedWords,
   renderLinkSentPage,
   renderMessagePage,
-  renderRequestForm,
 } from '../core/self-service-pages.js';
 import { STATUS_PAGE_CSP } from '../core/status-page.js';
 import { ROUTES } from '../declarations/functions.js';
@@ -57,13 +64,14 @@ const verifications = makeDynamoVerificationStore(documents, tableName(env, VERI
 const baseUrl = publicBaseUrl(env);
 const contact = privacyContact(env);
 const formUrl = `${baseUrl}/delete-my-data`;
-const maxBodyBytes = ROUTES.find((route) => route.path === '/deletion-requests')?.maxBodyBytes ?? 4096;
+const maxBodyBytes = (path: string) => ROUTES.find((route) => route.path === path)?.maxBodyBytes ?? 4096;
+// The worker sends every link after the answer (use-cases/send-verification.ts).
+const verificationQueue = makeSqsVerificationQueue(sqs(), queueUrl(env));
 
 const requestDeletion = makeRequestSelfServiceDeletion({
   store,
   rateLimiter: makeDynamoRateLimiter(documents, tableName(env, RATE_LIMITS_TABLE)),
-  // The worker sends the link after the answer (use-cases/send-verification.ts).
-  verificationQueue: makeSqsVerificationQueue(sqs(), queueUrl(env)),
+  verificationQueue,
   // Phone numbers are verified by WhatsApp when a business number is configured (WHATSAPP_PHONE_NUMBER_ID).
   phoneVerification: phoneVerificationSettings(env) !== undefined,
   clock: systemClock,
@@ -79,6 +87,8 @@ const verifyRequest = makeVerifyDeletionRequest({
   clock: systemClock,
   events: powertoolsEvents,
   warn: (message, fields) => logger.warn(message, fields),
+  // The second link of an email correction, to the new address.
+  verificationQueue,
 });
 
 const PAGE_HEADERS = {
@@ -91,8 +101,15 @@ const PRIVATE_HEADERS = { ...PAGE_HEADERS, 'X-Robots-Tag': 'noindex, nofollow' }
 interface Submission {
   readonly identifier: unknown;
   readonly jurisdiction: unknown;
+  /** The right asked for and its details (POST /privacy-requests only). */
+  readonly type: unknown;
+  readonly attribute: unknown;
+  readonly value: unknown;
+  readonly activity: unknown;
   readonly json: boolean;
 }
+
+const FIELDS = ['identifier', 'jurisdiction', 'type', 'attribute', 'value', 'activity'] as const;
 
 function parseSubmission(event: APIGatewayProxyEvent, bytes: Buffer): Submission | { error: number } {
   const type = (header(event, 'content-type') ?? '').split(';')[0]?.trim().toLowerCase();
@@ -100,17 +117,82 @@ function parseSubmission(event: APIGatewayProxyEvent, bytes: Buffer): Submission
   if (type === 'application/json') {
     try {
       const body = JSON.parse(text) as Record<string, unknown>;
-      if (typeof body !== 'object' || body === null) return { error: 400 };
-      return { identifier: body.identifier, jurisdiction: body.jurisdiction, json: true };
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) return { error: 400 };
+      return { ...Object.fromEntries(FIELDS.map((name) => [name, body[name]])), json: true } as Submission;
     } catch {
       return { error: 400 };
     }
   }
   if (type === 'application/x-www-form-urlencoded') {
     const form = new URLSearchParams(text);
-    return { identifier: form.get('identifier'), jurisdiction: form.get('jurisdiction'), json: false };
+    return {
+      ...Object.fromEntries(FIELDS.map((name) => [name, form.get(name) ?? undefined])),
+      json: false,
+    } as Submission;
   }
   return { error: 415 };
+}
+
+const PROBLEM_WORDS: Record<RightsProblem, string> = {
+  unknown_type: 'Choose what you want us to do: deletion, access, correction or withdraw_consent.',
+  unknown_attribute: 'Choose what to correct: your name, your email address or your company name.',
+  invalid_value:
+    'Enter what it should be (at most 200 characters, and a valid email address for an email correction).',
+  unknown_activity:
+    'Choose what to stop: analytics, marketing messages on WhatsApp, or keeping AI assistant transcripts.',
+};
+
+/** Words after a link was sent: nothing happens (for deletion: nothing is deleted) until it is opened. */
+function sentWords(via: 'email' | 'whatsapp', type: RequestType): string {
+  const words = ANSWER_WORDS.link_sent[via];
+  return type === 'deletion'
+    ? words
+    : words.replace('Nothing is deleted until you do.', 'Nothing happens until you do.');
+}
+
+/** The words of an answer; deletion keeps its own, the other rights are not sent to Meta's settings. */
+function answerWords(result: SelfServiceResult, type: RequestType): string {
+  switch (result.outcome) {
+    case 'link_sent':
+      return sentWords(result.via, type);
+    case 'rate_limited':
+      return rateLimitedWords(result.retryAfterSeconds);
+    case 'use_platform_settings':
+      return type === 'deletion' ? ANSWER_WORDS.use_platform_settings : RIGHTS_PLATFORM_WORDS;
+    default:
+      return ANSWER_WORDS[result.outcome];
+  }
+}
+
+const RIGHTS_PLATFORM_WORDS =
+  'We cannot confirm a Facebook or Instagram account from this form. Please give the email address of your account instead.';
+
+function formState(submission: Submission, error: string): RightsFormState {
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  return {
+    identifier: text(submission.identifier) ?? '',
+    error,
+    ...(text(submission.attribute) ? { attribute: text(submission.attribute) } : {}),
+    ...(text(submission.value) ? { value: text(submission.value) } : {}),
+    ...(text(submission.activity) ? { activity: text(submission.activity) } : {}),
+  };
+}
+
+function refuseRights(problem: RightsProblem, submission: Submission): HttpResponse {
+  const message = PROBLEM_WORDS[problem];
+  if (submission.json) return jsonResponse(400, { status: 'invalid_request', problem, message });
+  const type = typeof submission.type === 'string' ? submission.type : '';
+  if (type === 'access' || type === 'correction' || type === 'withdraw_consent')
+    return htmlResponse(
+      400,
+      renderRightsPage({ [type]: formState(submission, message) }, contact),
+      PRIVATE_HEADERS,
+    );
+  return htmlResponse(
+    400,
+    renderMessagePage('Request not understood', message, contact, formUrl),
+    PRIVATE_HEADERS,
+  );
 }
 
 const JSON_STATUS: Record<SelfServiceResult['outcome'], number> = {
@@ -119,42 +201,43 @@ const JSON_STATUS: Record<SelfServiceResult['outcome'], number> = {
   rate_limited: 429,
   whatsapp_unavailable: 422,
   use_platform_settings: 422,
+  needs_email: 422,
 };
 
-function answer(result: SelfServiceResult, submission: Submission): HttpResponse {
-  const message =
-    result.outcome === 'link_sent'
-      ? ANSWER_WORDS.link_sent[result.via]
-      : result.outcome === 'rate_limited'
-        ? rateLimitedWords(result.retryAfterSeconds)
-        : ANSWER_WORDS[result.outcome];
+function answer(result: SelfServiceResult, submission: Submission, type: RequestType): HttpResponse {
+  const message = answerWords(result, type);
   // The true time until the window that refused it ends (a day for the per-identifier limit).
   const retry: Record<string, string> =
     result.outcome === 'rate_limited' ? { 'Retry-After': String(result.retryAfterSeconds) } : {};
   if (submission.json) {
     return jsonResponse(
       JSON_STATUS[result.outcome],
-      { status: result.outcome, ...(result.outcome === 'link_sent' ? { via: result.via } : {}), message },
+      {
+        status: result.outcome,
+        ...(type === 'deletion' ? {} : { type }),
+        ...(result.outcome === 'link_sent' ? { via: result.via } : {}),
+        message,
+      },
       retry,
     );
   }
   if (result.outcome === 'link_sent')
-    return htmlResponse(200, renderLinkSentPage(result.via, contact), PRIVATE_HEADERS);
+    return htmlResponse(200, renderLinkSentPage(result.via, contact, message), PRIVATE_HEADERS);
   if (result.outcome === 'rate_limited')
     return htmlResponse(429, renderMessagePage('Please try again later', message, contact, formUrl), {
       ...PRIVATE_HEADERS,
       ...retry,
     });
-  const identifier = typeof submission.identifier === 'string' ? submission.identifier : '';
   return htmlResponse(
     result.outcome === 'invalid_identifier' ? 400 : 200,
-    renderRequestForm({ identifier, error: message }, contact),
+    renderRightsPage({ [type]: formState(submission, message) }, contact),
     PRIVATE_HEADERS,
   );
 }
 
-async function submit(event: APIGatewayProxyEvent): Promise<HttpResponse> {
-  const body = readBody(event, maxBodyBytes);
+/** POST /deletion-requests asks for deletion whatever the body says; /privacy-requests names the right. */
+async function submit(event: APIGatewayProxyEvent, route: string): Promise<HttpResponse> {
+  const body = readBody(event, maxBodyBytes(route));
   if (!body.ok) return errorResponse(413, 'body_too_large');
   const submission = parseSubmission(event, body.bytes);
   if ('error' in submission)
@@ -162,13 +245,20 @@ async function submit(event: APIGatewayProxyEvent): Promise<HttpResponse> {
       submission.error,
       submission.error === 415 ? 'unsupported_media_type' : 'malformed_body',
     );
+  let asked: RightsRequest = { type: 'deletion' };
+  if (route === '/privacy-requests') {
+    const parsed = parseRightsRequest(submission);
+    if (!parsed.ok) return refuseRights(parsed.problem, submission);
+    asked = parsed.request;
+  }
   const result = await requestDeletion({
     identifier: submission.identifier,
+    request: asked,
     sourceIp: event.requestContext?.identity?.sourceIp ?? 'unknown',
     ...(isJurisdiction(submission.jurisdiction) ? { jurisdiction: submission.jurisdiction } : {}),
   });
-  logger.info('Self-service request answered', { outcome: result.outcome });
-  return answer(result, submission);
+  logger.info('Self-service request answered', { outcome: result.outcome, type: asked.type });
+  return answer(result, submission, asked.type);
 }
 
 async function verify(event: APIGatewayProxyEvent): Promise<HttpResponse> {
@@ -186,6 +276,17 @@ async function verify(event: APIGatewayProxyEvent): Promise<HttpResponse> {
       PRIVATE_HEADERS,
     );
   }
+  if (result.awaitingNewAddress)
+    return htmlResponse(
+      200,
+      renderMessagePage(
+        'Now confirm your new email address',
+        'Thank you: it is you. We have sent a second link to the new email address. The address on your account changes only once that link is opened.',
+        contact,
+        formUrl,
+      ),
+      PRIVATE_HEADERS,
+    );
   return {
     ...emptyResponse(303),
     headers: { ...emptyResponse(303).headers, Location: statusUrl(baseUrl, result.confirmationCode) },
@@ -194,11 +295,12 @@ async function verify(event: APIGatewayProxyEvent): Promise<HttpResponse> {
 
 async function selfService(event: APIGatewayProxyEvent): Promise<HttpResponse> {
   const path = event.resource ?? event.path;
-  if (path === '/delete-my-data' && event.httpMethod === 'GET') {
+  if ((path === '/delete-my-data' || path === '/privacy') && event.httpMethod === 'GET') {
     // Public instructions page (Meta's Data Deletion Instructions URL): cacheable by nobody but harmless.
-    return htmlResponse(200, renderRequestForm({}, contact), PAGE_HEADERS);
+    return htmlResponse(200, renderRightsPage({}, contact), PAGE_HEADERS);
   }
-  if (path === '/deletion-requests' && event.httpMethod === 'POST') return submit(event);
+  if ((path === '/deletion-requests' || path === '/privacy-requests') && event.httpMethod === 'POST')
+    return submit(event, path);
   if (path === '/deletion-requests/verify' && event.httpMethod === 'GET') return verify(event);
   return errorResponse(405, 'method_not_allowed');
 }

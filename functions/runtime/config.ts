@@ -257,3 +257,16 @@ export function receiptPublishedKeyIds(env: Env): string[] {
   }
   return [...new Set(keyIds)];
 }
+
+/** Environment variable naming the bucket that holds copies of people's data (access requests). */
+export const EXPORT_BUCKET_ENV = 'EXPORT_BUCKET_NAME';
+
+export interface ExportSettings {
+  readonly bucket: string;
+  /** How long the link to a copy works; the copy is deleted then. */
+  readonly linkDays: number;
+}
+
+export function exportSettings(env: Env): ExportSettings {
+  return { bucket: required(env, EXPORT_BUCKET_ENV), linkDays: integer(env, 'EXPORT_LINK_DAYS', 7) };
+}

@@ -10,6 +10,12 @@ export const DEFAULT_METRICS_NAMESPACE = 'DeletionService';
 export const METRICS = {
   /** A deletion request was created. Dimension: channel. */
   DeletionRequested: 'DeletionRequested',
+  /** A verified request for another right (access, correction, withdraw_consent). Dimension: type. */
+  RightsRequested: 'RightsRequested',
+  /** A request for another right was carried out. Dimension: type. */
+  RightsCompleted: 'RightsCompleted',
+  /** A request for another right failed (retried by the queue). Dimension: type. */
+  RightsFailed: 'RightsFailed',
   /** A request failed signature or payload checks. Dimensions: route, reason; and none (alarmed). */
   SignatureRejected: 'SignatureRejected',
   /** A signature matched; dimensions route and candidate (current, previous, fallback). */

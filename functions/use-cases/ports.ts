@@ -9,6 +9,7 @@ import type {
 } from '../core/deletion-request.js';
 import type { ReceiptPublicJwk } from '../core/deletion-receipt.js';
 import type { PurgeStep } from '../core/purge-plan.js';
+import type { RequestType } from '../core/privacy-rights.js';
 
 export type { MappedTable } from '../declarations/tables.js';
 
@@ -43,6 +44,8 @@ export interface TransitionOptions {
   readonly cancelReason?: string;
   /** When the request completed, if not `at` (the time its receipt states, decided once). */
   readonly completedAt?: Date;
+  /** Access: until when the link to the copy works. */
+  readonly exportExpiresAt?: Date;
 }
 
 export interface CreateOptions {
@@ -223,10 +226,12 @@ export interface Verification {
   readonly requestId: string;
   readonly createdAt: Date;
   readonly validUntil: Date;
+  /** Set on the second link of an email correction, sent to the new address. */
+  readonly purpose?: 'new_address';
 }
 
 export type ConsumeResult =
-  | { readonly ok: true; readonly requestId: string }
+  | { readonly ok: true; readonly requestId: string; readonly purpose?: 'new_address' }
   | { readonly ok: false; readonly reason: 'unknown' | 'expired' | 'used' };
 
 export interface VerificationStore {
@@ -250,12 +255,16 @@ export interface RateLimiter {
 export interface VerificationLink {
   readonly link: string;
   readonly validUntil: Date;
+  /** What the link confirms: the request's type (deletion when absent). */
+  readonly type?: RequestType;
+  /** The link confirms a new email address for a correction (sent to that address). */
+  readonly newAddress?: boolean;
 }
 
 export interface VerificationNotifier {
   sendVerificationLink(to: string, message: VerificationLink): Promise<void>;
   /** Tells the person a verified request of theirs is already open, with its status link. */
-  sendExistingRequest(to: string, statusUrl: string): Promise<void>;
+  sendExistingRequest(to: string, statusUrl: string, type?: RequestType): Promise<void>;
   /** Tells the person their request's due date moved, and why. */
   sendExtension(to: string, message: { statusUrl: string; dueAt: Date; reason: string }): Promise<void>;
 }

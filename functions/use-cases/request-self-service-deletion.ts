@@ -1,5 +1,5 @@
-// use-cases: a deletion request from the website, the customer portal or an AI agent. The person
-// names an identifier; we create the request in `pending_verification` and queue a single-use
+// use-cases: a privacy request (deletion, or another right: access, correction, withdrawing consent)
+// from the website, the customer portal or an AI agent. The person names an identifier; we create the request in `pending_verification` and queue a single-use
 // verification link to it (sent by the worker: send-verification.ts). The answer, and the work done
 // before it, are the same whether or not we hold data about the identifier.
 import { newConfirmationCode } from '../core/confirmation-code.js';
@@ -7,6 +7,7 @@ import type { DeletionRequest } from '../core/deletion-request.js';
 import type { Jurisdiction } from '../core/due-date.js';
 import type { IdentifierHasher } from '../core/keyed-hash.js';
 import { mailboxKey } from '../core/identifiers.js';
+import { openRequestKey, reachableByPhone, type RightsRequest } from '../core/privacy-rights.js';
 import { newRequestId, parseIdentifier } from '../core/self-service-identifier.js';
 import type { EventRecorder } from '../runtime/observability.js';
 import type { Clock, DeletionRequestStore, RateLimiter, RateLimitRule, VerificationQueue } from './ports.js';
@@ -42,6 +43,8 @@ export interface SelfServicePorts {
 
 export interface SelfServiceInput {
   readonly identifier: unknown;
+  /** What the person asks for; deletion when absent. */
+  readonly request?: RightsRequest;
   readonly jurisdiction?: Jurisdiction;
   readonly sourceIp: string;
 }
@@ -53,6 +56,8 @@ export type SelfServiceResult =
   /** Seconds until the window that refused it ends: what Retry-After and the page say. */
   | { readonly outcome: 'rate_limited'; readonly retryAfterSeconds: number }
   | { readonly outcome: 'whatsapp_unavailable' }
+  /** A phone number reaches WhatsApp data only: this right needs the account's email address. */
+  | { readonly outcome: 'needs_email' }
   /** A social account cannot be verified by us: removing the app in Facebook or Instagram does it. */
   | { readonly outcome: 'use_platform_settings' };
 
@@ -95,6 +100,10 @@ export function makeRequestSelfServiceDeletion(ports: SelfServicePorts) {
     if (given.kind === 'social') return { outcome: 'use_platform_settings' };
     if (given.kind === 'phone' && !ports.phoneVerification) return { outcome: 'whatsapp_unavailable' };
 
+    const asked: RightsRequest = input.request ?? { type: 'deletion' };
+    // Decided before any lookup or count, from the request alone: the same answer for every number.
+    if (given.kind === 'phone' && !reachableByPhone(asked)) return { outcome: 'needs_email' };
+
     const kind = given.kind === 'email' ? 'email' : 'whatsapp_phone';
     const via = given.kind === 'email' ? 'email' : 'whatsapp';
     const subjectHash = hash(kind, given.value);
@@ -114,6 +123,7 @@ export function makeRequestSelfServiceDeletion(ports: SelfServicePorts) {
       confirmationCode: newConfirmationCode(),
       status: 'pending_verification',
       channel: 'web',
+      ...rightsFields(asked),
       subject: [{ kind, value: given.value }],
       subjectHashes: [subjectHash],
       receivedAt: now.toISOString(),
@@ -124,10 +134,10 @@ export function makeRequestSelfServiceDeletion(ports: SelfServicePorts) {
       // A phone number proves control of that number now, not of an account it was once linked to.
       ...(kind === 'whatsapp_phone' ? { scope: 'whatsapp_data' as const } : {}),
     };
-    // One unverified request per identifier while its link is valid: asking again sends the same
-    // link again instead of a new one.
+    // One unverified request per identifier and right while its link is valid: asking again sends
+    // the same link again instead of a new one.
     const requestId = await ports.store.claimPendingRequest(
-      subjectHash,
+      openRequestKey(asked, subjectHash),
       candidate.requestId,
       now,
       validUntil,
@@ -142,4 +152,20 @@ export function makeRequestSelfServiceDeletion(ports: SelfServicePorts) {
     ports.events.count('VerificationQueued', 1, { via });
     return { outcome: 'link_sent', via };
   };
+}
+
+/** The request fields of a right other than deletion (a deletion request stays as it always was). */
+export function rightsFields(
+  asked: RightsRequest,
+): Pick<DeletionRequest, 'type' | 'correction' | 'activity'> {
+  switch (asked.type) {
+    case 'deletion':
+      return {};
+    case 'access':
+      return { type: 'access' };
+    case 'correction':
+      return { type: 'correction', correction: { attribute: asked.attribute, value: asked.value } };
+    case 'withdraw_consent':
+      return { type: 'withdraw_consent', activity: asked.activity };
+  }
 }

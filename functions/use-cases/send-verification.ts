@@ -1,8 +1,10 @@
 // use-cases: sends a self-service request's verification link, in the worker, after the person was
 // answered. The link's token is derived from the request id with a secret key, so asking again sends
 // the same link (only its hash is stored). When a verified request for the identifier is already
-// open, the person gets its status link instead. A send the provider refuses (an address SES will
+// open, the person gets its status link instead. An email correction whose identity was confirmed
+// gets a second link, to the new address (its token derived the same way, for that purpose). A send the provider refuses (an address SES will
 // not take, an expired WhatsApp token) is counted and dropped; only a transient failure is retried.
+import { openRequestKey } from '../core/privacy-rights.js';
 import { hashToken, verificationTokenFor } from '../core/self-service-identifier.js';
 import type { EventRecorder } from '../runtime/observability.js';
 import type {
@@ -14,6 +16,7 @@ import type {
 } from './ports.js';
 import { verificationUrl } from './request-self-service-deletion.js';
 import { statusUrl } from './status-url.js';
+import { awaitsNewAddress } from './verify-deletion-request.js';
 
 export interface SendVerificationPorts {
   readonly store: Pick<DeletionRequestStore, 'get' | 'openRequestFor'>;
@@ -31,6 +34,11 @@ export interface SendVerificationPorts {
 }
 
 export type SendVerificationOutcome = 'sent' | 'open_request_notice' | 'not_pending' | 'not_delivered';
+
+/** The token of the link to a new email address: derived apart from the first link's. */
+export function newAddressTokenFor(key: string, requestId: string): string {
+  return verificationTokenFor(key, `${requestId}#new_address`);
+}
 
 /** Worth retrying: throttling, timeouts, 5xx. A refusal of the address or the credentials is not. */
 export function isTransientSendError(error: unknown): boolean {
@@ -54,21 +62,42 @@ export function makeSendVerification(ports: SendVerificationPorts) {
     const identifier = request?.subject[0];
     const subjectHash = request?.subjectHashes[0];
     if (!request || !identifier || !subjectHash) return 'not_pending';
-    const open = await ports.store.openRequestFor(subjectHash);
+    const open = await ports.store.openRequestFor(openRequestKey(request, subjectHash));
     // Verified between the ask and this send: the person gets the open request's status link.
     if (request.status !== 'pending_verification' && !open) return 'not_pending';
     const validUntil = new Date(Date.parse(request.receivedAt) + ports.tokenTtlSeconds * 1000);
     if (validUntil <= ports.clock.now()) return 'not_pending';
     const via = identifier.kind === 'email' ? 'email' : 'whatsapp';
+    const type = request.type ?? 'deletion';
+    const newAddress = request.status === 'pending_verification' && awaitsNewAddress(request);
 
     const send = async (link: string, open: boolean) => {
       if (identifier.kind === 'email') {
-        if (open) await ports.notifier.sendExistingRequest(identifier.value, link);
-        else await ports.notifier.sendVerificationLink(identifier.value, { link, validUntil });
-      } else await ports.phoneSender?.sendVerificationLink(identifier.value, { link, validUntil });
+        if (open) await ports.notifier.sendExistingRequest(identifier.value, link, type);
+        else await ports.notifier.sendVerificationLink(identifier.value, { link, validUntil, type });
+      } else await ports.phoneSender?.sendVerificationLink(identifier.value, { link, validUntil, type });
     };
 
     try {
+      if (newAddress && request.correction?.value) {
+        // The address is written only once its owner opened this link (its own purpose and token).
+        const token = newAddressTokenFor(await ports.tokenKey(), request.requestId);
+        await ports.verifications.save({
+          tokenHash: hashToken(token),
+          requestId: request.requestId,
+          createdAt: new Date(request.receivedAt),
+          validUntil,
+          purpose: 'new_address',
+        });
+        await ports.notifier.sendVerificationLink(request.correction.value, {
+          link: verificationUrl(ports.publicBaseUrl, token),
+          validUntil,
+          type,
+          newAddress: true,
+        });
+        ports.events.count('VerificationSent', 1, { via: 'email' });
+        return 'sent';
+      }
       if (open) {
         await send(statusUrl(ports.publicBaseUrl, open.confirmationCode), true);
         return 'open_request_notice';

@@ -1,10 +1,15 @@
 // use-cases: a person opens the verification link. The request becomes `received` (with its due
-// date) and is enqueued; when a verified request for the same identifier is already open, this one
-// is canceled as a duplicate and the person is pointed to the open one.
+// date) and is enqueued; when a verified request of the same kind for the same identifier is already
+// open, this one is canceled as a duplicate and the person is pointed to the open one. A correction
+// of the email address needs a second link, sent (by the worker, like the first) to the new address
+// once the first one is opened: the address is written only when its owner confirmed it.
+import type { DeletionRequest } from '../core/deletion-request.js';
 import { dueDate } from '../core/due-date.js';
+import { openRequestKey } from '../core/privacy-rights.js';
 import { hashToken, TOKEN_PATTERN } from '../core/self-service-identifier.js';
+import { CORRECTABLE_ATTRIBUTES } from '../declarations/rights.js';
 import type { EventRecorder } from '../runtime/observability.js';
-import type { Clock, DeletionRequestStore, JobQueue, VerificationStore } from './ports.js';
+import type { Clock, DeletionRequestStore, JobQueue, VerificationQueue, VerificationStore } from './ports.js';
 
 export interface VerifyPorts {
   readonly store: DeletionRequestStore;
@@ -13,11 +18,41 @@ export interface VerifyPorts {
   readonly clock: Clock;
   readonly events: EventRecorder;
   readonly warn: (message: string, fields: Record<string, unknown>) => void;
+  /** Queues the second link of an email correction (to the new address) for the worker to send. */
+  readonly verificationQueue?: VerificationQueue;
 }
 
 export type VerifyResult =
-  | { readonly ok: true; readonly confirmationCode: string; readonly duplicate: boolean }
+  | {
+      readonly ok: true;
+      readonly confirmationCode: string;
+      readonly duplicate: boolean;
+      /** The identity is confirmed; the new email address still has to be. */
+      readonly awaitingNewAddress?: boolean;
+    }
   | { readonly ok: false; readonly reason: 'unknown' | 'expired' | 'used' };
+
+/** Step recorded when the identity link of an email correction was opened. */
+export const IDENTITY_VERIFIED_STEP = 'identity-verified';
+/** Step recorded when the link sent to the new address of an email correction was opened. */
+export const NEW_ADDRESS_VERIFIED_STEP = 'new-address-verified';
+
+export function needsNewAddressConfirmation(request: DeletionRequest): boolean {
+  return (
+    request.type === 'correction' &&
+    request.correction !== undefined &&
+    CORRECTABLE_ATTRIBUTES[request.correction.attribute].format === 'email'
+  );
+}
+
+/** An email correction whose identity was confirmed and whose new address is still to be. */
+export function awaitsNewAddress(request: DeletionRequest): boolean {
+  return (
+    needsNewAddressConfirmation(request) &&
+    (request.stepsDone?.includes(IDENTITY_VERIFIED_STEP) ?? false) &&
+    !(request.stepsDone?.includes(NEW_ADDRESS_VERIFIED_STEP) ?? false)
+  );
+}
 
 export function makeVerifyDeletionRequest(ports: VerifyPorts) {
   return async function verifyDeletionRequest(token: unknown): Promise<VerifyResult> {
@@ -31,8 +66,25 @@ export function makeVerifyDeletionRequest(ports: VerifyPorts) {
     const request = await ports.store.get(consumed.requestId);
     if (!request || request.status !== 'pending_verification') return { ok: false, reason: 'used' };
 
+    if (consumed.purpose === 'new_address') {
+      await ports.store.markStepDone(request.requestId, NEW_ADDRESS_VERIFIED_STEP, now);
+    } else if (needsNewAddressConfirmation(request)) {
+      if (!ports.verificationQueue) return { ok: false, reason: 'used' };
+      if (!request.stepsDone?.includes(IDENTITY_VERIFIED_STEP))
+        await ports.store.markStepDone(request.requestId, IDENTITY_VERIFIED_STEP, now);
+      // The worker sends the link to the new address (send-verification.ts), after this answer.
+      await ports.verificationQueue.sendVerification(request.requestId);
+      return {
+        ok: true,
+        confirmationCode: request.confirmationCode,
+        duplicate: false,
+        awaitingNewAddress: true,
+      };
+    }
+
     for (const subjectHash of request.subjectHashes) {
-      const open = await ports.store.openRequestFor(subjectHash);
+      const pendingKey = openRequestKey(request, subjectHash);
+      const open = await ports.store.openRequestFor(pendingKey);
       if (open) {
         await ports.store.transition(request.requestId, ['pending_verification'], 'canceled', {
           event: 'canceled',
@@ -42,7 +94,7 @@ export function makeVerifyDeletionRequest(ports: VerifyPorts) {
           forgetSubject: true,
         });
         await ports.verifications.forgetRequest(request.requestId);
-        await ports.store.releasePendingRequest(subjectHash, request.requestId);
+        await ports.store.releasePendingRequest(pendingKey, request.requestId);
         return { ok: true, confirmationCode: open.confirmationCode, duplicate: true };
       }
     }
@@ -55,11 +107,14 @@ export function makeVerifyDeletionRequest(ports: VerifyPorts) {
     });
     if (!moved) return { ok: false, reason: 'used' };
     for (const subjectHash of request.subjectHashes) {
-      await ports.store.pointSubjectToRequest(subjectHash, request.requestId, now);
+      const key = openRequestKey(request, subjectHash);
+      await ports.store.pointSubjectToRequest(key, request.requestId, now);
       // Asking again now gets the notice about this open request, not this (used) link.
-      await ports.store.releasePendingRequest(subjectHash, request.requestId);
+      await ports.store.releasePendingRequest(key, request.requestId);
     }
-    ports.events.count('DeletionRequested', 1, { channel: request.channel });
+    if (request.type && request.type !== 'deletion')
+      ports.events.count('RightsRequested', 1, { type: request.type });
+    else ports.events.count('DeletionRequested', 1, { channel: request.channel });
     try {
       await ports.queue.sendDeletionJob(request.requestId);
       await ports.store.transition(request.requestId, ['received'], 'queued', { event: 'queued', at: now });

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SignJWT, exportJWK, generateKeyPair, type JSONWebKeySet } from 'jose';
-import { renderRequestForm } from '../../functions/core/self-service-pages.js';
+import { renderRequestForm } from '../../functions/core/rights-pages.js';
 import { DEFAULT_CONTACT } from '../../functions/core/status-page.js';
 import {
   CHECKS,

@@ -1,11 +1,8 @@
 // Unit tests for the self-service pages' links: a browser resolves them against the page's own URL, which
 // carries the stage path on the API's default URL (/<stage>/delete-my-data) and none on a custom domain.
 import { describe, expect, it } from '@jest/globals';
-import {
-  renderLinkSentPage,
-  renderMessagePage,
-  renderRequestForm,
-} from '../../functions/core/self-service-pages.js';
+import { renderRequestForm } from '../../functions/core/rights-pages.js';
+import { renderLinkSentPage, renderMessagePage } from '../../functions/core/self-service-pages.js';
 import { DEFAULT_CONTACT } from '../../functions/core/status-page.js';
 
 const BASES = ['https://abc123.execute-api.eu-west-1.amazonaws.com/prod', 'https://privacy.example.com'];

@@ -1,0 +1,169 @@
+// use-cases: a copy of a person's data (access). Reads every category of the data map from every
+// store the subject's identifiers reach, a page at a time within the worker's budget, keeping each
+// page in the exports bucket (which is also where a continued job finds where to go on); then puts
+// the pages together as one JSON document and one HTML page. Reads only: nothing is changed or deleted.
+import type { DeletionRequest } from '../core/deletion-request.js';
+import { buildExportDocument, redact, renderExportPage, type ExportPart } from '../core/export-document.js';
+import { planForCategories, type PurgeStep } from '../core/purge-plan.js';
+import { DATA_CATEGORIES, type MappedTable } from '../declarations/tables.js';
+import type { Clock } from './ports.js';
+import type { AccessExporter } from './process-rights-job.js';
+
+export interface SubjectReader {
+  readPage(
+    step: PurgeStep,
+    startKey: Record<string, unknown> | undefined,
+    limit: number,
+  ): Promise<{ records: Record<string, unknown>[]; next?: Record<string, unknown> }>;
+}
+
+export interface ExportStore {
+  put(key: string, body: string, contentType: string): Promise<void>;
+  get(key: string): Promise<string | undefined>;
+  /** Keys under a prefix, sorted. */
+  list(prefix: string): Promise<string[]>;
+  deletePrefix(prefix: string): Promise<number>;
+}
+
+export interface ExportBudget {
+  readonly maxItems: number;
+  readonly maxMillis: number;
+  readonly pageSize: number;
+}
+
+export interface ExporterPorts {
+  readonly reader: SubjectReader;
+  readonly store: ExportStore;
+  readonly tables: readonly MappedTable[];
+  readonly clock: Clock;
+  readonly budget: ExportBudget;
+  /** How long the link works (and the copy is kept). */
+  readonly linkDays: number;
+  readonly publicBaseUrl: string;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export const exportPrefix = (requestId: string) => `exports/${requestId}/`;
+export const EXPORT_FILES = { json: 'export.json', html: 'export.html' } as const;
+
+export function exportUrl(publicBaseUrl: string, confirmationCode: string): string {
+  return `${publicBaseUrl}/privacy-export?code=${encodeURIComponent(confirmationCode)}`;
+}
+
+interface StoredPart extends ExportPart {
+  readonly next?: Record<string, unknown>;
+}
+
+const partKey = (requestId: string, step: number, page: number) =>
+  `${exportPrefix(requestId)}parts/${String(step).padStart(4, '0')}-${String(page).padStart(6, '0')}.json`;
+
+/**
+ * What of an item a step puts in the copy. An anonymise rule owns the attributes it removes (Meta's
+ * profile fields in Accounts): the step of that rule shows those, and the table's other steps leave
+ * them out, so no attribute appears twice. Secrets and other people's fields are withheld.
+ */
+function project(step: PurgeStep, record: Record<string, unknown>): Record<string, unknown> {
+  const rule = step.table.personalData.rules.find(
+    (candidate) => candidate.action === step.action && candidate.lookups.includes(step.lookup),
+  );
+  const keys = [step.table.partitionKey.name, step.table.sortKey?.name].filter(Boolean) as string[];
+  let projected = record;
+  if (step.action.type === 'anonymise') {
+    const owned = new Set([...keys, ...step.action.remove]);
+    projected = Object.fromEntries(Object.entries(record).filter(([name]) => owned.has(name)));
+  } else if (step.action.type === 'delete') {
+    const ownedElsewhere = new Set(
+      step.table.personalData.rules.flatMap((other) =>
+        other.action.type === 'anonymise' ? other.action.remove : [],
+      ),
+    );
+    projected = Object.fromEntries(Object.entries(record).filter(([name]) => !ownedElsewhere.has(name)));
+  }
+  return redact(projected, rule?.exportOmit ?? []);
+}
+
+export function makeAccessExporter(ports: ExporterPorts): AccessExporter {
+  const { store, clock } = ports;
+
+  async function resumePoint(
+    requestId: string,
+  ): Promise<{ step: number; page: number; next?: Record<string, unknown> }> {
+    const parts = await store.list(`${exportPrefix(requestId)}parts/`);
+    const last = parts.at(-1);
+    if (!last) return { step: 0, page: 0 };
+    const [, step = '0', page = '0'] = /(\d{4})-(\d{6})\.json$/.exec(last) ?? [];
+    const stored = JSON.parse((await store.get(last)) ?? '{}') as StoredPart;
+    return stored.next
+      ? { step: Number(step), page: Number(page) + 1, next: stored.next }
+      : { step: Number(step) + 1, page: 0 };
+  }
+
+  async function assemble(request: DeletionRequest): Promise<void> {
+    const prefix = `${exportPrefix(request.requestId)}parts/`;
+    const parts: ExportPart[] = [];
+    for (const key of await store.list(prefix)) {
+      const stored = JSON.parse((await store.get(key)) ?? '{}') as StoredPart;
+      parts.push({ table: stored.table, categories: stored.categories, records: stored.records });
+    }
+    const now = clock.now();
+    const document = buildExportDocument(parts, now, new Date(now.getTime() + ports.linkDays * DAY_MS));
+    // The HTML page last: its presence says the copy is complete.
+    await store.put(
+      `${exportPrefix(request.requestId)}${EXPORT_FILES.json}`,
+      JSON.stringify(document),
+      'application/json',
+    );
+    await store.put(
+      `${exportPrefix(request.requestId)}${EXPORT_FILES.html}`,
+      renderExportPage(document),
+      'text/html; charset=utf-8',
+    );
+    await store.deletePrefix(prefix);
+  }
+
+  return {
+    async build(request) {
+      const prefix = exportPrefix(request.requestId);
+      if ((await store.list(`${prefix}${EXPORT_FILES.html}`)).length > 0) return true;
+      const steps = planForCategories(DATA_CATEGORIES, request.subject, ports.tables);
+      const started = clock.now().getTime();
+      let items = 0;
+      let { step, page, next } = await resumePoint(request.requestId);
+      while (step < steps.length) {
+        if (items >= ports.budget.maxItems || clock.now().getTime() - started >= ports.budget.maxMillis)
+          return false;
+        const current = steps[step]!;
+        const read = await ports.reader.readPage(
+          current,
+          next,
+          Math.min(ports.budget.pageSize, ports.budget.maxItems - items),
+        );
+        const part: StoredPart = {
+          table: current.table.id,
+          categories: current.categories,
+          records: read.records.map((record) => project(current, record)),
+          ...(read.next ? { next: read.next } : {}),
+        };
+        await store.put(partKey(request.requestId, step, page), JSON.stringify(part), 'application/json');
+        items += read.records.length;
+        if (read.next) {
+          page += 1;
+          next = read.next;
+        } else {
+          step += 1;
+          page = 0;
+          next = undefined;
+        }
+      }
+      await assemble(request);
+      return true;
+    },
+    link(request) {
+      return {
+        url: exportUrl(ports.publicBaseUrl, request.confirmationCode),
+        expiresAt: new Date(clock.now().getTime() + ports.linkDays * DAY_MS),
+      };
+    },
+  };
+}
