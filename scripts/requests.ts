@@ -1,5 +1,5 @@
 // Support command: `npm run requests -- <verb> [options]`. Files, shows, lists, cancels, retries and
-// extends deletion requests, and redrives the dead-letter queue, against the local stack or a
+// extends privacy requests of every type (deletion, access, correction, withdraw_consent), and redrives the dead-letter queue, against the local stack or a
 // deployed one. Every action is recorded in the request's audit trail with who did it. Raw
 // identifiers are never printed.
 import { readFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ import { SESClient } from '@aws-sdk/client-ses';
 import { makeDynamoDeletionRequestStore } from '../functions/adapters/dynamo-deletion-requests.js';
 import { makeDynamoVerificationStore } from '../functions/adapters/dynamo-verifications.js';
 import { makeSesVerificationNotifier } from '../functions/adapters/ses-email-notifier.js';
-import { makeSqsJobQueue } from '../functions/adapters/sqs-job-queue.js';
+import { makeSqsJobQueue, makeSqsVerificationQueue } from '../functions/adapters/sqs-job-queue.js';
 import { isWellFormedConfirmationCode, newConfirmationCode } from '../functions/core/confirmation-code.js';
 import {
   isTerminal,
@@ -36,6 +36,12 @@ import { DeletionJobMessage } from '../functions/core/job-message.js';
 import { normaliseIdentifier } from '../functions/core/identifiers.js';
 import { makeIdentifierHasher } from '../functions/core/keyed-hash.js';
 import { newRequestId } from '../functions/core/self-service-identifier.js';
+import { isRequestType, openRequestKey, parseRightsRequest } from '../functions/core/privacy-rights.js';
+import { rightsFields } from '../functions/use-cases/request-self-service-deletion.js';
+import {
+  IDENTITY_VERIFIED_STEP,
+  needsNewAddressConfirmation,
+} from '../functions/use-cases/verify-deletion-request.js';
 import { QUEUE_URL_ENV } from '../functions/declarations/pipeline.js';
 import {
   DELETION_REQUESTS_TABLE,
@@ -49,9 +55,12 @@ const USAGE = `Usage: npm run requests -- <verb> [options]
 
 Verbs
   file    --email <address> | --identifier <kind>=<value> ... --verified-by "<how identity was checked>"
+          [--type deletion|access|correction|withdraw_consent]   (default: deletion)
+          [--attribute name|email|company --value "<new value>"]  (correction)
+          [--activity analytics|marketing_messages|ai_transcripts] (withdraw_consent)
           [--priority immediate] [--jurisdiction gdpr|ccpa]
   show    <confirmation code or request id>
-  list    [open|overdue|nearing|failed]        (default: open)
+  list    [open|overdue|nearing|failed] [--type <type>]   (default: open, every type)
   cancel  <code or id> --reason "<shown to the person>"
   retry   <code or id>                         (a failed request)
   extend  <code or id> --reason "<shown to the person>" [--months 1|2]
@@ -261,10 +270,29 @@ export async function runCommand(
     return request;
   }
 
+  async function fileAwaitingNewAddress(request: DeletionRequest, note: string): Promise<void> {
+    const now = context.now();
+    const pending: DeletionRequest = { ...request, status: 'pending_verification' };
+    await store.create(pending, {
+      by,
+      note: `identity verified: ${note}`,
+      expiresAt: new Date(now.getTime() + 7 * DAY),
+    });
+    await store.markStepDone(request.requestId, IDENTITY_VERIFIED_STEP, now);
+    // The worker sends the link to the new address, as it does for the form (send-verification.ts).
+    await makeSqsVerificationQueue(sqs, target.queueUrl).sendVerification(request.requestId);
+    print(`Filed ${request.requestId}; a link goes to the new address: it changes once that link is opened.`);
+    print(`Confirmation code: ${request.confirmationCode}`);
+    print(
+      `Status page (send it to the person): ${statusUrl(target.publicBaseUrl, request.confirmationCode)}`,
+    );
+  }
+
   function summary(request: DeletionRequest): string {
     const flag = request.deadlineState ? ` [${request.deadlineState}]` : '';
     const due = request.dueAt ? ` due ${request.dueAt.slice(0, 10)}` : '';
-    return `${request.requestId}  ${request.confirmationCode}  ${request.status}  ${request.channel}${request.priority === 'immediate' ? ' (immediate)' : ''}${due}${flag}`;
+    const detail = request.activity ?? request.correction?.attribute;
+    return `${request.requestId}  ${request.confirmationCode}  ${request.type ?? 'deletion'}${detail ? `(${detail})` : ''}  ${request.status}  ${request.channel}${request.priority === 'immediate' ? ' (immediate)' : ''}${due}${flag}`;
   }
 
   try {
@@ -280,10 +308,30 @@ export async function runCommand(
         const priority = str('priority');
         if (priority !== undefined && priority !== 'immediate' && priority !== 'normal')
           throw new UsageError('--priority must be immediate or normal');
+        const rights = parseRightsRequest({
+          type: str('type') ?? 'deletion',
+          attribute: str('attribute'),
+          value: str('value'),
+          activity: str('activity'),
+        });
+        if (!rights.ok)
+          throw new UsageError(
+            {
+              unknown_type: '--type must be deletion, access, correction or withdraw_consent',
+              unknown_attribute: 'a correction needs --attribute name, email or company',
+              invalid_value:
+                'a correction needs --value (at most 200 characters; an email address for email)',
+              unknown_activity:
+                'a withdrawal needs --activity analytics, marketing_messages or ai_transcripts',
+            }[rights.problem],
+          );
+        const asked = rights.request;
         const hash = makeIdentifierHasher(await target.pepper());
         const now = context.now();
         for (const identifier of subject) {
-          const open = await store.openRequestFor(hash(identifier.kind, identifier.value));
+          const open = await store.openRequestFor(
+            openRequestKey(asked, hash(identifier.kind, identifier.value)),
+          );
           if (open) {
             print(`A request for this ${identifier.kind} is already open: ${summary(open)}`);
             print(`Status page: ${statusUrl(target.publicBaseUrl, open.confirmationCode)}`);
@@ -295,6 +343,7 @@ export async function runCommand(
           confirmationCode: newConfirmationCode(),
           status: 'received',
           channel: 'email',
+          ...rightsFields(asked),
           subject,
           subjectHashes: subject.map((identifier) => hash(identifier.kind, identifier.value)),
           receivedAt: now.toISOString(),
@@ -312,9 +361,14 @@ export async function runCommand(
               }),
           ...(jurisdiction && isJurisdiction(jurisdiction) ? { jurisdiction } : {}),
         };
+        if (needsNewAddressConfirmation(request)) {
+          // Support confirmed who the person is; the new address is confirmed by its owner, as on the form.
+          await fileAwaitingNewAddress(request, note);
+          return 0;
+        }
         await store.create(request, { by, note: `identity verified: ${note}` });
         for (const subjectHash of request.subjectHashes)
-          await store.pointSubjectToRequest(subjectHash, request.requestId, now);
+          await store.pointSubjectToRequest(openRequestKey(request, subjectHash), request.requestId, now);
         try {
           await queue.sendDeletionJob(request.requestId);
           await store.transition(request.requestId, ['received'], 'queued', {
@@ -365,7 +419,11 @@ export async function runCommand(
           throw new UsageError('list open, overdue, nearing or failed');
         const now = context.now();
         const open = await store.listOpen(10_000);
+        const type = str('type');
+        if (type !== undefined && !isRequestType(type))
+          throw new UsageError('--type must be deletion, access, correction or withdraw_consent');
         const shown = open.filter((request) => {
+          if (type && (request.type ?? 'deletion') !== type) return false;
           if (which === 'failed') return request.status === 'failed';
           if (which === 'open') return true;
           return request.dueAt !== undefined && deadlineState(new Date(request.dueAt), now, 7) === which;
@@ -483,6 +541,10 @@ async function main(argv: readonly string[], env: Env): Promise<number> {
       email: { type: 'string', multiple: true },
       identifier: { type: 'string', multiple: true },
       'verified-by': { type: 'string' },
+      type: { type: 'string' },
+      attribute: { type: 'string' },
+      value: { type: 'string' },
+      activity: { type: 'string' },
       priority: { type: 'string' },
       jurisdiction: { type: 'string' },
       reason: { type: 'string' },
