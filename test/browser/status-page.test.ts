@@ -109,8 +109,9 @@ async function setState(code: string, names: Record<string, unknown>): Promise<v
 
 async function submitForm(page: Page, identifier: string): Promise<void> {
   await page.goto(`${service.baseUrl}/delete-my-data`);
-  await page.getByLabel('Email address or phone number you used with us').fill(identifier);
-  await page.getByRole('button', { name: 'Send me a confirmation link' }).click();
+  const deletion = page.locator('#delete');
+  await deletion.getByLabel('Email address or phone number you used with us').fill(identifier);
+  await deletion.getByRole('button', { name: 'Send me a confirmation link' }).click();
   await page.waitForLoadState();
 }
 
@@ -125,7 +126,8 @@ describe('self-service form and status page in Chromium', () => {
   it('shows the form, submits it, and the verification link opens the status page of a completed request', async () => {
     const page = await context.newPage();
     await page.goto(`${service.baseUrl}/delete-my-data`);
-    expect(await page.textContent('h1')).toBe('Delete my data');
+    expect(await page.textContent('h1')).toBe('Your data and your rights');
+    expect(await page.textContent('#delete h2')).toBe('Delete my data');
     expect(await page.textContent('body')).toContain('DELETE MY DATA');
     await checkAccessible(page);
     await page.screenshot({ path: path.join(OUTPUT, 'delete-my-data-form.png'), fullPage: true });

@@ -154,7 +154,7 @@ export function casesFor(route: RouteDeclaration): fc.Arbitrary<FuzzCase> {
       event: { headers, ...body, httpMethod: method },
       mustNotStore: true,
     }));
-  if (route.path === '/deletion-status') {
+  if (route.path === '/deletion-status' || route.path === '/privacy-export') {
     const query = fc.oneof(
       fc.string({ maxLength: 40 }).map((code) => ({
         queryStringParameters: { code },

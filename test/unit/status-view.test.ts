@@ -68,6 +68,7 @@ describe('toStatusView', () => {
     expect(Object.keys(toStatusView(COMPLETED)).sort()).toStrictEqual(
       [
         'v',
+        'type',
         'confirmation_code',
         'status',
         'channel',
@@ -87,6 +88,7 @@ describe('toStatusView', () => {
   it('shows the confirmation code, status, channel and times', () => {
     expect(toStatusView(deletionRequest())).toStrictEqual({
       v: 1,
+      type: 'deletion',
       confirmation_code: CODE,
       status: 'received',
       channel: 'facebook',

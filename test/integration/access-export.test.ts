@@ -1,0 +1,146 @@
+// integration: a copy of a large subject's data (Cleo, 10,000 insight items) against the real stand-ins
+// (DynamoDB, S3 in fauxqs): built a page at a time across several invocations within a small budget,
+// complete at the end, nothing changed anywhere, and the pages it waited on cleaned up.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SESClient } from '@aws-sdk/client-ses';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { makeDynamoDeletionRequestStore } from '../../functions/adapters/dynamo-deletion-requests.js';
+import { makeDynamoIdentityResolver } from '../../functions/adapters/dynamo-identity-resolver.js';
+import {
+  makeDynamoAttributeCorrector,
+  makeDynamoConsentPreferences,
+} from '../../functions/adapters/dynamo-rights-stores.js';
+import { makeDynamoSubjectReader } from '../../functions/adapters/dynamo-subject-reader.js';
+import { makeDynamoSuppressionList } from '../../functions/adapters/dynamo-suppression-list.js';
+import { makeDynamoTablePurger } from '../../functions/adapters/dynamo-table-purger.js';
+import { makeS3ExportStore } from '../../functions/adapters/s3-export-store.js';
+import { makeSesRightsNotifier } from '../../functions/adapters/ses-email-notifier.js';
+import { newConfirmationCode } from '../../functions/core/confirmation-code.js';
+import type { ExportDocument } from '../../functions/core/export-document.js';
+import { makeIdentifierHasher } from '../../functions/core/keyed-hash.js';
+import { TABLES, mappedTables } from '../../functions/declarations/tables.js';
+import { exportPrefix, makeAccessExporter } from '../../functions/use-cases/build-export.js';
+import { makeProcessRightsJob } from '../../functions/use-cases/process-rights-job.js';
+import { LOCAL_EXPORT_BUCKET } from '../../local/provision.js';
+import { BEN, CLEO, seedDemoData } from '../../local/seed-data.js';
+import { startTestStandIns, type TestStandIns } from '../support/stand-ins.js';
+
+let env: TestStandIns;
+let ses: SESClient;
+let s3: S3Client;
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+beforeAll(async () => {
+  env = await startTestStandIns();
+  await seedDemoData(env.documents, [CLEO, BEN]);
+  ses = new SESClient({ endpoint: env.standIns.endpoints.ses, region: 'us-east-1', credentials });
+  s3 = new S3Client({
+    endpoint: env.standIns.endpoints.s3,
+    region: 'us-east-1',
+    credentials,
+    forcePathStyle: true,
+  });
+}, 120_000);
+
+afterAll(async () => {
+  ses?.destroy();
+  s3?.destroy();
+  await env?.stop();
+});
+
+async function counts(): Promise<Record<string, number>> {
+  const result: Record<string, number> = {};
+  for (const table of TABLES) {
+    let count = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await env.documents.send(
+        new ScanCommand({ TableName: table.id, ExclusiveStartKey: start, Select: 'COUNT' }),
+      );
+      count += page.Count ?? 0;
+      start = page.LastEvaluatedKey;
+    } while (start);
+    result[table.id] = count;
+  }
+  return result;
+}
+
+describe('a copy of a large subject', () => {
+  it('is built in pages across invocations within the budget, whole, and changes nothing', async () => {
+    const store = makeDynamoDeletionRequestStore(env.documents, 'DeletionRequests');
+    const exports = makeS3ExportStore(s3, LOCAL_EXPORT_BUCKET);
+    const tables = (table: { id: string }) => table.id;
+    const continuations: string[] = [];
+    const run = makeProcessRightsJob({
+      store,
+      purger: makeDynamoTablePurger(env.documents, { tableName: tables }),
+      resolver: makeDynamoIdentityResolver(env.documents, 'IdentityLinks'),
+      suppressions: makeDynamoSuppressionList(env.documents, 'Suppressions'),
+      preferences: makeDynamoConsentPreferences(env.documents, tables),
+      corrector: makeDynamoAttributeCorrector(env.documents, tables, 'IdentityLinks'),
+      notifier: makeSesRightsNotifier(ses, { from: 'privacy@example.com' }),
+      verifications: { forgetRequest: async () => 0 },
+      exporter: makeAccessExporter({
+        reader: makeDynamoSubjectReader(env.documents, tables),
+        store: exports,
+        tables: mappedTables(),
+        clock: { now: () => new Date() },
+        budget: { maxItems: 4_000, maxMillis: 60_000, pageSize: 1_000 },
+        linkDays: 7,
+        publicBaseUrl: 'https://privacy.example.com',
+      }),
+      queue: { sendDeletionJob: async (id) => void continuations.push(id) },
+      tables: mappedTables(),
+      clock: { now: () => new Date() },
+      events: { count: () => undefined },
+      hashIdentifier: async () => makeIdentifierHasher('pepper'),
+      publicBaseUrl: 'https://privacy.example.com',
+      statusRetentionDays: 400,
+      leaseMillis: 90_000,
+    });
+    const before = await counts();
+    const requestId = `req_export${Date.now()}`;
+    const at = new Date().toISOString();
+    await store.create({
+      requestId,
+      confirmationCode: newConfirmationCode(),
+      status: 'received',
+      channel: 'email',
+      type: 'access',
+      subject: [{ kind: 'email', value: CLEO.email }],
+      subjectHashes: ['h'],
+      receivedAt: at,
+      updatedAt: at,
+      outcomes: [],
+      attempts: 0,
+    });
+    let invocations = 0;
+    for (;;) {
+      invocations += 1;
+      if ((await run(requestId)) !== 'continued') break;
+      expect(invocations).toBeLessThan(20);
+    }
+    expect(invocations).toBeGreaterThanOrEqual(3);
+    expect(continuations).toHaveLength(invocations - 1);
+
+    const done = await store.get(requestId);
+    expect(done).toMatchObject({ status: 'completed', type: 'access', subject: [] });
+    expect(done?.exportExpiresAt).toEqual(expect.any(String));
+    const copy = JSON.parse(
+      (await exports.get(`${exportPrefix(requestId)}export.json`)) ?? '{}',
+    ) as ExportDocument;
+    const insights = copy.categories.find((category) => category.category === 'meta_pages')?.records ?? [];
+    expect(insights.filter((record) => String(record.item).startsWith('INSIGHTS#')).length).toBeGreaterThan(
+      10_000,
+    );
+    expect(JSON.stringify(copy)).not.toContain(BEN.email);
+    expect(await exports.list(`${exportPrefix(requestId)}parts/`)).toEqual([]);
+    expect(await exports.list(exportPrefix(requestId))).toEqual([
+      `${exportPrefix(requestId)}export.html`,
+      `${exportPrefix(requestId)}export.json`,
+    ]);
+    const after = await counts();
+    expect({ ...after, DeletionRequests: 0 }).toEqual({ ...before, DeletionRequests: 0 });
+  }, 240_000);
+});
