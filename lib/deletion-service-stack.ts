@@ -163,9 +163,10 @@ export class DeletionServiceStack extends Stack {
       worker.addEnvironment('WHATSAPP_TEMPLATE_LANGUAGE', config.whatsappTemplateLanguage);
     }
     this.exports = new ExportsConstruct(this, 'Exports', { linkDays: EXPORT_LINK_DAYS });
-    for (const key of Object.keys(FUNCTIONS) as FunctionKey[])
-      if ((FUNCTIONS[key] as FunctionDeclaration).usesExportBucket)
-        this.exports.grantTo(this.functions.byKey[key]);
+    for (const key of Object.keys(FUNCTIONS) as FunctionKey[]) {
+      const access = (FUNCTIONS[key] as FunctionDeclaration).exportAccess;
+      if (access) this.exports.grantTo(this.functions.byKey[key], access);
+    }
     this.api.integrate((functionId) => this.functions.byId(functionId));
     this.monitoring = new MonitoringConstruct(this, 'Monitoring', {
       stage,

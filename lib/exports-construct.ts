@@ -1,6 +1,6 @@
 // infra: the bucket that holds copies of people's data (access requests): encrypted with its own
 // customer-managed key, private, TLS only, and emptied by a lifecycle rule when the links expire. Only
-// functions that declare `usesExportBucket` may reach it, and only under `exports/`.
+// functions that declare `exportAccess` may reach it, and only under `exports/`.
 import { Duration, RemovalPolicy, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -52,13 +52,16 @@ export class ExportsConstruct extends Construct {
     });
   }
 
-  /** Lets a function read, write and delete copies under exports/, and tells it where they are. */
-  grantTo(fn: lambda.Function): void {
+  /**
+   * Lets a function reach copies under exports/ and tells it where they are: `build` reads, writes and
+   * deletes (the worker); `serve` reads and deletes an expired copy (the status function), never writes.
+   */
+  grantTo(fn: lambda.Function, access: 'build' | 'serve'): void {
     fn.addEnvironment(EXPORT_BUCKET_ENV, this.bucket.bucketName);
     fn.addEnvironment('EXPORT_LINK_DAYS', String(this.linkDays));
     fn.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+        actions: ['s3:GetObject', 's3:DeleteObject', ...(access === 'build' ? ['s3:PutObject'] : [])],
         resources: [this.bucket.arnForObjects('exports/*')],
       }),
     );
@@ -71,7 +74,7 @@ export class ExportsConstruct extends Construct {
     );
     fn.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        actions: ['kms:Decrypt', ...(access === 'build' ? ['kms:GenerateDataKey'] : [])],
         resources: [this.key.keyArn],
       }),
     );

@@ -65,8 +65,11 @@ export interface FunctionDeclaration {
    * (kms:GetPublicKey on the current and previous keys).
    */
   readonly receiptKeys?: 'sign' | 'publish';
-  /** Reads, writes and deletes copies of people's data in the exports bucket (EXPORT_BUCKET_NAME). */
-  readonly usesExportBucket?: boolean;
+  /**
+   * Copies of people's data in the exports bucket (EXPORT_BUCKET_NAME): `build` writes them (and reads
+   * and removes its pages), `serve` reads them and deletes an expired one.
+   */
+  readonly exportAccess?: 'build' | 'serve';
 }
 
 export interface RouteDeclaration {
@@ -115,7 +118,7 @@ export const FUNCTIONS = {
     sendsEmail: false,
     secrets: [],
     // Serves a copy while its link works, and deletes it when asked for after it expired.
-    usesExportBucket: true,
+    exportAccess: 'serve',
   },
   deletionWorker: {
     id: 'DeletionWorker',
@@ -148,7 +151,7 @@ export const FUNCTIONS = {
     // The receipt of a finished request, signed in KMS.
     receiptKeys: 'sign',
     // Access requests: the worker writes the copy (a page at a time) and puts it together.
-    usesExportBucket: true,
+    exportAccess: 'build',
   },
   receiptKeys: {
     id: 'ReceiptKeys',

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { eventually, startRunner, type RunningService } from '../support/local-runner.js';
+import { eventually, START_TIMEOUT_MS, startRunner, type RunningService } from '../support/local-runner.js';
 import { linkIn, mailTo } from '../support/mailbox.js';
 
 const OUTPUT = path.resolve(import.meta.dirname, '../../test-output');
@@ -32,7 +32,7 @@ beforeAll(async () => {
       '--disable-background-networking',
     ],
   });
-}, 120_000);
+}, START_TIMEOUT_MS);
 
 afterAll(async () => {
   await context?.close();

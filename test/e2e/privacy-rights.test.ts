@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DATA_CATEGORIES, mappedTables } from '../../functions/declarations/tables.js';
 import { BEN, rawIdentifiers } from '../../local/seed-data.js';
-import { eventually, startRunner, type RunningService } from '../support/local-runner.js';
+import { eventually, START_TIMEOUT_MS, startRunner, type RunningService } from '../support/local-runner.js';
 import { linkIn, mailTo } from '../support/mailbox.js';
 import { runRequestsCli } from '../support/requests-cli.js';
 
@@ -24,7 +24,7 @@ beforeAll(async () => {
     // A request whose job send fails stays open (the reconciler waits), so it can be canceled.
     RECONCILE_GRACE_SECONDS: '3600',
   });
-}, 100_000);
+}, START_TIMEOUT_MS);
 
 afterAll(async () => {
   await service?.stop();
@@ -250,6 +250,10 @@ describe('withdrawing consent for analytics (form, verified by email)', () => {
         items_deleted: 1,
         preference_recorded: true,
       });
+      // Due within one month of the verification, as a deletion is.
+      const due = new Date(String(view.due_at)).getTime() - new Date(String(view.received_at)).getTime();
+      expect(due).toBeGreaterThan(27 * 86_400_000);
+      expect(due).toBeLessThan(32 * 86_400_000);
 
       const after = await snapshot();
       expect(after.AnalyticsIdentifiers?.filter((item) => item.accountId === 'acct_ana')).toEqual([]);

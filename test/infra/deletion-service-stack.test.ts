@@ -155,6 +155,7 @@ describe('functions', () => {
       ...(declaration.usesMetaAppIds ? ['META_APP_ID', 'INSTAGRAM_APP_ID'] : []),
       ...(declaration.receiptKeys === 'sign' ? [RECEIPT_SIGNING_KEY_ENV] : []),
       ...(declaration.receiptKeys === 'publish' ? [RECEIPT_PUBLISHED_KEYS_ENV] : []),
+      ...(declaration.exportAccess ? ['EXPORT_BUCKET_NAME', 'EXPORT_LINK_DAYS'] : []),
     ]);
     const environment = environmentOf(key);
     expect(new Set(Object.keys(environment))).toEqual(expected);
@@ -360,10 +361,42 @@ describe('IAM', () => {
   it('lets the status function only get DeletionRequests items by key, and only decrypt', () => {
     expect(dynamoGrantsOf('deletionStatus')).toEqual(['DeletionRequests GetItem']);
     const services = new Set(actionsOfFunction('deletionStatus').map((action) => action.split(':')[0]));
-    expect([...services].sort()).toEqual(['dynamodb', 'kms', 'logs', 'xray']);
+    expect([...services].sort()).toEqual(['dynamodb', 'kms', 'logs', 's3', 'xray']);
     expect(actionsOfFunction('deletionStatus').filter((a) => a.startsWith('kms:'))).toEqual(
-      expect.not.arrayContaining(['kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*']),
+      expect.not.arrayContaining([
+        'kms:Encrypt',
+        'kms:GenerateDataKey',
+        'kms:GenerateDataKey*',
+        'kms:ReEncrypt*',
+      ]),
     );
+    // It serves copies of people's data and deletes expired ones; it never writes one.
+    expect(
+      actionsOfFunction('deletionStatus')
+        .filter((a) => a.startsWith('s3:'))
+        .sort(),
+    ).toEqual(['s3:DeleteObject', 's3:GetObject', 's3:ListBucket']);
+  });
+
+  it('keeps copies of people’s data in a private, KMS-encrypted, TLS-only bucket that empties itself', () => {
+    const bucketId = logicalIdOf(stack.exports.bucket);
+    const bucket = resource(template, bucketId).Properties as Record<string, unknown>;
+    expect(JSON.stringify(bucket.BucketEncryption)).toContain('aws:kms');
+    expect(bucket.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(JSON.stringify(bucket.LifecycleConfiguration)).toContain('"ExpirationInDays":7');
+    expect(JSON.stringify(template.findResources('AWS::S3::BucketPolicy'))).toContain('aws:SecureTransport');
+    // Only the worker (build) and the status function (serve) reach it, and only under exports/.
+    const reaching = functionKeys.filter((key) => actionsOfFunction(key).some((a) => a.startsWith('s3:')));
+    expect(reaching.sort()).toEqual(['deletionStatus', 'deletionWorker']);
+    for (const key of reaching)
+      for (const statement of statementsOf(key).filter((s) => actionsOf(s).some((a) => a.startsWith('s3:'))))
+        expect(JSON.stringify(statement.Resource)).toMatch(/exports\/\*|"Fn::GetAtt":\["[^"]+","Arn"\]/);
+    expect(actionsOfFunction('deletionWorker')).toContain('s3:PutObject');
   });
 
   it("lets the Meta callback only find and mark a user's tokens revoked: no Scan, BatchWrite or Delete", () => {
