@@ -1,11 +1,13 @@
 // use-cases: a copy of a person's data (access). Reads every category of the data map from every
 // store the subject's identifiers reach, a page at a time within the worker's budget, keeping each
 // page in the exports bucket (which is also where a continued job finds where to go on); then puts
-// the pages together as one JSON document and one HTML page. Reads only: nothing is changed or deleted.
+// the pages together as one JSON document and one HTML page. A request verified by a phone number
+// reaches that number's WhatsApp data only, as a deletion would. Reads only: nothing is changed or deleted.
 import type { DeletionRequest } from '../core/deletion-request.js';
 import { buildExportDocument, redact, renderExportPage, type ExportPart } from '../core/export-document.js';
 import { planForCategories, type PurgeStep } from '../core/purge-plan.js';
-import { DATA_CATEGORIES, type MappedTable } from '../declarations/tables.js';
+import { scopeOfRequest } from '../core/scope.js';
+import type { MappedTable } from '../declarations/tables.js';
 import type { Clock } from './ports.js';
 import type { AccessExporter } from './process-rights-job.js';
 
@@ -126,7 +128,8 @@ export function makeAccessExporter(ports: ExporterPorts): AccessExporter {
     async build(request) {
       const prefix = exportPrefix(request.requestId);
       if ((await store.list(`${prefix}${EXPORT_FILES.html}`)).length > 0) return true;
-      const steps = planForCategories(DATA_CATEGORIES, request.subject, ports.tables);
+      // Every category the request reaches: all of them, or a phone number's WhatsApp data only.
+      const steps = planForCategories(scopeOfRequest(request).categories, request.subject, ports.tables);
       const started = clock.now().getTime();
       let items = 0;
       let { step, page, next } = await resumePoint(request.requestId);

@@ -10,6 +10,7 @@
 import { isTerminal, type DeletionRequest } from '../core/deletion-request.js';
 import type { IdentifierHasher } from '../core/keyed-hash.js';
 import { planForCategories } from '../core/purge-plan.js';
+import { scopeOfRequest } from '../core/scope.js';
 import type { RequestType } from '../core/privacy-rights.js';
 import {
   CONSENT_ACTIVITY_RULES,
@@ -130,8 +131,11 @@ export function makeProcessRightsJob(ports: RightsJobPorts) {
     const activity = request.activity;
     if (!activity) throw new RightNotAvailableError('withdrawal without an activity');
     const rule = CONSENT_ACTIVITY_RULES[activity];
+    // What the request may reach: a phone-verified one only that number's WhatsApp data.
+    const scope = scopeOfRequest(request);
+    const deletes = rule.deletes.filter((category) => scope.categories.includes(category));
     // Only delete rules of the activity's categories: nothing else of the person is touched.
-    const steps = planForCategories(rule.deletes, request.subject, ports.tables).filter(
+    const steps = planForCategories(deletes, request.subject, ports.tables).filter(
       (step) => step.action.type === 'delete',
     );
     for (const [index, step] of steps.entries()) {
@@ -150,7 +154,9 @@ export function makeProcessRightsJob(ports: RightsJobPorts) {
       await store.markStepDone(request.requestId, `withdrawn:${index}`, clock.now());
     }
     // Steps are named by position, not by account id: the request keeps no identifier once it ends.
-    for (const [index, accountId] of accountsOf(request).entries())
+    // An account's preferences are the account's: only a request that reaches everything sets them.
+    const accounts = scope.name === 'everything' ? accountsOf(request) : [];
+    for (const [index, accountId] of accounts.entries())
       await once(request, `preference:${index}`, () =>
         ports.preferences.recordWithdrawal(accountId, activity, clock.now()),
       );
@@ -172,6 +178,9 @@ export function makeProcessRightsJob(ports: RightsJobPorts) {
     const correction = request.correction;
     if (!correction?.value) throw new RightNotAvailableError('correction without a value');
     const declaration = CORRECTABLE_ATTRIBUTES[correction.attribute];
+    // Intake refuses this already; a request that cannot reach the account changes nothing in it.
+    if (!scopeOfRequest(request).categories.includes(declaration.category))
+      return 'A phone number reaches only its WhatsApp data, so nothing on an account was changed.';
     const hash = await ports.hashIdentifier();
     const value = correction.value;
     let changed = 0;
