@@ -161,3 +161,79 @@ describe('requestSelfServiceDeletion', () => {
     expect(queued).toEqual([]);
   });
 });
+
+describe('requestSelfServiceDeletion for the other rights', () => {
+  const right = (
+    identifier: unknown,
+    request: Parameters<ReturnType<typeof setup>['run']>[0]['request'],
+  ) => ({
+    ...ask(identifier),
+    request,
+  });
+
+  it('records the right asked for and queues its link like a deletion', async () => {
+    const { run, created, queued } = setup();
+    expect(
+      await run(right('ana@example.com', { type: 'correction', attribute: 'name', value: 'Ana B' })),
+    ).toEqual({
+      outcome: 'link_sent',
+      via: 'email',
+    });
+    expect(created[0]).toMatchObject({
+      status: 'pending_verification',
+      type: 'correction',
+      correction: { attribute: 'name', value: 'Ana B' },
+    });
+    expect(queued).toEqual([created[0]?.requestId]);
+  });
+
+  it('keeps one pending link per right: asking for a copy after a deletion does not resend the deletion link', async () => {
+    const { run, created, queued } = setup();
+    await run(ask('ben@example.com'));
+    await run(right('ben@example.com', { type: 'access' }));
+    await run(right('ben@example.com', { type: 'withdraw_consent', activity: 'analytics' }));
+    expect(created.map((request) => request.type ?? 'deletion')).toEqual([
+      'deletion',
+      'access',
+      'withdraw_consent',
+    ]);
+    expect(queued).toEqual(created.map((request) => request.requestId));
+  });
+
+  it('counts every right against the same mailbox limit', async () => {
+    const { run } = setup();
+    const outcomes = [];
+    for (const [index, request] of [
+      { type: 'access' as const },
+      { type: 'withdraw_consent' as const, activity: 'analytics' as const },
+      { type: 'correction' as const, attribute: 'company' as const, value: 'X' },
+      { type: 'access' as const },
+    ].entries())
+      outcomes.push(
+        (await run({ ...right(`ben+${index}@example.com`, request), sourceIp: `192.0.2.${index}` })).outcome,
+      );
+    expect(outcomes).toEqual(['link_sent', 'link_sent', 'link_sent', 'rate_limited']);
+  });
+
+  it('gives a phone-verified copy or WhatsApp opt-out the WhatsApp scope only', async () => {
+    const { run, created } = setup({ phoneVerification: true });
+    await run(right('+15550000001', { type: 'access' }));
+    await run(right('+15550000002', { type: 'withdraw_consent', activity: 'marketing_messages' }));
+    expect(created.map((request) => request.scope)).toEqual(['whatsapp_data', 'whatsapp_data']);
+  });
+
+  it.each([
+    { type: 'correction' as const, attribute: 'name' as const, value: 'Mallory' },
+    { type: 'correction' as const, attribute: 'email' as const, value: 'mallory@example.com' },
+    { type: 'withdraw_consent' as const, activity: 'analytics' as const },
+    { type: 'withdraw_consent' as const, activity: 'ai_transcripts' as const },
+  ])(
+    'refuses a phone number for what only an account holds (%p), creating and queuing nothing',
+    async (request) => {
+      const { run, created, queued } = setup({ phoneVerification: true });
+      expect(await run(right('+15550000001', request))).toEqual({ outcome: 'needs_email' });
+      expect(created).toEqual([]);
+      expect(queued).toEqual([]);
+    },
+  );
+});

@@ -25,13 +25,14 @@ const pendingRequest: DeletionRequest = {
   attempts: 0,
 };
 
-function setup(options: { open?: DeletionRequest; failWith?: unknown } = {}) {
+function setup(options: { open?: DeletionRequest; failWith?: unknown; request?: DeletionRequest } = {}) {
+  const stored = options.request ?? pendingRequest;
   const saved: Verification[] = [];
   const mail: { kind: string; to: string; link: string }[] = [];
   const counted: string[] = [];
   const ports: SendVerificationPorts = {
     store: {
-      get: async (id) => (id === pendingRequest.requestId ? pendingRequest : undefined),
+      get: async (id) => (id === stored.requestId ? stored : undefined),
       openRequestFor: async () => options.open,
     },
     verifications: {
@@ -42,7 +43,7 @@ function setup(options: { open?: DeletionRequest; failWith?: unknown } = {}) {
     notifier: {
       async sendVerificationLink(to, message) {
         if (options.failWith) throw options.failWith;
-        mail.push({ kind: 'verify', to, link: message.link });
+        mail.push({ kind: message.newAddress ? 'new-address' : 'verify', to, link: message.link });
       },
       async sendExistingRequest(to, link) {
         mail.push({ kind: 'existing', to, link });
@@ -108,5 +109,38 @@ describe('sendVerification', () => {
     const { send, mail } = setup();
     expect(await send('req_unknown_000001')).toBe('not_pending');
     expect(mail).toEqual([]);
+  });
+});
+
+describe('sendVerification of an email correction', () => {
+  const correction: DeletionRequest = {
+    ...pendingRequest,
+    requestId: 'req_pending_0002',
+    type: 'correction',
+    correction: { attribute: 'email', value: 'ana.new@example.com' },
+  };
+
+  it('sends the first link to the address on file, and the second (its own token) only to the new address', async () => {
+    const first = setup({ request: correction });
+    expect(await first.send(correction.requestId)).toBe('sent');
+    expect(first.mail).toEqual([expect.objectContaining({ kind: 'verify', to: 'ana@example.com' })]);
+    expect(first.saved[0]?.purpose).toBeUndefined();
+
+    const confirmed = { ...correction, stepsDone: ['identity-verified'] };
+    const second = setup({ request: confirmed });
+    expect(await second.send(confirmed.requestId)).toBe('sent');
+    expect(second.mail).toEqual([
+      expect.objectContaining({ kind: 'new-address', to: 'ana.new@example.com' }),
+    ]);
+    expect(second.saved[0]?.purpose).toBe('new_address');
+    // A different token: the first link can never stand for the new address.
+    expect(second.saved[0]?.tokenHash).not.toBe(first.saved[0]?.tokenHash);
+  });
+
+  it('never sends the new address a second link once it is confirmed', async () => {
+    const done = { ...correction, stepsDone: ['identity-verified', 'new-address-verified'] };
+    const { send, mail } = setup({ request: done });
+    expect(await send(done.requestId)).toBe('sent');
+    expect(mail.map((message) => message.to)).toEqual(['ana@example.com']);
   });
 });
