@@ -5,7 +5,7 @@ import { createHash, createPublicKey, verify as verifySignature } from 'node:cry
 import * as z from 'zod/mini';
 import { decodeBase64UrlStrict, encodeBase64Url } from './base64url.js';
 import type { Channel, DeletionRequest } from './deletion-request.js';
-import { scopeOf, type ScopeName } from './scope.js';
+import { scopeOfRequest, type ScopeName } from './scope.js';
 import {
   DATA_CATEGORIES,
   type DataCategory,
@@ -87,7 +87,7 @@ function groupsOf(
   tables: readonly MappedTable[],
   action: PurgeAction['type'],
 ): { categories: DataCategory[]; records: number; reason?: string; until?: string }[] {
-  const inScope = new Set(scopeOf(request.channel).categories);
+  const inScope = new Set(scopeOfRequest(request).categories);
   const groups = new Map<
     string,
     { categories: DataCategory[]; records: number; reason?: string; until?: string }
@@ -131,7 +131,8 @@ export function receiptClaims(
   tables: readonly MappedTable[],
   context: ReceiptContext,
 ): DeletionReceiptClaims {
-  const scope = scopeOf(request.channel);
+  // The request's own scope: a web request verified by a phone number covers WhatsApp data only.
+  const scope = scopeOfRequest(request);
   const deleted = groupsOf(request, tables, 'delete');
   const anonymised = groupsOf(request, tables, 'anonymise');
   const kept = groupsOf(request, tables, 'retain') as ReceiptKeptGroup[];

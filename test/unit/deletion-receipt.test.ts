@@ -130,6 +130,17 @@ describe('receipt claims', () => {
     expect(kept.outcome).toBe('completed_with_retention');
     expect(receiptClaims({ ...request, outcomes: [] }, mappedTables(), context).outcome).toBe('no_data_held');
   });
+
+  it("states a phone-verified web request's WhatsApp scope, not the web channel's", () => {
+    const claims = receiptClaims(
+      { ...request, channel: 'web', scope: 'whatsapp_data', outcomes: [] },
+      mappedTables(),
+      context,
+    );
+    expect(claims.scope).toBe('whatsapp_data');
+    expect(claims.categories).not.toContain('account_profile');
+    expect(claims.categories).toContain('whatsapp_message_content');
+  });
 });
 
 describe('receipt check', () => {
