@@ -104,6 +104,21 @@ function formatValue(value: unknown): string {
 /** Records shown on the page per category; the JSON file always has all of them. */
 export const HTML_RECORDS_PER_CATEGORY = 200;
 
+/**
+ * Where the page offers the file for programs. The page is stored without the confirmation code; the
+ * link, which needs it, is put in when the page is served (see withFileLink).
+ */
+export const EXPORT_FILE_LINK_MARKER = '<!-- file-link -->';
+
+/** The stored page as served for `code`: a link to the same copy as a file (relative, so any base path works). */
+export function withFileLink(page: string, code: string): string {
+  const href = `privacy-export?code=${encodeURIComponent(code)}&amp;format=json`;
+  return page.replace(
+    EXPORT_FILE_LINK_MARKER,
+    `<p><a href="${href}" download="my-data.json">Download this copy as a file (JSON)</a></p>`,
+  );
+}
+
 export function renderExportPage(document: ExportDocument): string {
   const sections = document.categories.map((category) => {
     const shown = category.records.slice(0, HTML_RECORDS_PER_CATEGORY);
@@ -140,7 +155,8 @@ ${more}
     'A copy of your data',
     `<h1>A copy of your data</h1>
 <p class="status" role="status">This is everything we hold about you, made on ${escapeHtml(formatDay(document.generated_at))}. This copy is deleted on ${escapeHtml(formatDay(document.available_until))}.</p>
-<p>For each kind of data: what it is, where it came from, why we hold it and how long we keep it. The same copy is available as a file for other programs (JSON): add <code>&amp;format=json</code> to this page's address.</p>
+<p>For each kind of data: what it is, where it came from, why we hold it and how long we keep it. The same copy is available as a file for other programs (JSON).</p>
+${EXPORT_FILE_LINK_MARKER}
 ${sections.length > 0 ? sections.join('\n') : '<p>We hold no data about you.</p>'}`,
   );
 }

@@ -3,6 +3,7 @@
 // bucket's lifecycle rule has not done it yet) and the answer is 410.
 import { isWellFormedConfirmationCode } from '../core/confirmation-code.js';
 import type { Clock, DeletionRequestStore } from './ports.js';
+import { withFileLink } from '../core/export-document.js';
 import { EXPORT_FILES, exportPrefix, type ExportStore } from './build-export.js';
 
 export type ExportAnswer =
@@ -27,7 +28,7 @@ export function makeGetExport(ports: {
     if (body === undefined) return { kind: 'expired' };
     return {
       kind: 'ok',
-      body,
+      body: format === 'html' ? withFileLink(body, code) : body,
       contentType: format === 'json' ? 'application/json' : 'text/html; charset=utf-8',
     };
   };

@@ -179,7 +179,10 @@ describe('a copy of Ana’s data (form, verified by email)', () => {
       expect(html).toContain('A copy of your data');
       expect(html).toContain('Where it came from');
 
-      const file = await fetch(`${local(link ?? '')}&format=json`);
+      // The page offers the file for programs as a link a person can follow.
+      const href = /<a href="([^"]+)" download="my-data.json">/.exec(html)?.[1]?.replace(/&amp;/g, '&');
+      expect(href).toBe(`privacy-export?code=${opened.code}&format=json`);
+      const file = await fetch(new URL(href ?? '', local(link ?? '')));
       expect(file.headers.get('content-disposition')).toContain('attachment');
       const copy = (await file.json()) as {
         categories: { category: string; stores: string[]; records: Record<string, unknown>[]; why: string }[];

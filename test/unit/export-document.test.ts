@@ -2,7 +2,12 @@
 // long; a record listed once even when its store serves several categories; secrets withheld; the page
 // plain HTML without script, escaping what it shows; every category of the data map explained.
 import { describe, expect, it } from '@jest/globals';
-import { buildExportDocument, redact, renderExportPage } from '../../functions/core/export-document.js';
+import {
+  buildExportDocument,
+  redact,
+  renderExportPage,
+  withFileLink,
+} from '../../functions/core/export-document.js';
 import { CATEGORY_EXPLANATIONS } from '../../functions/declarations/categories.js';
 import { DATA_CATEGORIES } from '../../functions/declarations/tables.js';
 
@@ -77,6 +82,15 @@ describe('renderExportPage', () => {
     expect(html).toContain('8 March 2026');
     expect(html).toContain('50 more record(s) of this kind are in the file for programs (JSON).');
     expect(html).toContain('Why we hold it');
+  });
+
+  it('is stored without the code, and served with a link to the same copy as a file', () => {
+    const stored = renderExportPage(buildExportDocument([], NOW, UNTIL));
+    expect(stored).not.toContain('format=json');
+    const served = withFileLink(stored, 'AbCdEfGhIjKlMnOpQrStUvWx');
+    expect(served).toContain(
+      '<a href="privacy-export?code=AbCdEfGhIjKlMnOpQrStUvWx&amp;format=json" download="my-data.json">',
+    );
   });
 
   it('says so when we hold nothing', () => {
