@@ -41,13 +41,30 @@ export const ACTIVITY_WORDS: Readonly<Record<string, { label: string; effect: st
   },
 };
 
-function identifierFields(prefix: string, state: RightsFormState | undefined): string {
+/** What each form asks for: a phone number reaches only the WhatsApp data held for it. */
+const IDENTIFIER_WORDS = {
+  copy: {
+    label: 'Email address or phone number you used with us',
+    hint: 'We send a confirmation link to it. Nothing happens until you open the link. A phone number gets a copy of the WhatsApp data we hold for it; for everything else, give your email address.',
+  },
+  correct: {
+    label: 'Email address of your account',
+    hint: 'We send a confirmation link to it. Nothing changes until you open the link.',
+  },
+  stop: {
+    label: 'Email address or phone number you used with us',
+    hint: 'We send a confirmation link to it. Nothing happens until you open the link. A phone number can stop WhatsApp messages only; for analytics or AI assistant transcripts, give the email address of your account.',
+  },
+} as const;
+
+function identifierFields(prefix: keyof typeof IDENTIFIER_WORDS, state: RightsFormState | undefined): string {
+  const words = IDENTIFIER_WORDS[prefix];
   const error = state?.error
     ? `<p class="error" id="${prefix}-error" role="alert">${escapeHtml(state.error)}</p>`
     : '';
   const described = state?.error ? `${prefix}-hint ${prefix}-error` : `${prefix}-hint`;
-  return `<label for="${prefix}-identifier">Email address or phone number you used with us</label>
-<p class="hint" id="${prefix}-hint">We send a confirmation link to it. Nothing happens until you open the link.</p>
+  return `<label for="${prefix}-identifier">${words.label}</label>
+<p class="hint" id="${prefix}-hint">${words.hint}</p>
 ${error}
 <input id="${prefix}-identifier" name="identifier" type="text" autocomplete="email" required maxlength="254" aria-describedby="${described}"${state?.error ? ' aria-invalid="true"' : ''} value="${escapeHtml(state?.identifier ?? '')}">
 <label for="${prefix}-jurisdiction">Where do you live?</label>

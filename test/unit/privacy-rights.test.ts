@@ -196,4 +196,13 @@ describe('the page for every right', () => {
     expect(html).toContain('id="correct-error" role="alert"');
     expect(html).toContain('aria-describedby="correct-hint correct-error" aria-invalid="true"');
   });
+
+  it('says before anyone asks what a phone number can reach: a correction needs the account email', () => {
+    const html = renderRightsPage({}, { email: 'privacy@example.com' });
+    expect(html).toContain('<label for="correct-identifier">Email address of your account</label>');
+    expect(html).toMatch(
+      /id="copy-hint">[^<]*A phone number gets a copy of the WhatsApp data we hold for it/,
+    );
+    expect(html).toMatch(/id="stop-hint">[^<]*A phone number can stop WhatsApp messages only/);
+  });
 });
