@@ -218,7 +218,12 @@ export function toStatusView(request: DeletionRequest): DeletionStatusView {
         }
       : {}),
     ...(done && request.type === 'withdraw_consent' && request.status !== 'canceled'
-      ? { preference_recorded: (request.stepsDone ?? []).some((step) => step.startsWith('preference:')) }
+      ? {
+          // An account preference, or (WhatsApp messages) the suppression list the gateway reads.
+          preference_recorded: (request.stepsDone ?? []).some(
+            (step) => step.startsWith('preference:') || step === 'suppressed',
+          ),
+        }
       : {}),
     ...(request.schedule ? { schedule: request.schedule } : {}),
     ...(done

@@ -107,6 +107,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Suppression reason of a withdrawal of marketing messages (the gateway blocks every suppressed id). */
 export const MARKETING_WITHDRAWN = 'consent-withdrawn:marketing_messages';
+/** Step recorded once a withdrawal's messaging identifiers are on the suppression list. */
+export const SUPPRESSED_STEP = 'suppressed';
 
 const ACTIVITY_SUMMARY: Record<ConsentActivity, string> = {
   analytics: 'We deleted your analytics identifiers and recorded that no new ones are collected.',
@@ -165,11 +167,15 @@ export function makeProcessRightsJob(ports: RightsJobPorts) {
       const messaging = request.subject.filter(
         (identifier) => identifier.kind === 'whatsapp_phone' || identifier.kind === 'whatsapp_bsuid',
       );
-      await ports.suppressions.suppress(
-        messaging.map((identifier) => hash(identifier.kind, identifier.value)),
-        MARKETING_WITHDRAWN,
-        clock.now(),
-      );
+      // The suppression list is where the gateway reads this choice: recorded like a preference.
+      if (messaging.length > 0)
+        await once(request, SUPPRESSED_STEP, () =>
+          ports.suppressions.suppress(
+            messaging.map((identifier) => hash(identifier.kind, identifier.value)),
+            MARKETING_WITHDRAWN,
+            clock.now(),
+          ),
+        );
     }
     return ACTIVITY_SUMMARY[activity];
   }

@@ -148,6 +148,66 @@ describe('withdrawing consent', () => {
   );
 });
 
+describe('requests verified by a phone number (WhatsApp data only)', () => {
+  const byPhone = {
+    channel: 'web' as const,
+    scope: 'whatsapp_data' as const,
+    subject: [{ kind: 'whatsapp_phone' as const, value: BEN.whatsappPhone }],
+    subjectHashes: [makeIdentifierHasher(PEPPER)('whatsapp_phone', BEN.whatsappPhone)],
+  };
+
+  it(
+    'stops WhatsApp marketing to the number, records that choice, and changes nothing of the account',
+    async () => {
+      const before = await scanAll();
+      const requestId = await file({ ...byPhone, type: 'withdraw_consent', activity: 'marketing_messages' });
+      expect(await job()(requestId)).toBe('completed');
+      const hash = makeIdentifierHasher(PEPPER);
+      const suppressions = makeDynamoSuppressionList(env.documents, 'Suppressions');
+      expect(await suppressions.reasonFor(hash('whatsapp_phone', BEN.whatsappPhone))).toBe(
+        MARKETING_WITHDRAWN,
+      );
+      const after = await scanAll();
+      for (const table of mappedTables().map((t) => t.id))
+        expect(sorted(after[table])).toEqual(sorted(before[table]));
+      const done = await real().get(requestId);
+      expect(done?.stepsDone).toContain('suppressed');
+      expect(done?.stepsDone?.some((step) => step.startsWith('preference:'))).toBe(false);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'never deletes account data or sets an account preference, even for a withdrawal intake would refuse',
+    async () => {
+      const before = await scanAll();
+      const requestId = await file({ ...byPhone, type: 'withdraw_consent', activity: 'analytics' });
+      expect(await job()(requestId)).toBe('completed');
+      const after = await scanAll();
+      for (const table of mappedTables().map((t) => t.id))
+        expect(sorted(after[table])).toEqual(sorted(before[table]));
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'never corrects the account the number is linked to',
+    async () => {
+      const before = await scanAll();
+      const requestId = await file({
+        ...byPhone,
+        type: 'correction',
+        correction: { attribute: 'name', value: 'Mallory' },
+      });
+      expect(await job()(requestId)).toBe('completed');
+      const after = await scanAll();
+      for (const table of mappedTables().map((t) => t.id))
+        expect(sorted(after[table])).toEqual(sorted(before[table]));
+    },
+    TIMEOUT,
+  );
+});
+
 describe('correction', () => {
   it(
     'changes one attribute of one item, once, even when the job crashes right after the write',
