@@ -19,6 +19,7 @@ import { makeSesRightsNotifier } from '../../functions/adapters/ses-email-notifi
 import { newConfirmationCode } from '../../functions/core/confirmation-code.js';
 import type { ExportDocument } from '../../functions/core/export-document.js';
 import { makeIdentifierHasher } from '../../functions/core/keyed-hash.js';
+import { scopeOfRequest } from '../../functions/core/scope.js';
 import { TABLES, mappedTables } from '../../functions/declarations/tables.js';
 import { exportPrefix, makeAccessExporter } from '../../functions/use-cases/build-export.js';
 import { makeProcessRightsJob } from '../../functions/use-cases/process-rights-job.js';
@@ -66,39 +67,45 @@ async function counts(): Promise<Record<string, number>> {
   return result;
 }
 
+function rightsJob(continuations: string[] = []) {
+  const store = makeDynamoDeletionRequestStore(env.documents, 'DeletionRequests');
+  const exports = makeS3ExportStore(s3, LOCAL_EXPORT_BUCKET);
+  const tables = (table: { id: string }) => table.id;
+  return makeProcessRightsJob({
+    store,
+    purger: makeDynamoTablePurger(env.documents, { tableName: tables }),
+    resolver: makeDynamoIdentityResolver(env.documents, 'IdentityLinks'),
+    suppressions: makeDynamoSuppressionList(env.documents, 'Suppressions'),
+    preferences: makeDynamoConsentPreferences(env.documents, tables),
+    corrector: makeDynamoAttributeCorrector(env.documents, tables, 'IdentityLinks'),
+    notifier: makeSesRightsNotifier(ses, { from: 'privacy@example.com' }),
+    verifications: { forgetRequest: async () => 0 },
+    exporter: makeAccessExporter({
+      reader: makeDynamoSubjectReader(env.documents, tables),
+      store: exports,
+      tables: mappedTables(),
+      clock: { now: () => new Date() },
+      budget: { maxItems: 4_000, maxMillis: 60_000, pageSize: 1_000 },
+      linkDays: 7,
+      publicBaseUrl: 'https://privacy.example.com',
+    }),
+    queue: { sendDeletionJob: async (id) => void continuations.push(id) },
+    tables: mappedTables(),
+    clock: { now: () => new Date() },
+    events: { count: () => undefined },
+    hashIdentifier: async () => makeIdentifierHasher('pepper'),
+    publicBaseUrl: 'https://privacy.example.com',
+    statusRetentionDays: 400,
+    leaseMillis: 90_000,
+  });
+}
+
 describe('a copy of a large subject', () => {
   it('is built in pages across invocations within the budget, whole, and changes nothing', async () => {
     const store = makeDynamoDeletionRequestStore(env.documents, 'DeletionRequests');
     const exports = makeS3ExportStore(s3, LOCAL_EXPORT_BUCKET);
-    const tables = (table: { id: string }) => table.id;
     const continuations: string[] = [];
-    const run = makeProcessRightsJob({
-      store,
-      purger: makeDynamoTablePurger(env.documents, { tableName: tables }),
-      resolver: makeDynamoIdentityResolver(env.documents, 'IdentityLinks'),
-      suppressions: makeDynamoSuppressionList(env.documents, 'Suppressions'),
-      preferences: makeDynamoConsentPreferences(env.documents, tables),
-      corrector: makeDynamoAttributeCorrector(env.documents, tables, 'IdentityLinks'),
-      notifier: makeSesRightsNotifier(ses, { from: 'privacy@example.com' }),
-      verifications: { forgetRequest: async () => 0 },
-      exporter: makeAccessExporter({
-        reader: makeDynamoSubjectReader(env.documents, tables),
-        store: exports,
-        tables: mappedTables(),
-        clock: { now: () => new Date() },
-        budget: { maxItems: 4_000, maxMillis: 60_000, pageSize: 1_000 },
-        linkDays: 7,
-        publicBaseUrl: 'https://privacy.example.com',
-      }),
-      queue: { sendDeletionJob: async (id) => void continuations.push(id) },
-      tables: mappedTables(),
-      clock: { now: () => new Date() },
-      events: { count: () => undefined },
-      hashIdentifier: async () => makeIdentifierHasher('pepper'),
-      publicBaseUrl: 'https://privacy.example.com',
-      statusRetentionDays: 400,
-      leaseMillis: 90_000,
-    });
+    const run = rightsJob(continuations);
     const before = await counts();
     const requestId = `req_export${Date.now()}`;
     const at = new Date().toISOString();
@@ -143,4 +150,40 @@ describe('a copy of a large subject', () => {
     const after = await counts();
     expect({ ...after, DeletionRequests: 0 }).toEqual({ ...before, DeletionRequests: 0 });
   }, 240_000);
+});
+
+describe('a copy asked for with a phone number', () => {
+  it('holds the WhatsApp data of that number only, nothing of the account it is linked to', async () => {
+    const store = makeDynamoDeletionRequestStore(env.documents, 'DeletionRequests');
+    const exports = makeS3ExportStore(s3, LOCAL_EXPORT_BUCKET);
+    const requestId = `req_phonecopy${Date.now()}`;
+    const at = new Date().toISOString();
+    await store.create({
+      requestId,
+      confirmationCode: newConfirmationCode(),
+      status: 'received',
+      channel: 'web',
+      scope: 'whatsapp_data',
+      type: 'access',
+      subject: [{ kind: 'whatsapp_phone', value: BEN.whatsappPhone }],
+      subjectHashes: ['h'],
+      receivedAt: at,
+      updatedAt: at,
+      outcomes: [],
+      attempts: 0,
+    });
+    expect(await rightsJob()(requestId)).toBe('completed');
+    const copy = JSON.parse(
+      (await exports.get(`${exportPrefix(requestId)}export.json`)) ?? '{}',
+    ) as ExportDocument;
+    const categories = copy.categories.map((category) => category.category);
+    expect(categories.length).toBeGreaterThan(0);
+    expect(
+      categories.every((category) => scopeOfRequest({ channel: 'whatsapp' }).categories.includes(category)),
+    ).toBe(true);
+    const text = JSON.stringify(copy);
+    expect(text).toContain(BEN.whatsappPhone);
+    expect(text).not.toContain(BEN.email);
+    expect(text).not.toContain("Ben's Bakery");
+  }, 60_000);
 });
