@@ -276,17 +276,8 @@ async function verify(event: APIGatewayProxyEvent): Promise<HttpResponse> {
       PRIVATE_HEADERS,
     );
   }
-  if (result.awaitingNewAddress)
-    return htmlResponse(
-      200,
-      renderMessagePage(
-        'Now confirm your new email address',
-        'Thank you: it is you. We have sent a second link to the new email address. The address on your account changes only once that link is opened.',
-        contact,
-        formUrl,
-      ),
-      PRIVATE_HEADERS,
-    );
+  // Every opened link, including the first of an email correction, ends on the request's status page:
+  // it is where the person follows it (there, "confirm your new email address"), and a reload is harmless.
   return {
     ...emptyResponse(303),
     headers: { ...emptyResponse(303).headers, Location: statusUrl(baseUrl, result.confirmationCode) },
