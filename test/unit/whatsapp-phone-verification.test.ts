@@ -54,6 +54,15 @@ describe('verification links by WhatsApp', () => {
     expect(JSON.stringify(sent[0])).toContain(LINK.link);
   });
 
+  it('names the right asked for: a copy is not called a deletion', async () => {
+    const { sender, sent } = setup({ lastInboundAt: new Date(NOW.getTime() - HOUR) });
+    await sender.sendVerificationLink(PHONE, { ...LINK, type: 'access' });
+    await sender.sendVerificationLink(PHONE, LINK);
+    expect(JSON.stringify(sent[0])).toContain('To confirm your request for a copy of your data');
+    expect(JSON.stringify(sent[0])).not.toContain('delete');
+    expect(JSON.stringify(sent[1])).toContain('To confirm your request to delete your data');
+  });
+
   it('uses the approved template outside the window, with the link as its parameter', async () => {
     const { sender, sent } = setup({ template: true });
     await sender.sendVerificationLink(PHONE, LINK);
