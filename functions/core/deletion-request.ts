@@ -226,7 +226,8 @@ export function toStatusView(request: DeletionRequest): DeletionStatusView {
         }
       : {}),
     ...(request.schedule ? { schedule: request.schedule } : {}),
-    ...(done
+    // Deletion counts say what a deletion or withdrawal removed; a copy or a correction removes nothing.
+    ...(done && request.type !== 'access' && request.type !== 'correction'
       ? {
           tables_purged: request.outcomes.filter((o) => o.deleted + o.anonymised + o.retained > 0).length,
           items_deleted: sum((o) => o.deleted),

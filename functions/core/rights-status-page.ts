@@ -21,7 +21,7 @@ const WORKING: Record<RightsType, string> = {
 
 const DONE: Record<RightsType, string> = {
   access:
-    'Done. We sent you an email with a link to your copy. Open it with your confirmation code. Nothing was deleted or changed.',
+    'Done. Your copy is ready: open it below (an email with the same link went to the email address we hold). Nothing was deleted or changed.',
   correction: 'Done. We made the correction you asked for. Nothing else was changed.',
   withdraw_consent: 'Done. We stopped that use of your data and recorded your choice.',
 };
@@ -49,7 +49,9 @@ function statusWords(type: RightsType, status: RequestStatus, view: DeletionStat
 
 function whatItCovers(view: DeletionStatusView, type: RightsType): string {
   if (type === 'access')
-    return 'A copy of everything we hold about you, from every place we keep it: for each kind of data, what it is, where it came from, why we keep it and for how long.';
+    return view.scope === 'whatsapp_data'
+      ? 'A copy of the WhatsApp data we hold for this phone number (a phone number does not reach an account): for each kind of data, what it is, where it came from, why we keep it and for how long.'
+      : 'A copy of everything we hold about you, from every place we keep it: for each kind of data, what it is, where it came from, why we keep it and for how long.';
   if (type === 'correction')
     return `${ATTRIBUTE_WORDS[view.attribute ?? ''] ?? 'One detail of your account'}, changed to the value you gave us. We never show the value here.`;
   const activity = ACTIVITY_WORDS[view.activity ?? ''];
@@ -76,6 +78,11 @@ export function renderRightsStatusPage(view: DeletionStatusView, contact: Contac
     rows.push(['Records corrected', String(view.records_corrected)]);
   if (type === 'access' && view.export_expires_at && view.status !== 'canceled')
     rows.push(['Your copy can be downloaded until', formatDay(view.export_expires_at)]);
+  // The copy opens with this page's code, like the emailed link (relative: any base path works).
+  const copyLinks =
+    type === 'access' && view.completed_at && view.export_expires_at && view.status !== 'canceled'
+      ? `<p><a href="privacy-export?code=${encodeURIComponent(view.confirmation_code)}">Open your copy</a> · <a href="privacy-export?code=${encodeURIComponent(view.confirmation_code)}&amp;format=json" download="my-data.json">Download it as a file (JSON)</a></p>`
+      : '';
   const details = rows
     .map(([term, value]) => `<dt>${escapeHtml(term)}</dt><dd>${escapeHtml(value)}</dd>`)
     .join('\n');
@@ -86,6 +93,7 @@ export function renderRightsStatusPage(view: DeletionStatusView, contact: Contac
 <dl>
 ${details}
 </dl>
+${copyLinks}
 <h2>What this request covers</h2>
 <p>${escapeHtml(whatItCovers(view, type))}</p>
 ${contactSection(contact)}`,

@@ -161,6 +161,28 @@ describe('status view and page of the other rights', () => {
     expect(page).toMatch(/Your choice recorded<\/dt><dd>Yes/);
   });
 
+  it('offers a finished copy on the status page, and never counts it as deleting anything', () => {
+    const view = toStatusView(
+      request({ type: 'access', exportExpiresAt: '2026-03-08T12:05:00.000Z', outcomes: [] }),
+    );
+    expect(view).not.toHaveProperty('no_data_held');
+    expect(view).not.toHaveProperty('items_deleted');
+    const page = renderStatusPage(view);
+    expect(page).toContain(`<a href="privacy-export?code=${CODE}">Open your copy</a>`);
+    expect(page).toContain(`href="privacy-export?code=${CODE}&amp;format=json"`);
+    expect(page).toContain('A copy of everything we hold about you');
+  });
+
+  it('says a copy asked for with a phone number holds that number’s WhatsApp data only', () => {
+    const page = renderStatusPage(
+      toStatusView(
+        request({ type: 'access', scope: 'whatsapp_data', status: 'in_progress', completedAt: undefined }),
+      ),
+    );
+    expect(page).toContain('A copy of the WhatsApp data we hold for this phone number');
+    expect(page).not.toContain('Open your copy');
+  });
+
   it('tells a person with an email correction to open the link sent to the new address', () => {
     const view = toStatusView(
       request({
