@@ -44,7 +44,13 @@ async function receiptOf(
     if (!service) throw new UsageError('A confirmation code needs --service <URL> to fetch its receipt from');
     const view = (await fetchJson(
       `${service.replace(/\/+$/, '')}/deletion-status?code=${encodeURIComponent(input)}`,
-    )) as { status?: string; receipt?: unknown };
+    )) as { status?: string; type?: string; receipt?: unknown };
+    if (typeof view.receipt !== 'string' && view.type !== undefined && view.type !== 'deletion') {
+      // A copy, a correction or a withdrawal is shown on its status page; only a deletion is signed.
+      throw new UsageError(
+        `This is a request of type ${view.type}, not a deletion: only a deletion gets a signed receipt`,
+      );
+    }
     if (typeof view.receipt !== 'string') {
       throw new UsageError(
         `This request has no receipt (its status is ${String(view.status)}); only a completed request has one`,

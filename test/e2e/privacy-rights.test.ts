@@ -7,7 +7,7 @@ import { DATA_CATEGORIES, mappedTables } from '../../functions/declarations/tabl
 import { BEN, rawIdentifiers } from '../../local/seed-data.js';
 import { eventually, START_TIMEOUT_MS, startRunner, type RunningService } from '../support/local-runner.js';
 import { linkIn, mailTo } from '../support/mailbox.js';
-import { runRequestsCli } from '../support/requests-cli.js';
+import { runRequestsCli, runScript } from '../support/requests-cli.js';
 
 const PUBLIC = 'https://privacy.example.test';
 /** A request goes through intake, verification, the queue and the worker: seconds on a busy machine. */
@@ -227,8 +227,19 @@ describe('a copy of Ana’s data (form, verified by email)', () => {
       );
       expect((await fetch(local(link ?? ''))).status).toBe(410);
       expect(await listed()).not.toContain(String(request?.requestId));
+
+      // A copy is not a deletion: it gets no signed receipt, and the receipt command says so.
+      expect(view).not.toHaveProperty('receipt');
+      const receipt = await runScript('scripts/receipt.ts', [
+        'verify',
+        opened.code,
+        '--service',
+        service.baseUrl,
+      ]);
+      expect(receipt.code).not.toBe(0);
+      expect(receipt.stderr).toContain('not a deletion: only a deletion gets a signed receipt');
     },
-    FLOW_TIMEOUT,
+    CLI_TIMEOUT,
   );
 });
 
@@ -466,6 +477,20 @@ describe('the support command, for every type', () => {
       expect(
         (await runRequestsCli(service.baseUrl, ['list', 'open', '--type', 'correction'])).stdout,
       ).not.toContain(open);
+      const dueBefore = String((await statusOf(open)).due_at);
+      const extended = await runRequestsCli(service.baseUrl, [
+        'extend',
+        open,
+        '--reason',
+        'We need to check which numbers are yours',
+      ]);
+      expect(extended.code).toBe(0);
+      const later = await statusOf(open);
+      expect(later).toMatchObject({
+        type: 'withdraw_consent',
+        extension_reason: 'We need to check which numbers are yours',
+      });
+      expect(Date.parse(String(later.due_at))).toBeGreaterThan(Date.parse(dueBefore));
       const canceled = await runRequestsCli(service.baseUrl, [
         'cancel',
         open,
