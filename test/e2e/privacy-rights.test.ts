@@ -110,7 +110,7 @@ describe('the page for every right', () => {
       expect(response.status).toBe(200);
       expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
       expect(html).not.toMatch(/<script/i);
-      expect(html).toContain('<form method="post" action="/deletion-requests">');
+      expect(html).toContain('<form method="post" action="deletion-requests">');
       for (const type of ['access', 'correction', 'withdraw_consent'])
         expect(html).toContain(`<button type="submit" name="type" value="${type}">`);
       for (const id of ['copy-identifier', 'correct-attribute', 'correct-value', 'stop-activity'])

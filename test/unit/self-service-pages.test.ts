@@ -1,7 +1,7 @@
 // Unit tests for the self-service pages' links: a browser resolves them against the page's own URL, which
 // carries the stage path on the API's default URL (/<stage>/delete-my-data) and none on a custom domain.
 import { describe, expect, it } from '@jest/globals';
-import { renderRequestForm } from '../../functions/core/rights-pages.js';
+import { renderRequestForm, renderRightsPage } from '../../functions/core/rights-pages.js';
 import { renderLinkSentPage, renderMessagePage } from '../../functions/core/self-service-pages.js';
 import { DEFAULT_CONTACT } from '../../functions/core/status-page.js';
 
@@ -17,6 +17,18 @@ describe.each(BASES)('self-service pages under %s', (base) => {
     );
     const reshown = renderRequestForm({ identifier: 'x', error: 'Enter an address' }, DEFAULT_CONTACT);
     expect(new URL(formAction(reshown), `${base}/deletion-requests`).href).toBe(`${base}/deletion-requests`);
+  });
+
+  it('every form of the page for every right posts to its route, from /delete-my-data and from /privacy', () => {
+    const html = renderRightsPage({}, DEFAULT_CONTACT);
+    const actions = [...html.matchAll(/<form\b[^>]*\baction="([^"]*)"/g)].map((match) => match[1] ?? '');
+    for (const page of [`${base}/delete-my-data`, `${base}/privacy`, `${base}/privacy-requests`])
+      expect(actions.map((action) => new URL(action, page).href)).toEqual([
+        `${base}/deletion-requests`,
+        `${base}/privacy-requests`,
+        `${base}/privacy-requests`,
+        `${base}/privacy-requests`,
+      ]);
   });
 
   it('"try again" after a sent link leads back to the form', () => {
