@@ -6,6 +6,7 @@ import type { SecretName } from '../runtime/secrets.js';
 import { DELETION_PIPELINE } from './pipeline.js';
 import { JWKS_PATH } from './receipt-keys.js';
 import { access, mergeAccess, purgeAccess, type TableAccess } from './table-access.js';
+import { CONSENT_PREFERENCES, CORRECTABLE_ATTRIBUTES } from './rights.js';
 import {
   DELETION_REQUESTS_TABLE,
   INTEGRATION_TOKENS_TABLE,
@@ -140,6 +141,11 @@ export const FUNCTIONS = {
       access(INTEGRATION_TOKENS_TABLE, ['Query']),
       access(WHATSAPP_CONTACTS_TABLE, ['GetItem']),
       ...mappedTables().map(purgeAccess),
+      // The other rights: a correction reads and updates the declared attribute's item, and an email
+      // correction moves the address's identity link; a withdrawal records the preference.
+      ...Object.values(CORRECTABLE_ATTRIBUTES).map(({ table }) => access(table, ['GetItem', 'UpdateItem'])),
+      access(IDENTITY_LINKS_TABLE, ['PutItem', 'DeleteItem']),
+      access(CONSENT_PREFERENCES.table, ['PutItem']),
     ),
     // Continuation jobs, when a subject has more items than one invocation handles.
     sendsJobs: true,

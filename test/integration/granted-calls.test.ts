@@ -69,6 +69,27 @@ async function selfService(identifier: string) {
   expect(response.status).toBe(202);
 }
 
+async function privacyRequest(fields: Record<string, string>) {
+  const response = await fetch(`${service.baseUrl}/privacy-requests`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(fields),
+  });
+  expect(response.status).toBe(202);
+}
+
+/** The verification link of the newest mail to `address` whose subject starts with `subject`. */
+async function mailedLink(address: string, subject: string): Promise<string> {
+  return eventually(async () =>
+    linkIn(
+      (await mailTo(service.endpoints.ses, address))
+        .filter((mail) => mail.subject.startsWith(subject))
+        .at(-1),
+      '/deletion-requests/verify?token=',
+    ),
+  );
+}
+
 async function statusOf(code: string) {
   const response = await fetch(`${service.baseUrl}/deletion-status?code=${code}`, {
     headers: { Accept: 'application/json' },
@@ -182,10 +203,29 @@ describe('the DynamoDB calls of every flow', () => {
     });
     codes.push(await openLink(texted));
 
+    // The other rights: a copy (then opened), a withdrawal, a correction of the name, and one of the
+    // email address confirmed by a second link to the new address.
+    await privacyRequest({ identifier: ANA.email, type: 'access' });
+    const copy = await openLink(await mailedLink(ANA.email, 'Confirm your request for a copy'));
+    codes.push(copy);
+    await privacyRequest({ identifier: ANA.email, type: 'withdraw_consent', activity: 'analytics' });
+    codes.push(await openLink(await mailedLink(ANA.email, 'Confirm your request to stop')));
+    await privacyRequest({ identifier: ANA.email, type: 'correction', attribute: 'name', value: 'Ana M' });
+    codes.push(await openLink(await mailedLink(ANA.email, 'Confirm your correction request')));
+    await privacyRequest({
+      identifier: CLEO.email,
+      type: 'correction',
+      attribute: 'email',
+      value: 'cleo.new@example.com',
+    });
+    await openLink(await mailedLink(CLEO.email, 'Confirm your correction request'));
+    codes.push(await openLink(await mailedLink('cleo.new@example.com', 'Confirm your new email address')));
+
     for (const code of codes) {
       expect(code).toMatch(/^[A-Za-z0-9]{24}$/);
       await finished(code);
     }
+    expect((await fetch(`${service.baseUrl}/privacy-export?code=${copy}`)).status).toBe(200);
     expect((await fetch(`${service.baseUrl}/deletion-status?code=${codes[0]}`)).status).toBe(200);
     expect((await fetch(`${service.baseUrl}/.well-known/jwks.json`)).status).toBe(200);
     // Every scheduled function has run at least once more since the last request finished.
