@@ -32,10 +32,20 @@ export const RATE_LIMIT_GROUPS: readonly RateLimitGroup[] = [
   { name: 'WhatsAppWebhook', paths: ['/whatsapp/webhook'], limitPerFiveMinutes: 30_000 },
   {
     name: 'SelfService',
-    paths: ['/delete-my-data', '/deletion-requests', '/deletion-requests/verify'],
+    paths: [
+      '/delete-my-data',
+      '/privacy',
+      '/deletion-requests',
+      '/privacy-requests',
+      '/deletion-requests/verify',
+    ],
     limitPerFiveMinutes: 100,
   },
-  { name: 'StatusPage', paths: ['/deletion-status', '/.well-known/jwks.json'], limitPerFiveMinutes: 300 },
+  {
+    name: 'StatusPage',
+    paths: ['/deletion-status', '/privacy-export', '/.well-known/jwks.json'],
+    limitPerFiveMinutes: 300,
+  },
 ];
 
 export interface WebAclConstructProps {

@@ -326,7 +326,8 @@ export const ROUTES: readonly RouteDeclaration[] = [
     path: '/privacy-export',
     functionId: FUNCTIONS.deletionStatus.id,
     maxBodyBytes: 0,
-    throttle: { ratePerSecond: 5, burst: 10 },
+    // Ten addresses' worth of the status pages' per-IP limit (the web ACL's StatusPage group).
+    throttle: { ratePerSecond: 10, burst: 20 },
   },
   {
     // The same page, under a name that says it serves every right.
