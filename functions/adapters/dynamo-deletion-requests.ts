@@ -102,6 +102,7 @@ function toRequest(item: RequestItem): DeletionRequest {
     ...optional<string>('extensionReason'),
     ...optional<DeletionRequest['deadlineState']>('deadlineState'),
     ...optional<string>('receipt'),
+    ...optional<string>('retriesExhaustedAt'),
     ...stepsDoneOf(item),
   };
 }
@@ -259,6 +260,9 @@ export function makeDynamoDeletionRequestStore(
         sets.push('completedAt = :completedAt');
         values[':completedAt'] = (options.completedAt ?? options.at).toISOString();
       }
+      // Set by the last automatic attempt; any other move clears it (a retry makes them automatic again).
+      if (to === 'failed' && options.retriesExhausted) sets.push('retriesExhaustedAt = :at');
+      else removes.push('retriesExhaustedAt');
       if (options.forgetSubject) removes.push('subject');
       if (options.releaseLease) removes.push('leaseUntil');
       if (options.lastError !== undefined) {
@@ -485,7 +489,8 @@ export function makeDynamoDeletionRequestStore(
       return update(
         requestId,
         `SET dueAt = :due, extensionReason = :reason, updatedAt = :at, ${APPEND_EVENT} REMOVE deadlineState`,
-        'attribute_exists(pk) AND attribute_exists(openDue) AND dueAt < :due',
+        // Once: the law allows one extension, and a concurrent second one must not slip through.
+        'attribute_exists(pk) AND attribute_exists(openDue) AND dueAt < :due AND attribute_not_exists(extensionReason)',
         {},
         {
           ':due': dueAt.toISOString(),

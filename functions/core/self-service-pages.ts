@@ -105,5 +105,42 @@ ${contactSection(contact)}`,
 export const VERIFY_ERROR_WORDS = {
   unknown: 'This confirmation link is not valid. Check that you opened the whole link from the message.',
   expired: 'This confirmation link has expired. Please ask again: you will get a new link.',
-  used: 'This confirmation link has already been used. Follow your request with the status link we showed you, or ask our privacy team.',
+  used: 'This request was already confirmed. If you do not have its status link, write to our privacy team.',
 } as const;
+
+/**
+ * What the verification link opens: one button that confirms by POST. Opening the link changes
+ * nothing, because mail scanners and link previews open links before the person does.
+ */
+export function renderConfirmPage(token: string, contact: ContactDetails): string {
+  return layout(
+    'Confirm your deletion request',
+    `<h1>Confirm your deletion request</h1>
+<p>You asked us to delete the data we hold about you. Press the button to confirm. Nothing is deleted until you do.</p>
+<form method="post" action="/deletion-requests/verify">
+<input type="hidden" name="token" value="${escapeHtml(token)}">
+<button type="submit">Confirm: delete my data</button>
+</form>
+<p>If you did not ask for this, close this page: nothing will happen.</p>
+${WHAT_HAPPENS}
+${contactSection(contact)}`,
+  );
+}
+
+/** A link that was already used: never a dead end, always the way to the request's status. */
+export function renderAlreadyConfirmedPage(statusLink: string | undefined, contact: ContactDetails): string {
+  const follow = statusLink
+    ? `<p><a href="${escapeHtml(statusLink)}">See where your request stands</a></p>`
+    : '<p><a href="/delete-my-data">Go to the deletion request form</a></p>';
+  return layout(
+    'Already confirmed',
+    `<h1>Already confirmed</h1>
+<p class="status" role="status">${escapeHtml(
+      statusLink
+        ? 'This request was already confirmed. There is nothing more to do: follow it on its status page.'
+        : VERIFY_ERROR_WORDS.used,
+    )}</p>
+${follow}
+${contactSection(contact)}`,
+  );
+}

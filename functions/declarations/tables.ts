@@ -448,7 +448,7 @@ export const VERIFICATIONS_TABLE: TableDeclaration = {
   personalData: {
     kind: 'exempt',
     reason:
-      'Holds only SHA-256 hashes of random tokens, request ids, times and attempt counts: no identifier of a person. Deleted by the worker when the request completes, and expired by TTL otherwise.',
+      'Holds only SHA-256 hashes of random tokens, request ids, times and attempt counts: no identifier of a person. When the request ends the worker reduces each record to a spent marker (token hash and the confirmation code of its status page), and TTL removes it a week after the link expired.',
   },
 };
 

@@ -1,6 +1,7 @@
 // handler: the self-service routes. GET /delete-my-data (the form and every way to ask), POST
-// /deletion-requests (form or JSON, for the website, the portal and the AI agents), and GET
-// /deletion-requests/verify?token=… (the link in the verification message).
+// /deletion-requests (form or JSON, for the website, the portal and the AI agents), GET
+// /deletion-requests/verify?token=… (the link in the verification message: a page with one button,
+// no change of state) and POST /deletion-requests/verify (the button: confirms).
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
@@ -13,6 +14,8 @@ import {
   ANSWER_WORDS,
   VERIFY_ERROR_WORDS,
   rateLimitedWords,
+  renderAlreadyConfirmedPage,
+  renderConfirmPage,
   renderLinkSentPage,
   renderMessagePage,
   renderRequestForm,
@@ -24,7 +27,11 @@ import {
   makeRequestSelfServiceDeletion,
   type SelfServiceResult,
 } from '../use-cases/request-self-service-deletion.js';
-import { makeVerifyDeletionRequest } from '../use-cases/verify-deletion-request.js';
+import {
+  makeInspectVerificationLink,
+  makeVerifyDeletionRequest,
+  type LinkInspection,
+} from '../use-cases/verify-deletion-request.js';
 import { systemClock } from '../use-cases/ports.js';
 import { statusUrl } from '../use-cases/status-url.js';
 import {
@@ -80,6 +87,11 @@ const verifyRequest = makeVerifyDeletionRequest({
   events: powertoolsEvents,
   warn: (message, fields) => logger.warn(message, fields),
 });
+
+const inspectLink = makeInspectVerificationLink({ store, verifications, clock: systemClock });
+const maxVerifyBodyBytes =
+  ROUTES.find((route) => route.path === '/deletion-requests/verify' && route.method === 'POST')
+    ?.maxBodyBytes ?? 1024;
 
 const PAGE_HEADERS = {
   'Content-Security-Policy': STATUS_PAGE_CSP,
@@ -171,21 +183,37 @@ async function submit(event: APIGatewayProxyEvent): Promise<HttpResponse> {
   return answer(result, submission);
 }
 
-async function verify(event: APIGatewayProxyEvent): Promise<HttpResponse> {
-  const result = await verifyRequest(event.queryStringParameters?.token);
-  logger.info('Verification link opened', { ok: result.ok, ...(result.ok ? {} : { reason: result.reason }) });
-  if (!result.ok) {
-    return htmlResponse(
-      result.reason === 'unknown' ? 404 : 410,
-      renderMessagePage(
-        'Confirmation link not accepted',
-        VERIFY_ERROR_WORDS[result.reason],
-        contact,
-        formUrl,
-      ),
-      PRIVATE_HEADERS,
-    );
+/** Why a link does not confirm, as a page: a used link leads to its status page, never a dead end. */
+function linkRefused(result: Exclude<LinkInspection, { ok: true }>): HttpResponse {
+  if (result.reason === 'used') {
+    const link = result.confirmationCode ? statusUrl(baseUrl, result.confirmationCode) : undefined;
+    return htmlResponse(200, renderAlreadyConfirmedPage(link, contact), PRIVATE_HEADERS);
   }
+  return htmlResponse(
+    result.reason === 'unknown' ? 404 : 410,
+    renderMessagePage('Confirmation link not accepted', VERIFY_ERROR_WORDS[result.reason], contact, formUrl),
+    PRIVATE_HEADERS,
+  );
+}
+
+/** GET: shows the confirm button (or why not). Reads only: a scanner opening the link changes nothing. */
+async function showVerification(event: APIGatewayProxyEvent): Promise<HttpResponse> {
+  const token = event.queryStringParameters?.token;
+  const result = await inspectLink(token);
+  logger.info('Verification link opened', { ok: result.ok, ...(result.ok ? {} : { reason: result.reason }) });
+  if (!result.ok) return linkRefused(result);
+  return htmlResponse(200, renderConfirmPage(String(token), contact), PRIVATE_HEADERS);
+}
+
+/** POST: the person pressed the button. */
+async function verify(event: APIGatewayProxyEvent): Promise<HttpResponse> {
+  const body = readBody(event, maxVerifyBodyBytes);
+  if (!body.ok) return errorResponse(413, 'body_too_large');
+  const type = (header(event, 'content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/x-www-form-urlencoded') return errorResponse(415, 'unsupported_media_type');
+  const result = await verifyRequest(new URLSearchParams(body.bytes.toString('utf8')).get('token'));
+  logger.info('Verification confirmed', { ok: result.ok, ...(result.ok ? {} : { reason: result.reason }) });
+  if (!result.ok) return linkRefused(result);
   return {
     ...emptyResponse(303),
     headers: { ...emptyResponse(303).headers, Location: statusUrl(baseUrl, result.confirmationCode) },
@@ -199,7 +227,8 @@ async function selfService(event: APIGatewayProxyEvent): Promise<HttpResponse> {
     return htmlResponse(200, renderRequestForm({}, contact), PAGE_HEADERS);
   }
   if (path === '/deletion-requests' && event.httpMethod === 'POST') return submit(event);
-  if (path === '/deletion-requests/verify' && event.httpMethod === 'GET') return verify(event);
+  if (path === '/deletion-requests/verify' && event.httpMethod === 'GET') return showVerification(event);
+  if (path === '/deletion-requests/verify' && event.httpMethod === 'POST') return verify(event);
   return errorResponse(405, 'method_not_allowed');
 }
 

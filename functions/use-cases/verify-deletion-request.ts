@@ -1,6 +1,8 @@
-// use-cases: a person opens the verification link. The request becomes `received` (with its due
-// date) and is enqueued; when a verified request for the same identifier is already open, this one
-// is canceled as a duplicate and the person is pointed to the open one.
+// use-cases: the verification link. Opening it (a GET, which mail scanners and link previews do on
+// their own) only reads its state; the person's press of the button (a POST) confirms. Then the
+// request becomes `received` (with its due date) and is enqueued; when a verified request for the
+// same identifier is already open, this one is canceled as a duplicate and the person is pointed to
+// the open one. A used link always leads to the status page of the request it confirmed.
 import { dueDate } from '../core/due-date.js';
 import { hashToken, TOKEN_PATTERN } from '../core/self-service-identifier.js';
 import type { EventRecorder } from '../runtime/observability.js';
@@ -15,21 +17,70 @@ export interface VerifyPorts {
   readonly warn: (message: string, fields: Record<string, unknown>) => void;
 }
 
+/** A link that was used: the code of the status page it leads to, when the request is still known. */
+export interface UsedLink {
+  readonly ok: false;
+  readonly reason: 'used';
+  readonly confirmationCode?: string;
+}
+
 export type VerifyResult =
   | { readonly ok: true; readonly confirmationCode: string; readonly duplicate: boolean }
-  | { readonly ok: false; readonly reason: 'unknown' | 'expired' | 'used' };
+  | { readonly ok: false; readonly reason: 'unknown' | 'expired' }
+  | UsedLink;
+
+export type LinkInspection =
+  { readonly ok: true } | { readonly ok: false; readonly reason: 'unknown' | 'expired' } | UsedLink;
+
+function wellFormed(token: unknown): token is string {
+  return typeof token === 'string' && TOKEN_PATTERN.test(token);
+}
+
+async function usedLink(
+  ports: Pick<VerifyPorts, 'store' | 'verifications'>,
+  tokenHash: string,
+  now: Date,
+): Promise<UsedLink> {
+  const state = await ports.verifications.inspect(tokenHash, now);
+  if (state.state !== 'used') return { ok: false, reason: 'used' };
+  if (state.statusCode) return { ok: false, reason: 'used', confirmationCode: state.statusCode };
+  const request = state.requestId ? await ports.store.get(state.requestId) : undefined;
+  return request
+    ? { ok: false, reason: 'used', confirmationCode: request.confirmationCode }
+    : { ok: false, reason: 'used' };
+}
+
+/** What opening the link shows: the confirm button, or why not. Changes nothing. */
+export function makeInspectVerificationLink(ports: Pick<VerifyPorts, 'store' | 'verifications' | 'clock'>) {
+  return async function inspectVerificationLink(token: unknown): Promise<LinkInspection> {
+    if (!wellFormed(token)) return { ok: false, reason: 'unknown' };
+    const now = ports.clock.now();
+    const tokenHash = hashToken(token);
+    const state = await ports.verifications.inspect(tokenHash, now);
+    if (state.state === 'valid') return { ok: true };
+    if (state.state === 'used') return usedLink(ports, tokenHash, now);
+    return { ok: false, reason: state.state };
+  };
+}
 
 export function makeVerifyDeletionRequest(ports: VerifyPorts) {
   return async function verifyDeletionRequest(token: unknown): Promise<VerifyResult> {
-    if (typeof token !== 'string' || !TOKEN_PATTERN.test(token)) return { ok: false, reason: 'unknown' };
+    if (!wellFormed(token)) return { ok: false, reason: 'unknown' };
     const now = ports.clock.now();
-    const consumed = await ports.verifications.consume(hashToken(token), now);
+    const tokenHash = hashToken(token);
+    const consumed = await ports.verifications.consume(tokenHash, now);
     if (!consumed.ok) {
       ports.events.count('VerificationRejected', 1, { reason: consumed.reason });
-      return consumed;
+      return consumed.reason === 'used'
+        ? usedLink(ports, tokenHash, now)
+        : { ok: false, reason: consumed.reason };
     }
     const request = await ports.store.get(consumed.requestId);
-    if (!request || request.status !== 'pending_verification') return { ok: false, reason: 'used' };
+    // Canceled (for example by support) before the person confirmed: show that request as it is.
+    if (!request || request.status !== 'pending_verification')
+      return request
+        ? { ok: false, reason: 'used', confirmationCode: request.confirmationCode }
+        : { ok: false, reason: 'used' };
 
     for (const subjectHash of request.subjectHashes) {
       const open = await ports.store.openRequestFor(subjectHash);
@@ -41,7 +92,7 @@ export function makeVerifyDeletionRequest(ports: VerifyPorts) {
           cancelReason: 'Another confirmed request for the same data is already open.',
           forgetSubject: true,
         });
-        await ports.verifications.forgetRequest(request.requestId);
+        await ports.verifications.forgetRequest(request.requestId, open.confirmationCode);
         await ports.store.releasePendingRequest(subjectHash, request.requestId);
         return { ok: true, confirmationCode: open.confirmationCode, duplicate: true };
       }
@@ -53,7 +104,7 @@ export function makeVerifyDeletionRequest(ports: VerifyPorts) {
       by: 'self-service',
       dueAt: dueDate(now, request.jurisdiction),
     });
-    if (!moved) return { ok: false, reason: 'used' };
+    if (!moved) return usedLink(ports, tokenHash, now);
     for (const subjectHash of request.subjectHashes) {
       await ports.store.pointSubjectToRequest(subjectHash, request.requestId, now);
       // Asking again now gets the notice about this open request, not this (used) link.
