@@ -1,6 +1,6 @@
 // integration: the WhatsApp channel against the stand-ins and the fake Graph API — webhook intake
 // (dedupe, statuses, batches), DELETE MY DATA / STOP / questions, the suppression-aware gateway, the
-// completion notice and its fallbacks, the sweeper, identity changes (protocols.md §9.3).
+// completion notice and its fallbacks, the sweeper, identity changes (docs/protocols.md, WhatsApp Cloud API webhooks).
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { TABLES } from '../../functions/declarations/tables.js';

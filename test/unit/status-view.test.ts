@@ -205,7 +205,7 @@ describe('renderStatusPage', () => {
     });
     const html = renderStatusPage(toStatusView(request));
     expect(html).toContain('What we keep, and why');
-    // Meta requires a legitimate justification for any refusal to delete (protocols.md §1.7).
+    // Meta requires a legitimate justification for any refusal to delete (docs/protocols.md, data deletion request callback).
     expect(html).toContain('tax and accounting law requires us to keep them');
     expect(html).toContain('Kept until 31 December 2035, then deleted.');
     expect(html).toContain('<li>2 records. Invoices');
