@@ -6,6 +6,7 @@ import { SendMessageCommand, GetQueueAttributesCommand, SQSClient } from '@aws-s
 import { eventually, START_TIMEOUT_MS, startRunner, type RunningService } from '../support/local-runner.js';
 import { linkIn, mailTo } from '../support/mailbox.js';
 import { runRequestsCli } from '../support/requests-cli.js';
+import { confirmLink } from '../support/verification-link.js';
 
 const PUBLIC = 'https://privacy.example.test';
 let service: RunningService;
@@ -64,22 +65,7 @@ async function open(link: string) {
 }
 
 /** Presses the page's button: the form posts the token it carries. */
-async function confirm(link: string) {
-  const page = await open(link);
-  const token =
-    /name="token" value="([^"]+)"/.exec(page.text)?.[1] ?? new URL(link).searchParams.get('token');
-  const response = await fetch(`${service.baseUrl}/deletion-requests/verify`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ token: token ?? '' }).toString(),
-  });
-  return {
-    status: response.status,
-    location: response.headers.get('location') ?? '',
-    text: await response.text(),
-  };
-}
+const confirm = (link: string) => confirmLink(link, service.baseUrl);
 
 const statusHref = (html: string) => /<a href="([^"]*\/deletion-status\?code=[^"]+)"/.exec(html)?.[1] ?? '';
 
