@@ -1,11 +1,15 @@
 // core: the self-service pages: the form that asks for deletion (also the app's Data Deletion
 // Instructions URL for Meta), the answers after it is sent, and the verification errors. Plain HTML
 // under the status page's CSP: no script, labelled fields, readable on a phone.
+import type { Jurisdiction } from './due-date.js';
+import type { IdentifierProblem } from './self-service-identifier.js';
 import { contactSection, escapeHtml, layout, type ContactDetails } from './status-page.js';
 
 export interface FormState {
   readonly identifier?: string;
   readonly error?: string;
+  /** Kept selected after an error. */
+  readonly jurisdiction?: Jurisdiction;
 }
 
 const WAYS = `<h2>Every way to ask</h2>
@@ -37,8 +41,8 @@ ${error}
 <input id="identifier" name="identifier" type="text" autocomplete="email" required maxlength="254" aria-describedby="${described}"${state.error ? ' aria-invalid="true"' : ''} value="${escapeHtml(state.identifier ?? '')}">
 <label for="jurisdiction">Where do you live?</label>
 <select id="jurisdiction" name="jurisdiction">
-<option value="gdpr">European Union, United Kingdom or elsewhere</option>
-<option value="ccpa">California</option>
+<option value="gdpr"${state.jurisdiction === 'ccpa' ? '' : ' selected'}>EU, UK or elsewhere</option>
+<option value="ccpa"${state.jurisdiction === 'ccpa' ? ' selected' : ''}>California</option>
 </select>
 <button type="submit">Send me a confirmation link</button>
 </form>
@@ -63,6 +67,21 @@ export const ANSWER_WORDS = {
   rate_limited: 'Too many requests. Please try again later, or write to our privacy team.',
   invalid_identifier: 'Enter the email address or phone number you used with us.',
 } as const;
+
+/** What is wrong with what was typed, and what to type instead. */
+export const IDENTIFIER_PROBLEM_WORDS: Record<IdentifierProblem, string> = {
+  missing: 'Enter the email address or phone number you used with us.',
+  too_long:
+    'That is longer than any email address or phone number (at most 254 characters). Check it and try again.',
+  email_invalid:
+    'This email address is not complete or has a typing error. Check it: it looks like name@example.com.',
+  phone_needs_country_code:
+    'Add your country code, starting with +, for example +1 555 000 0001 or +44 7700 900123. We only send to a number written in full, so the link cannot reach someone else.',
+  phone_invalid:
+    'This phone number is too short or too long. Write it in full with its country code, for example +1 555 000 0001.',
+  unrecognised:
+    'Enter an email address (name@example.com) or a phone number with its country code (+1 555 000 0001).',
+};
 
 /** The rate-limit answer, with the true time until the limit resets (what Retry-After says too). */
 export function rateLimitedWords(retryAfterSeconds: number): string {

@@ -12,6 +12,7 @@ import { makeSqsVerificationQueue } from '../adapters/sqs-job-queue.js';
 import { isJurisdiction } from '../core/due-date.js';
 import {
   ANSWER_WORDS,
+  IDENTIFIER_PROBLEM_WORDS,
   VERIFY_ERROR_WORDS,
   rateLimitedWords,
   renderAlreadyConfirmedPage,
@@ -139,14 +140,21 @@ function answer(result: SelfServiceResult, submission: Submission): HttpResponse
       ? ANSWER_WORDS.link_sent[result.via]
       : result.outcome === 'rate_limited'
         ? rateLimitedWords(result.retryAfterSeconds)
-        : ANSWER_WORDS[result.outcome];
+        : result.outcome === 'invalid_identifier'
+          ? IDENTIFIER_PROBLEM_WORDS[result.problem]
+          : ANSWER_WORDS[result.outcome];
   // The true time until the window that refused it ends (a day for the per-identifier limit).
   const retry: Record<string, string> =
     result.outcome === 'rate_limited' ? { 'Retry-After': String(result.retryAfterSeconds) } : {};
   if (submission.json) {
     return jsonResponse(
       JSON_STATUS[result.outcome],
-      { status: result.outcome, ...(result.outcome === 'link_sent' ? { via: result.via } : {}), message },
+      {
+        status: result.outcome,
+        ...(result.outcome === 'link_sent' ? { via: result.via } : {}),
+        ...(result.outcome === 'invalid_identifier' ? { problem: result.problem } : {}),
+        message,
+      },
       retry,
     );
   }
@@ -160,14 +168,36 @@ function answer(result: SelfServiceResult, submission: Submission): HttpResponse
   const identifier = typeof submission.identifier === 'string' ? submission.identifier : '';
   return htmlResponse(
     result.outcome === 'invalid_identifier' ? 400 : 200,
-    renderRequestForm({ identifier, error: message }, contact),
+    renderRequestForm(
+      {
+        identifier,
+        error: message,
+        ...(isJurisdiction(submission.jurisdiction) ? { jurisdiction: submission.jurisdiction } : {}),
+      },
+      contact,
+    ),
     PRIVATE_HEADERS,
   );
 }
 
+function isFormPost(event: APIGatewayProxyEvent): boolean {
+  const type = (header(event, 'content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+  return type === 'application/x-www-form-urlencoded';
+}
+
 async function submit(event: APIGatewayProxyEvent): Promise<HttpResponse> {
   const body = readBody(event, maxBodyBytes);
-  if (!body.ok) return errorResponse(413, 'body_too_large');
+  if (!body.ok) {
+    // A browser gets the form back with what is wrong; a program gets JSON.
+    if (isFormPost(event)) {
+      return htmlResponse(
+        413,
+        renderRequestForm({ error: IDENTIFIER_PROBLEM_WORDS.too_long }, contact),
+        PRIVATE_HEADERS,
+      );
+    }
+    return errorResponse(413, 'body_too_large');
+  }
   const submission = parseSubmission(event, body.bytes);
   if ('error' in submission)
     return errorResponse(

@@ -371,8 +371,8 @@ describe('learning who is a customer through the form (point 7)', () => {
       }),
     });
     try {
-      const known = await askForm(CLEO.whatsappPhone); // wrote to the business within 24 hours
-      const unknown = await askForm('15557770000');
+      const known = await askForm(`+${CLEO.whatsappPhone}`); // wrote to the business within 24 hours
+      const unknown = await askForm('+15557770000');
       expect(known.status).toBe(202);
       expect(unknown.status).toBe(known.status);
       expect(unknown.text).toBe(known.text);

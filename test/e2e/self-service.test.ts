@@ -85,6 +85,56 @@ describe('GET /delete-my-data', () => {
   });
 });
 
+describe('the form says what is wrong, in the browser', () => {
+  async function post(fields: Record<string, string>) {
+    const response = await fetch(`${service.baseUrl}/deletion-requests`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields).toString(),
+    });
+    return {
+      status: response.status,
+      type: response.headers.get('content-type') ?? '',
+      html: await response.text(),
+    };
+  }
+
+  it('asks for the country code instead of messaging a guessed number, and keeps the chosen jurisdiction', async () => {
+    await fetch(`${service.endpoints.graph}/__reset`, { method: 'POST' });
+    const answer = await post({ identifier: '555 000 1111', jurisdiction: 'ccpa' });
+    expect(answer.status).toBe(400);
+    expect(answer.html).toContain('Add your country code, starting with +');
+    expect(answer.html).toContain('<option value="ccpa" selected>');
+    expect(answer.html).toContain('value="555 000 1111"');
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const calls = (await (await fetch(`${service.endpoints.graph}/__calls`)).json()) as unknown[];
+    expect(JSON.stringify(calls)).not.toContain('5550001111');
+  });
+
+  it('says an email address is incomplete', async () => {
+    const answer = await post({ identifier: 'ana@example' });
+    expect(answer.status).toBe(400);
+    expect(answer.html).toContain('This email address is not complete');
+  });
+
+  it('answers an over-long input with the form and a message, never raw JSON', async () => {
+    const answer = await post({ identifier: `${'a'.repeat(5_000)}@example.com` });
+    expect(answer.status).toBe(413);
+    expect(answer.type).toContain('text/html');
+    expect(answer.html).toContain('<form method="post"');
+    expect(answer.html).toContain('longer than any email address or phone number');
+  });
+
+  it('tells a program what is wrong as a problem code', async () => {
+    const answer = await ask('5550001111');
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.text)).toMatchObject({
+      status: 'invalid_identifier',
+      problem: 'phone_needs_country_code',
+    });
+  });
+});
+
 describe('POST /deletion-requests', () => {
   it('answers the same whether or not we hold data about the address', async () => {
     const known = await ask('ana@example.com');
