@@ -101,10 +101,15 @@ export interface LocalApiOptions {
   readonly handlerFor: (route: RouteDeclaration) => ApiHandler | undefined;
   /** Local-only control routes; return true when the request was answered. */
   readonly controlRoutes?: (req: IncomingMessage, res: ServerResponse, body: Buffer) => boolean;
+  /** False while tables are created and seeded: routes answer 503 with Retry-After until then. */
+  readonly isReady?: () => boolean;
 }
 
+/** Seconds a client starting too early is asked to wait. */
+export const STARTING_RETRY_AFTER_SECONDS = 2;
+
 export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi> {
-  const { routes, handlerFor, controlRoutes = () => false } = options;
+  const { routes, handlerFor, controlRoutes = () => false, isReady = () => true } = options;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -121,6 +126,17 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       const path = new URL(req.url ?? '/', 'http://local').pathname;
       const matches = routes.filter((route) => route.path === path);
       const route = matches.find((candidate) => candidate.method === req.method);
+      if (matches.length > 0 && !isReady()) {
+        // Still starting: say so, and when to try again, rather than a 404 that looks final.
+        return send(res, {
+          statusCode: 503,
+          headers: {
+            'Content-Type': 'application/json',
+            'Retry-After': String(STARTING_RETRY_AFTER_SECONDS),
+          },
+          body: JSON.stringify({ error: 'starting' }),
+        });
+      }
       const handler = route && handlerFor(route);
       if (!route || !handler) {
         // API Gateway answers an unknown resource or method itself, without calling a function.
