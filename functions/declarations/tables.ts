@@ -267,10 +267,11 @@ export const WHATSAPP_MESSAGES_TABLE: TableDeclaration = {
 export const WHATSAPP_CONTACTS_TABLE: TableDeclaration = {
   id: 'WhatsAppContacts',
   description:
-    'WhatsApp contacts per business number: wa_id, BSUID, profile name, last inbound time (24-hour window).',
+    'WhatsApp contacts per business number: wa_id, BSUID, profile name, last inbound time (24-hour window). Expire by TTL a retention period after the last message.',
   partitionKey: S('contact'),
   sortKey: S('phoneNumberId'),
   indexes: [{ name: 'bsuid', partitionKey: S('bsuid'), sortKey: S('phoneNumberId') }],
+  ttlAttribute: 'expiresAt',
   personalData: {
     kind: 'mapped',
     rules: [

@@ -242,6 +242,37 @@ describe('other messages', () => {
     expect(Number(contact?.lastInboundAt)).toBeGreaterThan(Date.now() / 1000 - 60);
   });
 
+  it('forgets the contact (number, BSUID, profile name) a retention period after the last message', async () => {
+    const channel = whatsappChannel(harness);
+    const key = { contact: `whatsapp_phone#${PHONE}`, phoneNumberId: BUSINESS_NUMBER };
+    const first = Math.floor(Date.now() / 1000) - 3600;
+    const contacts = (sender: string) => [{ profile: { name: 'Someone' }, wa_id: sender }];
+    await post(
+      channel,
+      envelope([
+        [change({ contacts: contacts(PHONE), messages: [textMessage(PHONE, 'wamid.T1', 'hi', first)] })],
+      ]),
+    );
+    const touched = await harness.getItem('WhatsAppContacts', key);
+    expect(Number(touched?.expiresAt)).toBe(first + 90 * 86400);
+
+    // A later message moves the expiry; a late delivery of an older one does not bring it back.
+    const later = first + 1800;
+    await post(
+      channel,
+      envelope([
+        [change({ contacts: contacts(PHONE), messages: [textMessage(PHONE, 'wamid.T2', 'hi', later)] })],
+      ]),
+    );
+    await post(
+      channel,
+      envelope([
+        [change({ contacts: contacts(PHONE), messages: [textMessage(PHONE, 'wamid.T0', 'hi', first - 60)] })],
+      ]),
+    );
+    expect(Number((await harness.getItem('WhatsAppContacts', key))?.expiresAt)).toBe(later + 90 * 86400);
+  });
+
   it('ignores reactions, unsupported and unknown types without failing', async () => {
     const channel = whatsappChannel(harness);
     const t = String(Math.floor(Date.now() / 1000));
