@@ -124,6 +124,14 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       const body = Buffer.concat(chunks);
       if (controlRoutes(req, res, body)) return;
       const path = new URL(req.url ?? '/', 'http://local').pathname;
+      if (path === '/' && req.method === 'GET') {
+        // As the stage's mock method does: the bare address leads to the request form.
+        return send(res, {
+          statusCode: 302,
+          headers: { Location: '/delete-my-data', 'Cache-Control': 'no-store' },
+          body: '',
+        });
+      }
       const matches = routes.filter((route) => route.path === path);
       const route = matches.find((candidate) => candidate.method === req.method);
       if (matches.length > 0 && !isReady()) {

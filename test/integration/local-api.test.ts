@@ -30,6 +30,12 @@ describe('the local API', () => {
     expect(await served.text()).toBe('served');
   });
 
+  it('sends the bare address to the request form', async () => {
+    const root = await fetch(`${api.url}/`, { redirect: 'manual' });
+    expect(root.status).toBe(302);
+    expect(root.headers.get('location')).toBe('/delete-my-data');
+  });
+
   it('still answers 404 for a path that is no route, starting or not', async () => {
     expect((await fetch(`${api.url}/nothing-here`)).status).toBe(404);
   });
