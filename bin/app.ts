@@ -8,7 +8,11 @@ import { DeletionServiceStack } from '../lib/deletion-service-stack.js';
 const app = new App();
 let config;
 try {
-  config = loadDeploymentConfig((key) => app.node.tryGetContext(key));
+  config = loadDeploymentConfig(
+    (key) => app.node.tryGetContext(key),
+    undefined,
+    Object.keys(app.node.getAllContext()),
+  );
 } catch (error) {
   if (error instanceof DeploymentConfigError) {
     console.error(error.message);

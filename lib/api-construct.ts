@@ -143,6 +143,39 @@ export class ApiConstruct extends Construct {
   }
 
   /**
+   * `GET /` answers 302 to the request form, so the bare domain (or stage URL) a person types leads somewhere.
+   * A mock integration: no function runs for it, so a flood of it costs nothing beyond the stage throttle.
+   */
+  redirectRoot(location: string): void {
+    this.restApi.root.addMethod(
+      'GET',
+      new apigateway.MockIntegration({
+        requestTemplates: { 'application/json': '{"statusCode": 302}' },
+        integrationResponses: [
+          {
+            statusCode: '302',
+            responseParameters: {
+              'method.response.header.Location': Fn.join('', ["'", location, "'"]),
+              'method.response.header.Cache-Control': "'no-store'",
+            },
+          },
+        ],
+      }),
+      {
+        methodResponses: [
+          {
+            statusCode: '302',
+            responseParameters: {
+              'method.response.header.Location': true,
+              'method.response.header.Cache-Control': true,
+            },
+          },
+        ],
+      },
+    );
+  }
+
+  /**
    * The domain serves the stage at its root (an empty base path), so https://<domain>/<route> reaches the same
    * method as the stage URL. TLS 1.2 at least; Meta's and people's clients all speak it.
    */

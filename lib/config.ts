@@ -217,14 +217,62 @@ export function parseDeploymentConfig(input: unknown): DeploymentConfig {
   throw new DeploymentConfigError(`Invalid deployment configuration:\n${problems.join('\n')}`);
 }
 
+/** Edit distance between two keys, ignoring case (a mis-cased key is distance 0 from the right one). */
+function distance(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  let previous = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i += 1) {
+    const row = [i];
+    for (let j = 1; j <= y.length; j += 1)
+      row[j] = Math.min(
+        (previous[j] ?? 0) + 1,
+        (row[j - 1] ?? 0) + 1,
+        (previous[j - 1] ?? 0) + (x[i - 1] === y[j - 1] ? 0 : 1),
+      );
+    previous = row;
+  }
+  return previous[y.length] ?? 0;
+}
+
+/** The known setting closest to a key (for "did you mean"). */
+export function closestConfigKey(key: string): string {
+  return [...CONFIG_KEYS].sort((a, b) => distance(key, a) - distance(key, b))[0] ?? 'stage';
+}
+
+/**
+ * Context keys that are not ours nor the CDK's: CDK's own keys carry a ':' or start with '@'
+ * (feature flags, lookups, `aws:cdk:*`); a plain key must be a setting of the configuration.
+ */
+const CDK_PLAIN_KEYS = new Set(['cli-telemetry', 'acknowledged-issue-numbers']);
+
+export function unknownContextKeys(keys: readonly string[]): string[] {
+  return keys.filter(
+    (key) =>
+      !key.includes(':') &&
+      !key.startsWith('@') &&
+      !CDK_PLAIN_KEYS.has(key) &&
+      !(CONFIG_KEYS as readonly string[]).includes(key),
+  );
+}
+
 /**
  * The configuration for a synth: config/<stage>.json when it exists, overridden by CDK context values of the
- * same names. `context` is node.tryGetContext.
+ * same names. `context` is node.tryGetContext; `contextKeys`, every key the context holds, so a misspelt or
+ * mis-cased `-c` key is an error naming the closest known key instead of being ignored.
  */
 export function loadDeploymentConfig(
   context: (key: string) => unknown,
   configDir = path.resolve(import.meta.dirname, '..', 'config'),
+  contextKeys: readonly string[] = [],
 ): DeploymentConfig {
+  const unknown = unknownContextKeys(contextKeys);
+  if (unknown.length)
+    throw new DeploymentConfigError(
+      `Invalid deployment configuration:\n${unknown
+        .map((key) => `  ${key}: unknown setting (did you mean ${closestConfigKey(key)}?)`)
+        .join('\n')}`,
+    );
   const fromContext: Record<string, unknown> = {};
   for (const key of CONFIG_KEYS) {
     const value = context(key);

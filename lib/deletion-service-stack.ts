@@ -111,6 +111,7 @@ export class DeletionServiceStack extends Stack {
     });
     this.publicBaseUrl =
       config.publicBaseUrl ?? (config.domainName ? `https://${config.domainName}` : this.api.baseUrl);
+    this.api.redirectRoot(`${this.publicBaseUrl}/delete-my-data`);
     const metricsNamespace = metricsNamespaceFor(stage);
     this.functions = new FunctionsConstruct(this, 'Functions', {
       data: this.data,

@@ -101,10 +101,15 @@ export interface LocalApiOptions {
   readonly handlerFor: (route: RouteDeclaration) => ApiHandler | undefined;
   /** Local-only control routes; return true when the request was answered. */
   readonly controlRoutes?: (req: IncomingMessage, res: ServerResponse, body: Buffer) => boolean;
+  /** False while tables are created and seeded: routes answer 503 with Retry-After until then. */
+  readonly isReady?: () => boolean;
 }
 
+/** Seconds a client starting too early is asked to wait. */
+export const STARTING_RETRY_AFTER_SECONDS = 2;
+
 export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi> {
-  const { routes, handlerFor, controlRoutes = () => false } = options;
+  const { routes, handlerFor, controlRoutes = () => false, isReady = () => true } = options;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -119,8 +124,27 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       const body = Buffer.concat(chunks);
       if (controlRoutes(req, res, body)) return;
       const path = new URL(req.url ?? '/', 'http://local').pathname;
+      if (path === '/' && req.method === 'GET') {
+        // As the stage's mock method does: the bare address leads to the request form.
+        return send(res, {
+          statusCode: 302,
+          headers: { Location: '/delete-my-data', 'Cache-Control': 'no-store' },
+          body: '',
+        });
+      }
       const matches = routes.filter((route) => route.path === path);
       const route = matches.find((candidate) => candidate.method === req.method);
+      if (matches.length > 0 && !isReady()) {
+        // Still starting: say so, and when to try again, rather than a 404 that looks final.
+        return send(res, {
+          statusCode: 503,
+          headers: {
+            'Content-Type': 'application/json',
+            'Retry-After': String(STARTING_RETRY_AFTER_SECONDS),
+          },
+          body: JSON.stringify({ error: 'starting' }),
+        });
+      }
       const handler = route && handlerFor(route);
       if (!route || !handler) {
         // API Gateway answers an unknown resource or method itself, without calling a function.

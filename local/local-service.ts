@@ -129,11 +129,14 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     return reply(404, { error: 'not_found' });
   };
 
+  /** Set once the tables exist, the demo data is in and the worker polls: every route then answers. */
+  let ready = false;
   const api = await startLocalApi({
     port: port(env, 'PORT'),
     routes: ROUTES,
     handlerFor: (route) => apiHandlers.get(route.functionId),
     controlRoutes,
+    isReady: () => ready,
   });
   const publicBaseUrl = (env.PUBLIC_BASE_URL || api.url).replace(/\/+$/, '');
 
@@ -237,6 +240,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     Number(setting(env, 'SCHEDULE_INTERVAL_MS')),
   );
 
+  ready = true;
   return {
     baseUrl: api.url,
     publicBaseUrl,

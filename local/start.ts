@@ -1,8 +1,11 @@
 // local: `npm start`. Runs the service locally on its embedded defaults until Ctrl-C.
 import { ANA } from './seed-data.js';
-import { startLocalService } from './local-service.js';
+import { LOCAL_DEFAULTS, startLocalService } from './local-service.js';
 
 const service = await startLocalService({ log: (message) => console.log(message) });
+// The demos find the service by PORT: on another port they need it too.
+const port = new URL(service.baseUrl).port;
+const onThisPort = port === LOCAL_DEFAULTS.PORT ? '' : `PORT=${port} `;
 
 console.log(`
 Deletion service running locally
@@ -28,8 +31,8 @@ Stand-ins (127.0.0.1)
   KMS:            ${service.endpoints.kms}   (receipt keys; calls at /__calls)
   S3:             ${service.endpoints.s3}   (copies of people's data, bucket privacy-exports)
 
-Try it: npm run demo   (signs a deletion callback for Ana, Facebook id ${ANA.facebookAsid}, and follows it)
-        npm run demo:whatsapp   (a signed "DELETE MY DATA" from Ana's WhatsApp, +${ANA.whatsappPhone})
+Try it: ${onThisPort}npm run demo   (signs a deletion callback for Ana, Facebook id ${ANA.facebookAsid}, and follows it)
+        ${onThisPort}npm run demo:whatsapp   (a signed "DELETE MY DATA" from Ana's WhatsApp, +${ANA.whatsappPhone})
 Ctrl-C stops everything.
 LOCAL_SERVICE_READY ${JSON.stringify({ baseUrl: service.baseUrl, endpoints: service.endpoints })}
 `);

@@ -25,13 +25,7 @@ import {
   type IdentifierKind,
   type SubjectIdentifier,
 } from '../functions/core/deletion-request.js';
-import {
-  MAX_EXTENSION_MONTHS,
-  addCalendarMonths,
-  deadlineState,
-  dueDate,
-  isJurisdiction,
-} from '../functions/core/due-date.js';
+import { deadlineState, dueDate, extendDueDate, isJurisdiction } from '../functions/core/due-date.js';
 import { DeletionJobMessage } from '../functions/core/job-message.js';
 import { normaliseIdentifier } from '../functions/core/identifiers.js';
 import { makeIdentifierHasher } from '../functions/core/keyed-hash.js';
@@ -63,7 +57,8 @@ Verbs
   list    [open|overdue|nearing|failed] [--type <type>]   (default: open, every type)
   cancel  <code or id> --reason "<shown to the person>"
   retry   <code or id>                         (a failed request)
-  extend  <code or id> --reason "<shown to the person>" [--months 1|2]
+  extend  <code or id> --reason "<shown to the person>" [--months 1|2 (GDPR) | --days 1..45 (CCPA)]
+                                               (once per request; as long as the work needs)
   redrive [--max <n>]                          (dead-letter queue back to the job queue)
 
 Where
@@ -145,6 +140,11 @@ function deployedTarget(env: Env, outputsFile?: string): Target {
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+}
+
+/** A well-formed command the rules refuse: one line saying what and why, exit 1, no usage text. */
+export class RefusedError extends Error {
+  override readonly name = 'RefusedError';
 }
 
 const IDENTIFIER_KINDS: readonly IdentifierKind[] = [
@@ -452,7 +452,7 @@ export async function runCommand(
           },
         );
         if (!moved) throw new UsageError(`Cannot cancel a request that is ${request.status}`);
-        await verifications.forgetRequest(request.requestId);
+        await verifications.forgetRequest(request.requestId, request.confirmationCode);
         print(`Canceled ${request.requestId}`);
         return 0;
       }
@@ -472,15 +472,25 @@ export async function runCommand(
       case 'extend': {
         const reason = str('reason');
         if (!reason) throw new UsageError('extend needs --reason (shown to the person)');
-        const months = Number(str('months') ?? '1');
-        if (!Number.isInteger(months) || months < 1 || months > MAX_EXTENSION_MONTHS)
-          throw new UsageError(`--months must be 1 to ${MAX_EXTENSION_MONTHS}`);
         const request = await find(positionals[0]);
         if (!request.dueAt || isTerminal(request.status))
-          throw new UsageError('Only an open request can be extended');
-        const due = addCalendarMonths(new Date(request.dueAt), months);
+          throw new RefusedError(`Only an open request can be extended (it is ${request.status})`);
+        const amount = (name: string) => (str(name) === undefined ? undefined : Number(str(name)));
+        const decision = extendDueDate(
+          {
+            dueAt: new Date(request.dueAt),
+            ...(request.jurisdiction ? { jurisdiction: request.jurisdiction } : {}),
+            alreadyExtended: request.extensionReason !== undefined,
+          },
+          {
+            ...(amount('months') !== undefined ? { months: amount('months') } : {}),
+            ...(amount('days') !== undefined ? { days: amount('days') } : {}),
+          },
+        );
+        if (!decision.ok) throw new RefusedError(decision.why);
+        const due = decision.dueAt;
         if (!(await store.extendDueDate(request.requestId, due, reason, context.now(), by)))
-          throw new UsageError('Could not extend: the request is no longer open');
+          throw new RefusedError('Could not extend: the request is no longer open, or was already extended');
         const email = request.subject.find((identifier) => identifier.kind === 'email');
         if (email && target.fromAddress) {
           const ses = new SESClient({ ...target.sesConfig });
@@ -549,6 +559,7 @@ async function main(argv: readonly string[], env: Env): Promise<number> {
       jurisdiction: { type: 'string' },
       reason: { type: 'string' },
       months: { type: 'string' },
+      days: { type: 'string' },
       max: { type: 'string' },
       help: { type: 'boolean' },
     },
@@ -574,6 +585,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       if (error instanceof UsageError) {
         process.stderr.write(`${error.message}\n\n${USAGE}`);
         process.exit(2);
+      }
+      if (error instanceof RefusedError) {
+        process.stderr.write(`${error.message}\n`);
+        process.exit(1);
       }
       process.stderr.write(`${(error as Error).name}: ${(error as Error).message}\n`);
       process.exit(1);

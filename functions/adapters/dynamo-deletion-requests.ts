@@ -113,6 +113,7 @@ function toRequest(item: RequestItem): DeletionRequest {
           },
         }
       : {}),
+    ...optional<string>('retriesExhaustedAt'),
     ...stepsDoneOf(item),
   };
 }
@@ -278,6 +279,9 @@ export function makeDynamoDeletionRequestStore(
         sets.push('completedAt = :completedAt');
         values[':completedAt'] = (options.completedAt ?? options.at).toISOString();
       }
+      // Set by the last automatic attempt; any other move clears it (a retry makes them automatic again).
+      if (to === 'failed' && options.retriesExhausted) sets.push('retriesExhaustedAt = :at');
+      else removes.push('retriesExhaustedAt');
       // The new value of a correction is personal data too: it goes with the identifiers.
       if (options.forgetSubject) removes.push('subject', 'correctionValue');
       if (options.releaseLease) removes.push('leaseUntil');
@@ -505,7 +509,8 @@ export function makeDynamoDeletionRequestStore(
       return update(
         requestId,
         `SET dueAt = :due, extensionReason = :reason, updatedAt = :at, ${APPEND_EVENT} REMOVE deadlineState`,
-        'attribute_exists(pk) AND attribute_exists(openDue) AND dueAt < :due',
+        // Once: the law allows one extension, and a concurrent second one must not slip through.
+        'attribute_exists(pk) AND attribute_exists(openDue) AND dueAt < :due AND attribute_not_exists(extensionReason)',
         {},
         {
           ':due': dueAt.toISOString(),

@@ -1,5 +1,6 @@
 // adapters: the Verifications table. One item per verification link, keyed by the token's hash; the
-// token itself is never stored. Using a link is a conditional write, so it works once.
+// token itself is never stored. Using a link is a conditional write, so it works once; reading its
+// state changes nothing. When the request ends, the item shrinks to a spent marker until it expires.
 import {
   BatchWriteCommand,
   GetCommand,
@@ -40,6 +41,18 @@ export function makeDynamoVerificationStore(
       }
     },
 
+    async inspect(tokenHash, now) {
+      const found = await client.send(
+        new GetCommand({ TableName: tableName, Key: { tokenHash }, ConsistentRead: true }),
+      );
+      const item = found.Item;
+      if (!item) return { state: 'unknown' };
+      if (typeof item.statusCode === 'string') return { state: 'used', statusCode: item.statusCode };
+      if (item.usedAt) return { state: 'used', requestId: String(item.requestId) };
+      if (Number(item.validUntil) <= now.getTime()) return { state: 'expired' };
+      return { state: 'valid', requestId: String(item.requestId) };
+    },
+
     async consume(tokenHash, now) {
       try {
         const result = await client.send(
@@ -65,6 +78,7 @@ export function makeDynamoVerificationStore(
         new GetCommand({ TableName: tableName, Key: { tokenHash }, ConsistentRead: true }),
       );
       if (!found.Item) return { ok: false, reason: 'unknown' };
+      if (typeof found.Item.statusCode === 'string') return { ok: false, reason: 'used' };
       await client.send(
         new UpdateCommand({
           TableName: tableName,
@@ -77,7 +91,7 @@ export function makeDynamoVerificationStore(
       return { ok: false, reason: found.Item.usedAt ? 'used' : 'expired' };
     },
 
-    async forgetRequest(requestId) {
+    async forgetRequest(requestId, statusCode) {
       const result = await client.send(
         new QueryCommand({
           TableName: tableName,
@@ -86,17 +100,22 @@ export function makeDynamoVerificationStore(
           ExpressionAttributeValues: { ':id': requestId },
         }),
       );
-      const keys = (result.Items ?? []).map((item) => ({ tokenHash: String(item.tokenHash) }));
-      for (let i = 0; i < keys.length; i += 25) {
-        await client.send(
-          new BatchWriteCommand({
-            RequestItems: {
-              [tableName]: keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } })),
-            },
-          }),
-        );
+      const items = result.Items ?? [];
+      // The marker keeps no request id, no times of use and no attempts: only where the link leads.
+      const markers = items.map((item) => ({
+        PutRequest: {
+          Item: {
+            tokenHash: String(item.tokenHash),
+            statusCode,
+            usedAt: true,
+            expiresAt: Number(item.expiresAt),
+          },
+        },
+      }));
+      for (let i = 0; i < markers.length; i += 25) {
+        await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: markers.slice(i, i + 25) } }));
       }
-      return keys.length;
+      return markers.length;
     },
   };
 }

@@ -124,9 +124,9 @@ export function makeDynamoWhatsAppInbox(client: DynamoDBDocumentClient, tables: 
       }
     },
 
-    async touchContact(message, contact, at) {
-      const values: Record<string, unknown> = { ':at': seconds(at) };
-      const sets = ['lastInboundAt = :at'];
+    async touchContact(message, contact, at, expiresAt) {
+      const values: Record<string, unknown> = { ':at': seconds(at), ':expiresAt': seconds(expiresAt) };
+      const sets = ['lastInboundAt = :at', 'expiresAt = :expiresAt'];
       if (message.phone) {
         sets.push('waId = :waId');
         values[':waId'] = message.phone;

@@ -1,6 +1,9 @@
-// adapters: confirmation emails through SES. The message carries the code and the status link only.
+// adapters: confirmation emails through SES. The message carries the code, the scope, what it did
+// not cover, and links only.
 import { SendEmailCommand, type SESClient } from '@aws-sdk/client-ses';
 import type { RequestType } from '../core/privacy-rights.js';
+import { completionSentence, completionSubject, NOT_COVERED_WORDS } from '../core/outcome-words.js';
+import { formatDay } from '../core/status-page.js';
 import type { EmailNotifier, VerificationNotifier } from '../use-cases/ports.js';
 import type { RightsNotifier } from '../use-cases/process-rights-job.js';
 
@@ -12,13 +15,21 @@ export interface SesNotifierOptions {
 export function makeSesEmailNotifier(client: SESClient, options: SesNotifierOptions): EmailNotifier {
   return {
     async sendDeletionConfirmation(to, message) {
+      const notCovered = NOT_COVERED_WORDS[message.facts.scope];
       const text = [
-        'Your data deletion request is complete.',
+        completionSentence(message.facts),
         '',
         `Confirmation code: ${message.confirmationCode}`,
-        `Completed: ${message.completedAt.toUTCString()}`,
+        `Completed: ${formatDay(message.completedAt.toISOString())}`,
         '',
-        `What was deleted, and anything we must keep by law, is on the status page: ${message.statusUrl}`,
+        `What was deleted, and what we keep and why, is on the status page: ${message.statusUrl}`,
+        ...(notCovered
+          ? [
+              '',
+              `This request did not cover: ${notCovered}`,
+              `To delete the rest too, ask here: ${message.deleteTheRestUrl}`,
+            ]
+          : []),
         '',
         'This is the last message we send you about this request.',
       ].join('\n');
@@ -27,7 +38,7 @@ export function makeSesEmailNotifier(client: SESClient, options: SesNotifierOpti
           Source: options.from,
           Destination: { ToAddresses: [to] },
           Message: {
-            Subject: { Data: 'Your data has been deleted', Charset: 'UTF-8' },
+            Subject: { Data: completionSubject(message.facts), Charset: 'UTF-8' },
             Body: { Text: { Data: text, Charset: 'UTF-8' } },
           },
           ...(options.configurationSet ? { ConfigurationSetName: options.configurationSet } : {}),
@@ -95,10 +106,10 @@ export function makeSesVerificationNotifier(
       await send(to, words.subject, [
         words.asked,
         '',
-        'To confirm that it was you, open this link:',
+        'To confirm that it was you, open this link and press the button on the page:',
         message.link,
         '',
-        `The link works once and expires on ${message.validUntil.toUTCString()}.`,
+        `The link expires on ${message.validUntil.toUTCString()}. Opening it alone changes nothing.`,
         words.ignore,
       ]);
     },

@@ -118,6 +118,8 @@ export interface DeletionRequest {
   readonly deadlineState?: 'nearing' | 'overdue';
   /** The signed receipt (compact JWS), stored once just before the request completes. */
   readonly receipt?: string;
+  /** When the last automatic attempt failed (the job went to the dead-letter queue). */
+  readonly retriesExhaustedAt?: string;
 }
 
 /** One entry of a request's audit trail: what happened, when, and who did it. */
@@ -163,6 +165,8 @@ export interface DeletionStatusView {
   /** Set when removing our app (Meta's deauthorize) started the request; with its schedule. */
   readonly started_by?: 'deauthorize';
   readonly schedule?: string;
+  /** Failed after the last automatic attempt: a person on the team has it (the DLQ alarm). */
+  readonly with_our_team?: true;
   /** True when the request completed and we held nothing it covers. */
   readonly no_data_held?: boolean;
   /** Correction: which attribute (never its value). */
@@ -226,6 +230,7 @@ export function toStatusView(request: DeletionRequest): DeletionStatusView {
         }
       : {}),
     ...(request.schedule ? { schedule: request.schedule } : {}),
+    ...(request.status === 'failed' && request.retriesExhaustedAt ? { with_our_team: true as const } : {}),
     // Deletion counts say what a deletion or withdrawal removed; a copy or a correction removes nothing.
     ...(done && request.type !== 'access' && request.type !== 'correction'
       ? {

@@ -2,11 +2,16 @@
 // the app's Data Deletion Instructions URL for Meta), the answers after a request is sent, and the
 // verification errors. Plain HTML
 // under the status page's CSP: no script, labelled fields, readable on a phone.
+import type { Jurisdiction } from './due-date.js';
+import type { RequestType } from './privacy-rights.js';
+import type { IdentifierProblem } from './self-service-identifier.js';
 import { contactSection, escapeHtml, layout, type ContactDetails } from './status-page.js';
 
 export interface FormState {
   readonly identifier?: string;
   readonly error?: string;
+  /** Kept selected after an error. */
+  readonly jurisdiction?: Jurisdiction;
 }
 
 const WAYS = `<h3>Every way to ask</h3>
@@ -38,8 +43,8 @@ ${error}
 <input id="identifier" name="identifier" type="text" autocomplete="email" required maxlength="254" aria-describedby="${described}"${state.error ? ' aria-invalid="true"' : ''} value="${escapeHtml(state.identifier ?? '')}">
 <label for="jurisdiction">Where do you live?</label>
 <select id="jurisdiction" name="jurisdiction">
-<option value="gdpr">European Union, United Kingdom or elsewhere</option>
-<option value="ccpa">California</option>
+<option value="gdpr"${state.jurisdiction === 'ccpa' ? '' : ' selected'}>EU, UK or elsewhere</option>
+<option value="ccpa"${state.jurisdiction === 'ccpa' ? ' selected' : ''}>California</option>
 </select>
 <button type="submit">Send me a confirmation link</button>
 </form>
@@ -65,6 +70,21 @@ export const ANSWER_WORDS = {
   needs_email:
     'A phone number lets us reach the WhatsApp messages we hold for it, not an account. To correct your account or change what it allows, please give the email address of your account.',
 } as const;
+
+/** What is wrong with what was typed, and what to type instead. */
+export const IDENTIFIER_PROBLEM_WORDS: Record<IdentifierProblem, string> = {
+  missing: 'Enter the email address or phone number you used with us.',
+  too_long:
+    'That is longer than any email address or phone number (at most 254 characters). Check it and try again.',
+  email_invalid:
+    'This email address is not complete or has a typing error. Check it: it looks like name@example.com.',
+  phone_needs_country_code:
+    'Add your country code, starting with +, for example +1 555 000 0001 or +44 7700 900123. We only send to a number written in full, so the link cannot reach someone else.',
+  phone_invalid:
+    'This phone number is too short or too long. Write it in full with its country code, for example +1 555 000 0001.',
+  unrecognised:
+    'Enter an email address (name@example.com) or a phone number with its country code (+1 555 000 0001).',
+};
 
 /** The rate-limit answer, with the true time until the limit resets (what Retry-After says too). */
 export function rateLimitedWords(retryAfterSeconds: number): string {
@@ -111,5 +131,83 @@ ${contactSection(contact)}`,
 export const VERIFY_ERROR_WORDS = {
   unknown: 'This confirmation link is not valid. Check that you opened the whole link from the message.',
   expired: 'This confirmation link has expired. Please ask again: you will get a new link.',
-  used: 'This confirmation link has already been used. Follow your request with the status link we showed you, or ask our privacy team.',
+  used: 'This request was already confirmed. If you do not have its status link, write to our privacy team.',
 } as const;
+
+/**
+ * What the verification link opens: one button that confirms by POST. Opening the link changes
+ * nothing, because mail scanners and link previews open links before the person does.
+ */
+/** The confirm page's words for each right (and for the new address of an email correction). */
+const CONFIRM_WORDS: Readonly<
+  Record<RequestType | 'new_address', { title: string; asked: string; button: string }>
+> = {
+  deletion: {
+    title: 'Confirm your deletion request',
+    asked:
+      'You asked us to delete the data we hold about you. Press the button to confirm. Nothing is deleted until you do.',
+    button: 'Confirm: delete my data',
+  },
+  access: {
+    title: 'Confirm your request for a copy of your data',
+    asked:
+      'You asked us for a copy of the data we hold about you. Press the button to confirm. Nothing is deleted or changed.',
+    button: 'Confirm: send me a copy',
+  },
+  correction: {
+    title: 'Confirm your correction request',
+    asked:
+      'You asked us to correct the data we hold about you. Press the button to confirm. Nothing changes until you do.',
+    button: 'Confirm: correct my data',
+  },
+  withdraw_consent: {
+    title: 'Confirm your request to stop a use of your data',
+    asked:
+      'You asked us to stop one use of your data. Press the button to confirm. Nothing changes until you do.',
+    button: 'Confirm: stop that use',
+  },
+  new_address: {
+    title: 'Confirm your new email address',
+    asked:
+      'This address was given as the new email address of an account. Press the button to confirm that it is yours. The account changes only when you do.',
+    button: 'Confirm: this is my address',
+  },
+};
+
+export function renderConfirmPage(
+  token: string,
+  contact: ContactDetails,
+  confirms: RequestType | 'new_address' = 'deletion',
+): string {
+  const words = CONFIRM_WORDS[confirms];
+  return layout(
+    words.title,
+    `<h1>${escapeHtml(words.title)}</h1>
+<p>${escapeHtml(words.asked)}</p>
+<form method="post" action="/deletion-requests/verify">
+<input type="hidden" name="token" value="${escapeHtml(token)}">
+<button type="submit">${escapeHtml(words.button)}</button>
+</form>
+<p>If you did not ask for this, close this page: nothing will happen.</p>
+${confirms === 'deletion' ? WHAT_HAPPENS : ''}
+${contactSection(contact)}`,
+  );
+}
+
+/** A link that was already used: never a dead end, always the way to the request's status. */
+export function renderAlreadyConfirmedPage(statusLink: string | undefined, contact: ContactDetails): string {
+  const follow = statusLink
+    ? `<p><a href="${escapeHtml(statusLink)}">See where your request stands</a></p>`
+    : '<p><a href="/delete-my-data">Go to the deletion request form</a></p>';
+  return layout(
+    'Already confirmed',
+    `<h1>Already confirmed</h1>
+<p class="status" role="status">${escapeHtml(
+      statusLink
+        ? 'This request was already confirmed. There is nothing more to do: follow it on its status page.'
+        : VERIFY_ERROR_WORDS.used,
+    )}</p>
+${follow}
+${contactSection(contact)}`,
+  );
+}

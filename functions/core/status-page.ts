@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { DeletionStatusView, RequestStatus } from './deletion-request.js';
 import { RECEIPT_MEDIA_TYPE } from './deletion-receipt.js';
 import { renderRightsStatusPage } from './rights-status-page.js';
+import { completionHeadline, DELETE_THE_REST_PATH, keptBecause, NOT_COVERED_WORDS } from './outcome-words.js';
 
 const STYLE = `body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a;background:#fff;line-height:1.5}
 h1{font-size:1.5rem}h2{font-size:1.125rem;margin-top:1.5rem}dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}
@@ -29,9 +30,9 @@ const STATUS_WORDS: Record<RequestStatus, string> = {
   received: 'We have received your request and will start on it shortly.',
   queued: 'Your request is in line to be processed.',
   in_progress: 'We are deleting your data now.',
-  completed: 'Done. The data this request covered has been deleted.',
-  completed_with_retention:
-    'Done. The data this request covered has been deleted, except records the law requires us to keep (listed below).',
+  // A finished request's headline comes from its outcome (see headline below).
+  completed: 'Done.',
+  completed_with_retention: 'Done.',
   failed: 'We hit a problem and are retrying automatically. You do not need to do anything.',
   canceled: 'This request was canceled.',
 };
@@ -52,6 +53,29 @@ const SCOPE_WORDS: Record<DeletionStatusView['scope'], string> = {
   everything:
     'Everything we hold about you: your account and profile, data from Facebook, Instagram and WhatsApp, AI assistant conversations, support history, preferences, analytics identifiers and connected-app tokens.',
 };
+
+/** After the last automatic attempt: no more retries, a person has it. */
+const WITH_OUR_TEAM_WORDS =
+  'We could not finish this request automatically. A person on our team is looking at it. You do not need to do anything.';
+
+/** The status line: for a finished request, what it did (scope, nothing held, what was kept and why). */
+function headline(view: DeletionStatusView): string {
+  if (view.status === 'completed' || view.status === 'completed_with_retention')
+    return completionHeadline({
+      scope: view.scope,
+      noDataHeld: view.no_data_held === true,
+      keptReasons: (view.kept ?? []).map((entry) => entry.reason_code),
+    });
+  if (view.status === 'failed' && view.with_our_team) return WITH_OUR_TEAM_WORDS;
+  return STATUS_WORDS[view.status];
+}
+
+/** What comes next for a request our team has taken over: by when we answer. */
+function withOurTeamNext(view: DeletionStatusView): string {
+  return view.due_at
+    ? `Next: we will finish it, or tell you here why we cannot, by ${formatDay(view.due_at)}.`
+    : 'Next: we will finish it, or tell you here why we cannot, within one month of your request.';
+}
 
 const REASON_WORDS: Record<string, string> = {
   tax_and_accounting:
@@ -74,11 +98,11 @@ const PLATFORM_NOTE: Partial<Record<DeletionStatusView['scope'], string>> = {
 /** The step the request is at, in plain words (what the person can expect next). */
 const NEXT_WORDS: Partial<Record<RequestStatus, string>> = {
   pending_verification:
-    'Open the link in the message we sent you to confirm it is you. The link works once and expires after 24 hours. Until then, nothing is deleted.',
+    'Open the link in the message we sent you and press the button on that page to confirm it is you. The link expires after 24 hours. Until then, nothing is deleted.',
   received: 'Next: we look for every record we hold about you and delete it.',
   queued: 'Next: we look for every record we hold about you and delete it.',
   in_progress: 'Next: when the deletion is done, this page shows what was deleted.',
-  failed: 'Next: we try again automatically. Our team is alerted if it keeps failing.',
+  failed: 'Next: we try again automatically. If it keeps failing, a person on our team takes it over.',
 };
 
 export function escapeHtml(value: string): string {
@@ -105,8 +129,14 @@ ${main}
 `;
 }
 
-function formatDate(iso: string): string {
-  return new Date(iso).toUTCString();
+/** "2 records", "1 record", "12,345 records". */
+export function countOf(count: number, noun: string): string {
+  return `${formatCount(count)} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** A number people read: thousands separated ("12,345"). */
+export function formatCount(count: number): string {
+  return count.toLocaleString('en-GB');
 }
 
 /** What the receipt proves, in one sentence. */
@@ -152,34 +182,43 @@ export function renderStatusPage(
   const rows: [string, string][] = [
     ['Confirmation code', view.confirmation_code],
     ['Asked through', CHANNEL_WORDS[view.channel]],
-    ['Received', formatDate(view.received_at)],
-    ['Last update', formatDate(view.updated_at)],
+    ['Received', formatDay(view.received_at)],
+    ['Last update', formatDay(view.updated_at)],
   ];
   if (view.due_at && open) rows.push(['We will finish by', formatDay(view.due_at)]);
   if (view.extension_reason && open) rows.push(['Why it takes longer', view.extension_reason]);
   if (view.cancel_reason) rows.push(['Why it was canceled', view.cancel_reason]);
-  if (view.completed_at) rows.push(['Completed', formatDate(view.completed_at)]);
-  if (view.items_deleted !== undefined) rows.push(['Records deleted', String(view.items_deleted)]);
+  if (view.completed_at) rows.push(['Completed', formatDay(view.completed_at)]);
+  // With nothing held the headline says so; a row of zeros would only contradict it.
+  if (view.items_deleted !== undefined && !view.no_data_held)
+    rows.push(['Records deleted', formatCount(view.items_deleted)]);
   if (view.items_anonymised)
-    rows.push(['Records with personal details removed', String(view.items_anonymised)]);
+    rows.push(['Records with personal details removed', formatCount(view.items_anonymised)]);
   const details = rows
     .map(([term, value]) => `<dt>${escapeHtml(term)}</dt><dd>${escapeHtml(value)}</dd>`)
     .join('\n');
   const kept = (view.kept ?? [])
     .map((entry) => {
-      const reason = REASON_WORDS[entry.reason_code] ?? REASON_WORDS.legal_obligation ?? '';
-      const until = entry.until ? ` Kept until ${entry.until}, then deleted.` : '';
-      return `<li>${escapeHtml(`${entry.records} record(s). ${reason}${until}`)}</li>`;
+      const reason =
+        REASON_WORDS[entry.reason_code] ??
+        (keptBecause(entry.reason_code) === 'fraud'
+          ? REASON_WORDS.fraud_prevention
+          : REASON_WORDS.legal_obligation) ??
+        '';
+      const until = entry.until ? ` Kept until ${formatDay(entry.until)}, then deleted.` : '';
+      return `<li>${escapeHtml(`${countOf(entry.records, 'record')}. ${reason}${until}`)}</li>`;
     })
     .join('\n');
-  const next = NEXT_WORDS[view.status];
+  const next =
+    view.status === 'failed' && view.with_our_team ? withOurTeamNext(view) : NEXT_WORDS[view.status];
+  const notCovered = NOT_COVERED_WORDS[view.scope];
   const sections = [
     next ? `<p>${escapeHtml(next)}</p>` : '',
     `<h2>What this request covers</h2>\n<p>${escapeHtml(SCOPE_WORDS[view.scope])}</p>`,
-    view.started_by === 'deauthorize' ? `<p>${escapeHtml(DEAUTHORIZE_WORDS)}</p>` : '',
-    view.no_data_held
-      ? '<p>We held no data covered by this request, so there was nothing to delete.</p>'
+    notCovered
+      ? `<h2>What this request did not cover</h2>\n<p>${escapeHtml(notCovered)}</p>\n<p><a href="${DELETE_THE_REST_PATH}">Ask us to delete the rest too</a></p>`
       : '',
+    view.started_by === 'deauthorize' ? `<p>${escapeHtml(DEAUTHORIZE_WORDS)}</p>` : '',
     kept ? `<h2>What we keep, and why</h2>\n<ul>\n${kept}\n</ul>` : '',
     view.receipt ? receiptSection(view.receipt) : '',
     PLATFORM_NOTE[view.scope]
@@ -190,7 +229,7 @@ export function renderStatusPage(
   return layout(
     'Your data deletion request',
     `<h1>Your data deletion request</h1>
-<p class="status" role="status">${escapeHtml(STATUS_WORDS[view.status])}</p>
+<p class="status" role="status">${escapeHtml(headline(view))}</p>
 <dl>
 ${details}
 </dl>
@@ -198,10 +237,12 @@ ${sections.join('\n')}`,
   );
 }
 
-export function renderNotFoundPage(): string {
+export function renderNotFoundPage(contact: ContactDetails = DEFAULT_CONTACT): string {
   return layout(
     'Deletion request not found',
     `<h1>Deletion request not found</h1>
-<p>We could not find a deletion request for this link. Check that you copied the whole link, including the confirmation code.</p>`,
+<p>We could not find a deletion request for this link. Check that you copied the whole link, including the confirmation code.</p>
+<p><a href="/delete-my-data">Ask us to delete your data</a></p>
+${contactSection(contact)}`,
   );
 }

@@ -346,11 +346,20 @@ export const ROUTES: readonly RouteDeclaration[] = [
     throttle: { ratePerSecond: 5, burst: 10 },
   },
   {
+    // Opens the confirm page only: link scanners and previews fetch it without the person.
     method: 'GET',
     path: '/deletion-requests/verify',
     functionId: FUNCTIONS.selfService.id,
     maxBodyBytes: 0,
     throttle: { ratePerSecond: 50, burst: 100 },
+  },
+  {
+    // The confirm button: a form post carrying the token.
+    method: 'POST',
+    path: '/deletion-requests/verify',
+    functionId: FUNCTIONS.selfService.id,
+    maxBodyBytes: 1024,
+    throttle: { ratePerSecond: 5, burst: 10 },
   },
 ];
 

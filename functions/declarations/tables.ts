@@ -276,10 +276,11 @@ export const WHATSAPP_MESSAGES_TABLE: TableDeclaration = {
 export const WHATSAPP_CONTACTS_TABLE: TableDeclaration = {
   id: 'WhatsAppContacts',
   description:
-    'WhatsApp contacts per business number: wa_id, BSUID, profile name, last inbound time (24-hour window).',
+    'WhatsApp contacts per business number: wa_id, BSUID, profile name, last inbound time (24-hour window). Expire by TTL a retention period after the last message.',
   partitionKey: S('contact'),
   sortKey: S('phoneNumberId'),
   indexes: [{ name: 'bsuid', partitionKey: S('bsuid'), sortKey: S('phoneNumberId') }],
+  ttlAttribute: 'expiresAt',
   personalData: {
     kind: 'mapped',
     rules: [
@@ -457,7 +458,7 @@ export const VERIFICATIONS_TABLE: TableDeclaration = {
   personalData: {
     kind: 'exempt',
     reason:
-      'Holds only SHA-256 hashes of random tokens, request ids, times and attempt counts: no identifier of a person. Deleted by the worker when the request completes, and expired by TTL otherwise.',
+      'Holds only SHA-256 hashes of random tokens, request ids, times and attempt counts: no identifier of a person. When the request ends the worker reduces each record to a spent marker (token hash and the confirmation code of its status page), and TTL removes it a week after the link expired.',
   },
 };
 

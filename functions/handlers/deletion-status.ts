@@ -91,7 +91,7 @@ async function deletionStatus(event: APIGatewayProxyEvent): Promise<HttpResponse
   if (!view) {
     return wantsJson(event)
       ? errorResponse(404, 'not_found', PAGE_HEADERS)
-      : htmlResponse(404, renderNotFoundPage(), PAGE_HEADERS);
+      : htmlResponse(404, renderNotFoundPage(contact), PAGE_HEADERS);
   }
   return wantsJson(event)
     ? jsonResponse(200, view, PAGE_HEADERS)

@@ -20,6 +20,7 @@ import { makeDynamoVerificationStore } from '../adapters/dynamo-verifications.js
 import { makeKmsReceiptSigner } from '../adapters/kms-receipt-keys.js';
 import { DeletionJobMessage } from '../core/job-message.js';
 import { FUNCTIONS } from '../declarations/functions.js';
+import { DELETION_PIPELINE } from '../declarations/pipeline.js';
 import {
   IDENTITY_LINKS_TABLE,
   INTEGRATION_TOKENS_TABLE,
@@ -78,12 +79,14 @@ const metaSteps: JobStep[] = [
 
 const beforePurge: JobStep[] = [...metaSteps];
 
-// Self-service: the policy promises verification data (token hashes, attempts) is deleted with the request.
+// Self-service: the policy promises verification data is deleted with the request. Times and attempts
+// go; a spent marker (token hash → status code) stays until the link's record expires, so a late click
+// still finds the status page.
 const verifications = makeDynamoVerificationStore(documents, tableName(env, VERIFICATIONS_TABLE));
 const forgetVerification: JobStep = {
   name: 'forget-verification',
   run: async (request) => {
-    await verifications.forgetRequest(request.requestId);
+    await verifications.forgetRequest(request.requestId, request.confirmationCode);
   },
 };
 
@@ -180,11 +183,11 @@ const processRightsJob = makeProcessRightsJob({
 });
 
 /** A job for another right goes to its own use case; deletion (and any older request) to the purge. */
-async function processJob(requestId: string) {
+async function processJob(requestId: string, attempt: { readonly lastAttempt?: boolean }) {
   const request = await store.get(requestId);
   return request?.type && request.type !== 'deletion'
     ? processRightsJob(requestId)
-    : processDeletionJob(requestId);
+    : processDeletionJob(requestId, attempt);
 }
 
 const processor = new BatchProcessor(EventType.SQS);
@@ -205,7 +208,10 @@ async function processRecord(record: SQSRecord): Promise<void> {
   }
   let outcome: Awaited<ReturnType<typeof processJob>>;
   try {
-    outcome = await processJob(job.requestId);
+    const receiveCount = Number(record.attributes.ApproximateReceiveCount);
+    outcome = await processJob(job.requestId, {
+      lastAttempt: receiveCount >= DELETION_PIPELINE.maxReceiveCount,
+    });
   } catch (error) {
     // The error's name only: messages of lower layers may quote keys or values.
     logger.error('Deletion job failed', {

@@ -1,7 +1,8 @@
-// handler: the self-service routes. GET /delete-my-data and /privacy (the page for every right),
-// POST /deletion-requests (deletion, form or JSON, for the website, the portal and the AI agents),
-// POST /privacy-requests (every right, with its `type`), and GET /deletion-requests/verify?token=…
-// (the link in the verification message).
+// handler: the self-service routes. GET /delete-my-data and /privacy (the page for every right), POST
+// /deletion-requests (deletion, form or JSON, for the website, the portal and the AI agents), POST
+// /privacy-requests (every right, with its `type`), GET
+// /deletion-requests/verify?token=… (the link in the verification message: a page with one button,
+// no change of state) and POST /deletion-requests/verify (the button: confirms).
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
@@ -19,8 +20,11 @@ import {
 import { renderRightsPage, type RightsFormState } from '../core/rights-pages.js';
 import {
   ANSWER_WORDS,
+  IDENTIFIER_PROBLEM_WORDS,
   VERIFY_ERROR_WORDS,
   rateLimitedWords,
+  renderAlreadyConfirmedPage,
+  renderConfirmPage,
   renderLinkSentPage,
   renderMessagePage,
 } from '../core/self-service-pages.js';
@@ -31,7 +35,11 @@ import {
   makeRequestSelfServiceDeletion,
   type SelfServiceResult,
 } from '../use-cases/request-self-service-deletion.js';
-import { makeVerifyDeletionRequest } from '../use-cases/verify-deletion-request.js';
+import {
+  makeInspectVerificationLink,
+  makeVerifyDeletionRequest,
+  type LinkInspection,
+} from '../use-cases/verify-deletion-request.js';
 import { systemClock } from '../use-cases/ports.js';
 import { statusUrl } from '../use-cases/status-url.js';
 import {
@@ -64,7 +72,8 @@ const verifications = makeDynamoVerificationStore(documents, tableName(env, VERI
 const baseUrl = publicBaseUrl(env);
 const contact = privacyContact(env);
 const formUrl = `${baseUrl}/delete-my-data`;
-const maxBodyBytes = (path: string) => ROUTES.find((route) => route.path === path)?.maxBodyBytes ?? 4096;
+const maxBodyBytes = (path: string) =>
+  ROUTES.find((route) => route.path === path && route.method === 'POST')?.maxBodyBytes ?? 4096;
 // The worker sends every link after the answer (use-cases/send-verification.ts).
 const verificationQueue = makeSqsVerificationQueue(sqs(), queueUrl(env));
 
@@ -90,6 +99,11 @@ const verifyRequest = makeVerifyDeletionRequest({
   // The second link of an email correction, to the new address.
   verificationQueue,
 });
+
+const inspectLink = makeInspectVerificationLink({ store, verifications, clock: systemClock });
+const maxVerifyBodyBytes =
+  ROUTES.find((route) => route.path === '/deletion-requests/verify' && route.method === 'POST')
+    ?.maxBodyBytes ?? 1024;
 
 const PAGE_HEADERS = {
   'Content-Security-Policy': STATUS_PAGE_CSP,
@@ -150,6 +164,9 @@ function sentWords(via: 'email' | 'whatsapp', type: RequestType): string {
     : words.replace('Nothing is deleted until you do.', 'Nothing happens until you do.');
 }
 
+const RIGHTS_PLATFORM_WORDS =
+  'We cannot confirm a Facebook or Instagram account from this form. Please give the email address of your account instead.';
+
 /** The words of an answer; deletion keeps its own, the other rights are not sent to Meta's settings. */
 function answerWords(result: SelfServiceResult, type: RequestType): string {
   switch (result.outcome) {
@@ -157,6 +174,8 @@ function answerWords(result: SelfServiceResult, type: RequestType): string {
       return sentWords(result.via, type);
     case 'rate_limited':
       return rateLimitedWords(result.retryAfterSeconds);
+    case 'invalid_identifier':
+      return IDENTIFIER_PROBLEM_WORDS[result.problem];
     case 'use_platform_settings':
       return type === 'deletion' ? ANSWER_WORDS.use_platform_settings : RIGHTS_PLATFORM_WORDS;
     default:
@@ -164,14 +183,12 @@ function answerWords(result: SelfServiceResult, type: RequestType): string {
   }
 }
 
-const RIGHTS_PLATFORM_WORDS =
-  'We cannot confirm a Facebook or Instagram account from this form. Please give the email address of your account instead.';
-
 function formState(submission: Submission, error: string): RightsFormState {
   const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
   return {
     identifier: text(submission.identifier) ?? '',
     error,
+    ...(isJurisdiction(submission.jurisdiction) ? { jurisdiction: submission.jurisdiction } : {}),
     ...(text(submission.attribute) ? { attribute: text(submission.attribute) } : {}),
     ...(text(submission.value) ? { value: text(submission.value) } : {}),
     ...(text(submission.activity) ? { activity: text(submission.activity) } : {}),
@@ -216,6 +233,7 @@ function answer(result: SelfServiceResult, submission: Submission, type: Request
         status: result.outcome,
         ...(type === 'deletion' ? {} : { type }),
         ...(result.outcome === 'link_sent' ? { via: result.via } : {}),
+        ...(result.outcome === 'invalid_identifier' ? { problem: result.problem } : {}),
         message,
       },
       retry,
@@ -235,10 +253,25 @@ function answer(result: SelfServiceResult, submission: Submission, type: Request
   );
 }
 
+function isFormPost(event: APIGatewayProxyEvent): boolean {
+  const type = (header(event, 'content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+  return type === 'application/x-www-form-urlencoded';
+}
+
 /** POST /deletion-requests asks for deletion whatever the body says; /privacy-requests names the right. */
 async function submit(event: APIGatewayProxyEvent, route: string): Promise<HttpResponse> {
   const body = readBody(event, maxBodyBytes(route));
-  if (!body.ok) return errorResponse(413, 'body_too_large');
+  if (!body.ok) {
+    // A browser gets the form back with what is wrong; a program gets JSON.
+    if (isFormPost(event)) {
+      return htmlResponse(
+        413,
+        renderRightsPage({ deletion: { error: IDENTIFIER_PROBLEM_WORDS.too_long } }, contact),
+        PRIVATE_HEADERS,
+      );
+    }
+    return errorResponse(413, 'body_too_large');
+  }
   const submission = parseSubmission(event, body.bytes);
   if ('error' in submission)
     return errorResponse(
@@ -261,23 +294,39 @@ async function submit(event: APIGatewayProxyEvent, route: string): Promise<HttpR
   return answer(result, submission, asked.type);
 }
 
-async function verify(event: APIGatewayProxyEvent): Promise<HttpResponse> {
-  const result = await verifyRequest(event.queryStringParameters?.token);
-  logger.info('Verification link opened', { ok: result.ok, ...(result.ok ? {} : { reason: result.reason }) });
-  if (!result.ok) {
-    return htmlResponse(
-      result.reason === 'unknown' ? 404 : 410,
-      renderMessagePage(
-        'Confirmation link not accepted',
-        VERIFY_ERROR_WORDS[result.reason],
-        contact,
-        formUrl,
-      ),
-      PRIVATE_HEADERS,
-    );
+/** Why a link does not confirm, as a page: a used link leads to its status page, never a dead end. */
+function linkRefused(result: Exclude<LinkInspection, { ok: true }>): HttpResponse {
+  if (result.reason === 'used') {
+    const link = result.confirmationCode ? statusUrl(baseUrl, result.confirmationCode) : undefined;
+    return htmlResponse(200, renderAlreadyConfirmedPage(link, contact), PRIVATE_HEADERS);
   }
-  // Every opened link, including the first of an email correction, ends on the request's status page:
-  // it is where the person follows it (there, "confirm your new email address"), and a reload is harmless.
+  return htmlResponse(
+    result.reason === 'unknown' ? 404 : 410,
+    renderMessagePage('Confirmation link not accepted', VERIFY_ERROR_WORDS[result.reason], contact, formUrl),
+    PRIVATE_HEADERS,
+  );
+}
+
+/** GET: shows the confirm button (or why not). Reads only: a scanner opening the link changes nothing. */
+async function showVerification(event: APIGatewayProxyEvent): Promise<HttpResponse> {
+  const token = event.queryStringParameters?.token;
+  const result = await inspectLink(token);
+  logger.info('Verification link opened', { ok: result.ok, ...(result.ok ? {} : { reason: result.reason }) });
+  if (!result.ok) return linkRefused(result);
+  return htmlResponse(200, renderConfirmPage(String(token), contact, result.confirms), PRIVATE_HEADERS);
+}
+
+/** POST: the person pressed the button. */
+async function verify(event: APIGatewayProxyEvent): Promise<HttpResponse> {
+  const body = readBody(event, maxVerifyBodyBytes);
+  if (!body.ok) return errorResponse(413, 'body_too_large');
+  const type = (header(event, 'content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/x-www-form-urlencoded') return errorResponse(415, 'unsupported_media_type');
+  const result = await verifyRequest(new URLSearchParams(body.bytes.toString('utf8')).get('token'));
+  logger.info('Verification confirmed', { ok: result.ok, ...(result.ok ? {} : { reason: result.reason }) });
+  if (!result.ok) return linkRefused(result);
+  // Every confirmed link, including the first of an email correction, ends on the request's status
+  // page: it is where the person follows it (there, "confirm your new email address").
   return {
     ...emptyResponse(303),
     headers: { ...emptyResponse(303).headers, Location: statusUrl(baseUrl, result.confirmationCode) },
@@ -292,7 +341,8 @@ async function selfService(event: APIGatewayProxyEvent): Promise<HttpResponse> {
   }
   if ((path === '/deletion-requests' || path === '/privacy-requests') && event.httpMethod === 'POST')
     return submit(event, path);
-  if (path === '/deletion-requests/verify' && event.httpMethod === 'GET') return verify(event);
+  if (path === '/deletion-requests/verify' && event.httpMethod === 'GET') return showVerification(event);
+  if (path === '/deletion-requests/verify' && event.httpMethod === 'POST') return verify(event);
   return errorResponse(405, 'method_not_allowed');
 }
 

@@ -98,7 +98,7 @@ export interface GraphApiSettings {
   readonly version: string;
 }
 
-/** The pinned Graph API version (protocols.md §4.2: v27.0 released 2026-11-04); the stack sets it too. */
+/** The pinned Graph API version (docs/protocols.md: v27.0 released 2026-11-04); the stack sets it too. */
 export const GRAPH_API_DEFAULT_VERSION = 'v27.0';
 
 /** Graph API base URL and pinned version. */

@@ -1,5 +1,6 @@
 // use-cases: the ports the use cases depend on. Adapters implement them; tests pass real adapters
 // pointed at the local stand-ins, or small in-memory ones.
+import type { CompletionFacts } from '../core/outcome-words.js';
 import type {
   AuditEvent,
   DeletionRequest,
@@ -46,6 +47,8 @@ export interface TransitionOptions {
   readonly completedAt?: Date;
   /** Access: until when the link to the copy works. */
   readonly exportExpiresAt?: Date;
+  /** A move to `failed` after the last automatic attempt: a person takes it from here. */
+  readonly retriesExhausted?: boolean;
 }
 
 export interface CreateOptions {
@@ -186,6 +189,10 @@ export interface ConfirmationMessage {
   readonly confirmationCode: string;
   readonly statusUrl: string;
   readonly completedAt: Date;
+  /** What the request covered and what came of it: the email names the scope, never more. */
+  readonly facts: CompletionFacts;
+  /** Where to ask for the rest to be deleted (`/delete-my-data`). */
+  readonly deleteTheRestUrl: string;
 }
 
 export interface EmailNotifier {
@@ -234,12 +241,26 @@ export type ConsumeResult =
   | { readonly ok: true; readonly requestId: string; readonly purpose?: 'new_address' }
   | { readonly ok: false; readonly reason: 'unknown' | 'expired' | 'used' };
 
+/** What a verification link is now, read without changing anything (a GET must never use it). */
+export type VerificationLinkState =
+  | { readonly state: 'unknown' }
+  | { readonly state: 'expired' }
+  | { readonly state: 'valid'; readonly requestId: string }
+  /** Used: `statusCode` once the request ended (the request it led to), else its `requestId`. */
+  | { readonly state: 'used'; readonly requestId?: string; readonly statusCode?: string };
+
 export interface VerificationStore {
   save(verification: Verification): Promise<void>;
+  /** Reads a link's state; never uses it. */
+  inspect(tokenHash: string, now: Date): Promise<VerificationLinkState>;
   /** Uses the link once: later uses, and uses after it expired, are refused. */
   consume(tokenHash: string, now: Date): Promise<ConsumeResult>;
-  /** Deletes every verification record of a request (done when the request completes). */
-  forgetRequest(requestId: string): Promise<number>;
+  /**
+   * Forgets the verification data of a request when it ends: each record shrinks to a spent marker
+   * (the token's hash and the confirmation code of the status page it leads to), kept only until
+   * the record's own expiry, so a late click says "already confirmed" instead of "not valid".
+   */
+  forgetRequest(requestId: string, statusCode: string): Promise<number>;
 }
 
 export interface RateLimitRule {

@@ -11,6 +11,7 @@ import {
   receiptClaims,
   receiptSigningInput,
 } from '../core/deletion-receipt.js';
+import { completionFacts, DELETE_THE_REST_PATH } from '../core/outcome-words.js';
 import { isTerminal, type DeletionRequest, type TableOutcome } from '../core/deletion-request.js';
 import type { IdentifierHasher } from '../core/keyed-hash.js';
 import { planPurge, type PurgeStep } from '../core/purge-plan.js';
@@ -225,6 +226,8 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
           confirmationCode: request.confirmationCode,
           statusUrl: statusUrl(ports.publicBaseUrl, request.confirmationCode),
           completedAt,
+          facts: completionFacts(scope.name, request.outcomes),
+          deleteTheRestUrl: `${ports.publicBaseUrl}${DELETE_THE_REST_PATH}`,
         });
       } catch (error) {
         await store.releaseConfirmation(request.requestId);
@@ -254,7 +257,11 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
     events.count('DeletionLatencyMs', now.getTime() - new Date(request.receivedAt).getTime());
   }
 
-  return async function processDeletionJob(requestId: string): Promise<JobOutcome> {
+  /** `lastAttempt`: no automatic retry follows a failure (the queue moves the job to its DLQ). */
+  return async function processDeletionJob(
+    requestId: string,
+    attempt: { readonly lastAttempt?: boolean } = {},
+  ): Promise<JobOutcome> {
     const found = await store.get(requestId);
     if (!found) {
       events.count('JobForUnknownRequest');
@@ -306,6 +313,7 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
         at: clock.now(),
         lastError: (error as Error).name,
         releaseLease: true,
+        ...(attempt.lastAttempt ? { retriesExhausted: true } : {}),
       });
       events.count('DeletionFailed');
       events.count('DeletionFailed', 1, { channel: found.channel });

@@ -249,7 +249,7 @@ export function makeProcessRightsJob(ports: RightsJobPorts) {
       events.count('ConfirmationSent', 1, { channel: 'email' });
       await store.markConfirmationSent(request.requestId, 'email', clock.now());
     }
-    await ports.verifications.forgetRequest(request.requestId);
+    await ports.verifications.forgetRequest(request.requestId, request.confirmationCode);
     const now = clock.now();
     await store.transition(request.requestId, ['in_progress'], 'completed', {
       event: 'completed',

@@ -72,10 +72,14 @@ export function makeReceiveWhatsAppWebhook(ports: ReceiveWebhookPorts) {
         new Date(now.getTime() + ports.retentionDays * DAY_MS),
         actionable ? new Date(now.getTime() + ports.leaseMillis) : undefined,
       );
+      const sentAt = new Date(message.timestamp * 1000);
+      // The contact (number, BSUID, profile name) is forgotten as long after the person's last message as
+      // the messages themselves are; a newer message moves both.
       const lastInboundAt = await inbox.touchContact(
         message,
         stored.contact,
-        new Date(message.timestamp * 1000),
+        sentAt,
+        new Date(sentAt.getTime() + ports.retentionDays * DAY_MS),
       );
       return { stored, lastInboundAt, actionable };
     } catch (error) {

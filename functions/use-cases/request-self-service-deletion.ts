@@ -8,7 +8,7 @@ import type { Jurisdiction } from '../core/due-date.js';
 import type { IdentifierHasher } from '../core/keyed-hash.js';
 import { mailboxKey } from '../core/identifiers.js';
 import { openRequestKey, reachableByPhone, type RightsRequest } from '../core/privacy-rights.js';
-import { newRequestId, parseIdentifier } from '../core/self-service-identifier.js';
+import { newRequestId, readIdentifier, type IdentifierProblem } from '../core/self-service-identifier.js';
 import type { EventRecorder } from '../runtime/observability.js';
 import type { Clock, DeletionRequestStore, RateLimiter, RateLimitRule, VerificationQueue } from './ports.js';
 
@@ -52,7 +52,7 @@ export interface SelfServiceInput {
 export type SelfServiceResult =
   /** A link will be sent (or a notice about an open request): the same answer either way. */
   | { readonly outcome: 'link_sent'; readonly via: 'email' | 'whatsapp' }
-  | { readonly outcome: 'invalid_identifier' }
+  | { readonly outcome: 'invalid_identifier'; readonly problem: IdentifierProblem }
   /** Seconds until the window that refused it ends: what Retry-After and the page say. */
   | { readonly outcome: 'rate_limited'; readonly retryAfterSeconds: number }
   | { readonly outcome: 'whatsapp_unavailable' }
@@ -95,8 +95,9 @@ export function makeRequestSelfServiceDeletion(ports: SelfServicePorts) {
         retryAfterSeconds: secondsUntilWindowEnds(ports.limits.perSource, now),
       };
     }
-    const given = parseIdentifier(input.identifier);
-    if (!given) return { outcome: 'invalid_identifier' };
+    const read = readIdentifier(input.identifier);
+    if (!read.ok) return { outcome: 'invalid_identifier', problem: read.problem };
+    const given = read.identifier;
     if (given.kind === 'social') return { outcome: 'use_platform_settings' };
     if (given.kind === 'phone' && !ports.phoneVerification) return { outcome: 'whatsapp_unavailable' };
 

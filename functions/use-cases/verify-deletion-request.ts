@@ -1,11 +1,13 @@
-// use-cases: a person opens the verification link. The request becomes `received` (with its due
-// date) and is enqueued; when a verified request of the same kind for the same identifier is already
-// open, this one is canceled as a duplicate and the person is pointed to the open one. A correction
-// of the email address needs a second link, sent (by the worker, like the first) to the new address
-// once the first one is opened: the address is written only when its owner confirmed it.
+// use-cases: the verification link. Opening it (a GET, which mail scanners and link previews do on
+// their own) only reads its state; the person's press of the button (a POST) confirms. Then the
+// request becomes `received` (with its due date) and is enqueued; when a verified request of the same
+// kind for the same identifier is already open, this one is canceled as a duplicate and the person is
+// pointed to the open one. A used link always leads to the status page of the request it confirmed. A
+// correction of the email address needs a second link, sent (by the worker, like the first) to the new
+// address once the first one is confirmed: the address is written only when its owner confirmed it.
 import type { DeletionRequest } from '../core/deletion-request.js';
 import { dueDate } from '../core/due-date.js';
-import { openRequestKey } from '../core/privacy-rights.js';
+import { openRequestKey, type RequestType } from '../core/privacy-rights.js';
 import { hashToken, TOKEN_PATTERN } from '../core/self-service-identifier.js';
 import { CORRECTABLE_ATTRIBUTES } from '../declarations/rights.js';
 import type { EventRecorder } from '../runtime/observability.js';
@@ -22,6 +24,13 @@ export interface VerifyPorts {
   readonly verificationQueue?: VerificationQueue;
 }
 
+/** A link that was used: the code of the status page it leads to, when the request is still known. */
+export interface UsedLink {
+  readonly ok: false;
+  readonly reason: 'used';
+  readonly confirmationCode?: string;
+}
+
 export type VerifyResult =
   | {
       readonly ok: true;
@@ -30,7 +39,52 @@ export type VerifyResult =
       /** The identity is confirmed; the new email address still has to be. */
       readonly awaitingNewAddress?: boolean;
     }
-  | { readonly ok: false; readonly reason: 'unknown' | 'expired' | 'used' };
+  | { readonly ok: false; readonly reason: 'unknown' | 'expired' }
+  | UsedLink;
+
+export type LinkInspection =
+  | {
+      readonly ok: true;
+      /** What the button confirms: the request's right, or (email correction) the new address. */
+      readonly confirms?: RequestType | 'new_address';
+    }
+  | { readonly ok: false; readonly reason: 'unknown' | 'expired' }
+  | UsedLink;
+
+function wellFormed(token: unknown): token is string {
+  return typeof token === 'string' && TOKEN_PATTERN.test(token);
+}
+
+async function usedLink(
+  ports: Pick<VerifyPorts, 'store' | 'verifications'>,
+  tokenHash: string,
+  now: Date,
+): Promise<UsedLink> {
+  const state = await ports.verifications.inspect(tokenHash, now);
+  if (state.state !== 'used') return { ok: false, reason: 'used' };
+  if (state.statusCode) return { ok: false, reason: 'used', confirmationCode: state.statusCode };
+  const request = state.requestId ? await ports.store.get(state.requestId) : undefined;
+  return request
+    ? { ok: false, reason: 'used', confirmationCode: request.confirmationCode }
+    : { ok: false, reason: 'used' };
+}
+
+/** What opening the link shows: the confirm button, or why not. Changes nothing. */
+export function makeInspectVerificationLink(ports: Pick<VerifyPorts, 'store' | 'verifications' | 'clock'>) {
+  return async function inspectVerificationLink(token: unknown): Promise<LinkInspection> {
+    if (!wellFormed(token)) return { ok: false, reason: 'unknown' };
+    const now = ports.clock.now();
+    const tokenHash = hashToken(token);
+    const state = await ports.verifications.inspect(tokenHash, now);
+    if (state.state === 'valid') {
+      const request = await ports.store.get(state.requestId);
+      if (!request) return { ok: true };
+      return { ok: true, confirms: awaitsNewAddress(request) ? 'new_address' : (request.type ?? 'deletion') };
+    }
+    if (state.state === 'used') return usedLink(ports, tokenHash, now);
+    return { ok: false, reason: state.state };
+  };
+}
 
 /** Step recorded when the identity link of an email correction was opened. */
 export const IDENTITY_VERIFIED_STEP = 'identity-verified';
@@ -56,20 +110,28 @@ export function awaitsNewAddress(request: DeletionRequest): boolean {
 
 export function makeVerifyDeletionRequest(ports: VerifyPorts) {
   return async function verifyDeletionRequest(token: unknown): Promise<VerifyResult> {
-    if (typeof token !== 'string' || !TOKEN_PATTERN.test(token)) return { ok: false, reason: 'unknown' };
+    if (!wellFormed(token)) return { ok: false, reason: 'unknown' };
     const now = ports.clock.now();
-    const consumed = await ports.verifications.consume(hashToken(token), now);
+    const tokenHash = hashToken(token);
+    const consumed = await ports.verifications.consume(tokenHash, now);
     if (!consumed.ok) {
       ports.events.count('VerificationRejected', 1, { reason: consumed.reason });
-      return consumed;
+      return consumed.reason === 'used'
+        ? usedLink(ports, tokenHash, now)
+        : { ok: false, reason: consumed.reason };
     }
     const request = await ports.store.get(consumed.requestId);
-    if (!request || request.status !== 'pending_verification') return { ok: false, reason: 'used' };
+    // Canceled (for example by support) before the person confirmed: show that request as it is.
+    if (!request || request.status !== 'pending_verification')
+      return request
+        ? { ok: false, reason: 'used', confirmationCode: request.confirmationCode }
+        : { ok: false, reason: 'used' };
 
     if (consumed.purpose === 'new_address') {
       await ports.store.markStepDone(request.requestId, NEW_ADDRESS_VERIFIED_STEP, now);
     } else if (needsNewAddressConfirmation(request)) {
-      if (!ports.verificationQueue) return { ok: false, reason: 'used' };
+      if (!ports.verificationQueue)
+        return { ok: false, reason: 'used', confirmationCode: request.confirmationCode };
       if (!request.stepsDone?.includes(IDENTITY_VERIFIED_STEP))
         await ports.store.markStepDone(request.requestId, IDENTITY_VERIFIED_STEP, now);
       // The worker sends the link to the new address (send-verification.ts), after this answer.
@@ -93,7 +155,7 @@ export function makeVerifyDeletionRequest(ports: VerifyPorts) {
           cancelReason: 'Another confirmed request for the same data is already open.',
           forgetSubject: true,
         });
-        await ports.verifications.forgetRequest(request.requestId);
+        await ports.verifications.forgetRequest(request.requestId, open.confirmationCode);
         await ports.store.releasePendingRequest(pendingKey, request.requestId);
         return { ok: true, confirmationCode: open.confirmationCode, duplicate: true };
       }
@@ -105,7 +167,7 @@ export function makeVerifyDeletionRequest(ports: VerifyPorts) {
       by: 'self-service',
       dueAt: dueDate(now, request.jurisdiction),
     });
-    if (!moved) return { ok: false, reason: 'used' };
+    if (!moved) return usedLink(ports, tokenHash, now);
     for (const subjectHash of request.subjectHashes) {
       const key = openRequestKey(request, subjectHash);
       await ports.store.pointSubjectToRequest(key, request.requestId, now);

@@ -26,7 +26,7 @@ export const WHATSAPP_COMPLETION_STEP = 'whatsapp-completion-notice';
 
 export function completionText(code: string, url: string): string {
   return (
-    `Your data has been deleted (confirmation code ${code}). Details: ${url} . ` +
+    `Your WhatsApp data has been deleted (confirmation code ${code}). What it covered, and how to delete the rest: ${url} . ` +
     'This is the last message you will receive from us on WhatsApp.'
   );
 }

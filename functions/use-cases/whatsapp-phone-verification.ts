@@ -29,7 +29,7 @@ export function makeWhatsAppPhoneVerification(ports: PhoneVerificationPorts): Ph
       const outcome = await ports.gateway(
         { phoneNumberId: ports.phoneNumberId, phone },
         {
-          text: `To confirm your request ${ASKED[type ?? 'deletion']}, open this link before ${validUntil.toUTCString()}: ${link}\nIf you did not ask for this, ignore this message.`,
+          text: `To confirm your request ${ASKED[type ?? 'deletion']}, open this link before ${validUntil.toUTCString()} and press the button on the page: ${link}\nIf you did not ask for this, ignore this message.`,
           ...(ports.template
             ? { template: { type: 'template', ...ports.template, parameters: [link] } }
             : {}),

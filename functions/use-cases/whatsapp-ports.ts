@@ -28,8 +28,11 @@ export interface WhatsAppInbox {
    * marked for processing and leased to the caller until then; without, it is stored as handled.
    */
   save(message: StoredInbound, expiresAt: Date, pendingUntil?: Date): Promise<void>;
-  /** Records the latest inbound time of a contact (24-hour window); returns the latest known. */
-  touchContact(message: InboundMessage, contact: string, at: Date): Promise<Date>;
+  /**
+   * Records the latest inbound time of a contact (24-hour window) and when the contact expires (a retention
+   * period after that message); returns the latest inbound time known.
+   */
+  touchContact(message: InboundMessage, contact: string, at: Date, expiresAt: Date): Promise<Date>;
   /** Takes the processing lease of a stored message; false when another run holds it or it is done. */
   lease(contact: string, messageKey: string, now: Date, until: Date): Promise<boolean>;
   markReplied(contact: string, messageKey: string, at: Date): Promise<void>;

@@ -74,6 +74,10 @@ describe('the page for every right in Chromium', () => {
     );
     expect(mail.subject).toBe('Confirm your request to stop a use of your data');
     await page.goto(linkIn(mail, '/deletion-requests/verify?token=') ?? '');
+    // The link opens a page that names what is confirmed; only its button confirms.
+    expect(await page.textContent('h1')).toBe('Confirm your request to stop a use of your data');
+    await page.getByRole('button', { name: 'Confirm: stop that use' }).click();
+    await page.waitForURL(/\/deletion-status\?code=/);
     expect(page.url()).toContain('/deletion-status?code=');
     const done = await eventually(async () => {
       await page.reload();
@@ -102,6 +106,9 @@ describe('the page for every right in Chromium', () => {
       (await mailTo(service.endpoints.ses, 'ana@example.com')).find((m) => m.subject.startsWith('Confirm')),
     );
     await page.goto(linkIn(confirm, '/deletion-requests/verify?token=') ?? '');
+    expect(await page.textContent('h1')).toBe('Confirm your request for a copy of your data');
+    await page.getByRole('button', { name: 'Confirm: send me a copy' }).click();
+    await page.waitForURL(/\/deletion-status\?code=/);
     const ready = await eventually(async () =>
       (await mailTo(service.endpoints.ses, 'ana@example.com')).find((m) =>
         m.subject.startsWith('Your copy of your data is ready'),

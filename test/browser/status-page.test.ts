@@ -79,7 +79,7 @@ const CONTRAST_FAILURES = `(() => {
   return failures;
 })()`;
 
-const UNLABELLED_FIELDS = `[...document.querySelectorAll('input, select, textarea')].filter((field) => field.labels.length === 0).length`;
+const UNLABELLED_FIELDS = `[...document.querySelectorAll('input:not([type=hidden]), select, textarea')].filter((field) => field.labels.length === 0).length`;
 
 async function checkAccessible(page: Page): Promise<void> {
   expect(await page.evaluate<string[]>(CONTRAST_FAILURES)).toEqual([]);
@@ -133,20 +133,35 @@ describe('self-service form and status page in Chromium', () => {
     await page.screenshot({ path: path.join(OUTPUT, 'delete-my-data-form.png'), fullPage: true });
 
     await submitForm(page, 'not an address !!');
-    expect(await page.textContent('[role=alert]')).toContain('Enter the email address or phone number');
+    expect(await page.textContent('[role=alert]')).toContain(
+      'Enter an email address (name@example.com) or a phone number with its country code',
+    );
 
     await submitForm(page, 'ana@example.com');
     expect(await page.textContent('h1')).toBe('Check your messages');
     await checkAccessible(page);
 
-    await page.goto(await verificationLink('ana@example.com'));
+    // Opening the link shows one button; only pressing it confirms (scanners open links too).
+    const link = await verificationLink('ana@example.com');
+    await page.goto(link);
+    expect(await page.textContent('h1')).toBe('Confirm your deletion request');
+    expect(await page.locator('button').count()).toBe(1);
+    await checkAccessible(page);
+    await page.screenshot({ path: path.join(OUTPUT, 'verify-confirm.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Confirm: delete my data' }).click();
+    await page.waitForLoadState();
     expect(page.url()).toContain('/deletion-status?code=');
+    const statusPage = page.url();
+    // A whole deletion: give a busy machine time.
     const done = await eventually(async () => {
       await page.reload();
       const text = (await page.textContent('[role=status]')) ?? '';
       return text.startsWith('Done.') ? text : undefined;
-    });
-    expect(done).toContain('except records the law requires us to keep');
+    }, 60_000);
+    // The headline says what was deleted and why the rest was kept: law and fraud prevention apart.
+    expect(done).toBe(
+      'Done. Your data has been deleted, except records kept because the law requires it and records kept to prevent fraud (listed below).',
+    );
     const body = (await page.textContent('body')) ?? '';
     expect(body).toContain('Our website');
     expect(body).toContain('What we keep, and why');
@@ -166,6 +181,15 @@ describe('self-service form and status page in Chromium', () => {
     expect(readFileSync(saved, 'utf8')).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{86}$/);
     await checkAccessible(page);
     await page.screenshot({ path: path.join(OUTPUT, 'status-page-completed.png'), fullPage: true });
+
+    // The link again, after the request finished: already confirmed, with the way to its status.
+    await page.goto(link);
+    expect(await page.textContent('h1')).toBe('Already confirmed');
+    await checkAccessible(page);
+    await page.screenshot({ path: path.join(OUTPUT, 'verify-already-confirmed.png'), fullPage: true });
+    await page.getByRole('link', { name: 'See where your request stands' }).click();
+    await page.waitForLoadState();
+    expect(page.url()).toBe(statusPage);
     await page.close();
   });
 
@@ -174,9 +198,16 @@ describe('self-service form and status page in Chromium', () => {
     ['received', {}, 'We have received your request'],
     ['in_progress', {}, 'We are deleting your data now'],
     ['failed', {}, 'We hit a problem and are retrying automatically'],
+    [
+      'failed',
+      { retriesExhaustedAt: '2027-01-02T10:00:00.000Z' },
+      'We could not finish this request automatically. A person on our team is looking at it.',
+    ],
     ['canceled', { cancelReason: 'You asked us to stop this request.' }, 'This request was canceled'],
-  ] as const)('reads in plain words while %s', async (status, extra, words) => {
-    const address = `browser-${status}@example.com`;
+  ] as const)('reads in plain words while %s %p', async (status, extra, words) => {
+    const name = 'retriesExhaustedAt' in extra ? `${status}-with-our-team` : status;
+    // One address per case: asking again for the same address resends its pending link, no new request.
+    const address = `browser-${name}@example.com`;
     const page = await context.newPage();
     await submitForm(page, address);
     // Keep the request from being processed, so it stays in the state under test.
@@ -204,8 +235,12 @@ describe('self-service form and status page in Chromium', () => {
       expect(body).toContain('We will finish by31 January 2027');
     if (status === 'canceled') expect(body).toContain('You asked us to stop this request.');
     if (status === 'pending_verification') expect(body).toContain('Open the link in the message');
+    if ('retriesExhaustedAt' in extra) {
+      expect(body).toContain('Next: we will finish it, or tell you here why we cannot, by 31 January 2027.');
+      expect(body).not.toMatch(/retrying|try again automatically/);
+    }
     await checkAccessible(page);
-    await page.screenshot({ path: path.join(OUTPUT, `status-page-${status}.png`), fullPage: true });
+    await page.screenshot({ path: path.join(OUTPUT, `status-page-${name}.png`), fullPage: true });
     await page.close();
   });
 });

@@ -10,6 +10,7 @@ import { ANA, BEN, CLEO } from '../../local/seed-data.js';
 import { eventually, START_TIMEOUT_MS, startRunner, type RunningService } from '../support/local-runner.js';
 import { linkIn, mailTo } from '../support/mailbox.js';
 import { runRequestsCli } from '../support/requests-cli.js';
+import { confirmLink } from '../support/verification-link.js';
 import { change, envelope, inboundText, sign, textMessage } from '../support/whatsapp-payloads.js';
 
 const WA_SECRET = 'attacker-e2e-whatsapp-secret';
@@ -124,9 +125,9 @@ describe('a recycled phone number (point 1)', () => {
         )
         .find((found) => found !== undefined),
     );
-    const opened = await fetch(link, { redirect: 'manual' });
+    const opened = await confirmLink(link, service.baseUrl);
     expect(opened.status).toBe(303);
-    const code = new URL(opened.headers.get('location') ?? '').searchParams.get('code') ?? '';
+    const code = new URL(opened.location).searchParams.get('code') ?? '';
     const done = await finished(code);
     expect(done).toMatchObject({ channel: 'web', scope: 'whatsapp_data' });
 
@@ -370,8 +371,8 @@ describe('learning who is a customer through the form (point 7)', () => {
       }),
     });
     try {
-      const known = await askForm(CLEO.whatsappPhone); // wrote to the business within 24 hours
-      const unknown = await askForm('15557770000');
+      const known = await askForm(`+${CLEO.whatsappPhone}`); // wrote to the business within 24 hours
+      const unknown = await askForm('+15557770000');
       expect(known.status).toBe(202);
       expect(unknown.status).toBe(known.status);
       expect(unknown.text).toBe(known.text);

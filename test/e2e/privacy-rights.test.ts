@@ -8,6 +8,7 @@ import { BEN, rawIdentifiers } from '../../local/seed-data.js';
 import { eventually, START_TIMEOUT_MS, startRunner, type RunningService } from '../support/local-runner.js';
 import { linkIn, mailTo } from '../support/mailbox.js';
 import { runRequestsCli, runScript } from '../support/requests-cli.js';
+import { confirmLink } from '../support/verification-link.js';
 
 const PUBLIC = 'https://privacy.example.test';
 /** A request goes through intake, verification, the queue and the worker: seconds on a busy machine. */
@@ -62,11 +63,12 @@ async function mail(address: string, subject: string, count = 1) {
 async function openLink(address: string, subject: string, count = 1) {
   const link = linkIn(await mail(address, subject, count), '/deletion-requests/verify?token=');
   if (!link) throw new Error('no link');
-  const response = await fetch(local(link), { redirect: 'manual' });
+  // As a person does: open the page, press its button.
+  const confirmed = await confirmLink(link, service.baseUrl);
   return {
-    status: response.status,
-    text: await response.text(),
-    code: new URL(response.headers.get('location') ?? `${PUBLIC}/`).searchParams.get('code') ?? '',
+    status: confirmed.status,
+    text: confirmed.text,
+    code: new URL(confirmed.location || `${PUBLIC}/`).searchParams.get('code') ?? '',
   };
 }
 

@@ -6,6 +6,7 @@ import { SendMessageCommand, GetQueueAttributesCommand, SQSClient } from '@aws-s
 import { eventually, START_TIMEOUT_MS, startRunner, type RunningService } from '../support/local-runner.js';
 import { linkIn, mailTo } from '../support/mailbox.js';
 import { runRequestsCli } from '../support/requests-cli.js';
+import { confirmLink } from '../support/verification-link.js';
 
 const PUBLIC = 'https://privacy.example.test';
 let service: RunningService;
@@ -57,10 +58,16 @@ async function verificationLink(address: string, nth = 0): Promise<string> {
   return link;
 }
 
+/** Opens the link as a mail scanner, a link preview or a browser does: a GET. */
 async function open(link: string) {
   const response = await fetch(local(link), { redirect: 'manual' });
-  return { status: response.status, location: response.headers.get('location') ?? '' };
+  return { status: response.status, text: await response.text() };
 }
+
+/** Presses the page's button: the form posts the token it carries. */
+const confirm = (link: string) => confirmLink(link, service.baseUrl);
+
+const statusHref = (html: string) => /<a href="([^"]*\/deletion-status\?code=[^"]+)"/.exec(html)?.[1] ?? '';
 
 const codeOf = (location: string) => new URL(location).searchParams.get('code') ?? '';
 
@@ -75,6 +82,56 @@ describe('GET /delete-my-data', () => {
     expect(html).toContain('DELETE MY DATA');
     expect(html).toMatch(/Facebook or Instagram settings/);
     expect(html).not.toMatch(/<script/i);
+  });
+});
+
+describe('the form says what is wrong, in the browser', () => {
+  async function post(fields: Record<string, string>) {
+    const response = await fetch(`${service.baseUrl}/deletion-requests`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields).toString(),
+    });
+    return {
+      status: response.status,
+      type: response.headers.get('content-type') ?? '',
+      html: await response.text(),
+    };
+  }
+
+  it('asks for the country code instead of messaging a guessed number, and keeps the chosen jurisdiction', async () => {
+    await fetch(`${service.endpoints.graph}/__reset`, { method: 'POST' });
+    const answer = await post({ identifier: '555 000 1111', jurisdiction: 'ccpa' });
+    expect(answer.status).toBe(400);
+    expect(answer.html).toContain('Add your country code, starting with +');
+    expect(answer.html).toContain('<option value="ccpa" selected>');
+    expect(answer.html).toContain('value="555 000 1111"');
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const calls = (await (await fetch(`${service.endpoints.graph}/__calls`)).json()) as unknown[];
+    expect(JSON.stringify(calls)).not.toContain('5550001111');
+  });
+
+  it('says an email address is incomplete', async () => {
+    const answer = await post({ identifier: 'ana@example' });
+    expect(answer.status).toBe(400);
+    expect(answer.html).toContain('This email address is not complete');
+  });
+
+  it('answers an over-long input with the form and a message, never raw JSON', async () => {
+    const answer = await post({ identifier: `${'a'.repeat(5_000)}@example.com` });
+    expect(answer.status).toBe(413);
+    expect(answer.type).toContain('text/html');
+    expect(answer.html).toContain('<form method="post"');
+    expect(answer.html).toContain('longer than any email address or phone number');
+  });
+
+  it('tells a program what is wrong as a problem code', async () => {
+    const answer = await ask('5550001111');
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.text)).toMatchObject({
+      status: 'invalid_identifier',
+      problem: 'phone_needs_country_code',
+    });
   });
 });
 
@@ -95,7 +152,7 @@ describe('POST /deletion-requests', () => {
     expect(verifications).not.toContain(new URL(link).searchParams.get('token'));
     expect(requests).toContain('pending_verification');
 
-    const opened = await open(link);
+    const opened = await confirm(link);
     expect(opened.status).toBe(303);
     expect(opened.location.startsWith(`${PUBLIC}/deletion-status?code=`)).toBe(true);
     const code = codeOf(opened.location);
@@ -113,13 +170,59 @@ describe('POST /deletion-requests', () => {
       (await service.scan('Verifications')).filter((item) => item.requestId === request?.requestId),
     ).toEqual([]);
 
-    // Used, and its record gone with the request: the link can never act again.
-    expect((await open(link)).status).toBe(404);
+    // Used, and its verification data gone with the request: the link never acts again, and a late
+    // click still finds the status page.
+    const late = await open(link);
+    expect(late.status).toBe(200);
+    expect(late.text).toContain('Already confirmed');
+    expect(statusHref(late.text)).toBe(`${PUBLIC}/deletion-status?code=${code}`);
+    expect((await confirm(link)).status).toBe(200);
+  });
+
+  it('changes nothing when the link is only opened (mail scanners, previews); the button confirms once', async () => {
+    await ask('scanned@example.com');
+    const link = await verificationLink('scanned@example.com');
+    for (let i = 0; i < 3; i += 1) {
+      const page = await open(link);
+      expect(page.status).toBe(200);
+      expect(page.text).toContain('<form method="post" action="/deletion-requests/verify">');
+      expect(page.text).toContain(`name="token" value="${new URL(link).searchParams.get('token')}"`);
+      expect(page.text.match(/<button/g)).toHaveLength(1);
+    }
+    const pending = (await service.scan('DeletionRequests')).filter(
+      (item) => item.status === 'pending_verification',
+    );
+    expect(pending.length).toBeGreaterThan(0);
+    expect(
+      (await service.scan('Verifications')).filter(
+        (item) => item.usedAt !== undefined && item.statusCode === undefined,
+      ),
+    ).toEqual([]);
+
+    const confirmed = await confirm(link);
+    expect(confirmed.status).toBe(303);
+    const code = codeOf(confirmed.location);
+    expect(['received', 'queued', 'in_progress', 'completed']).toContain((await statusOf(code)).status);
+
+    // The person's own second click, or a scanner after it: "already confirmed", with the status link.
+    for (const again of [await open(link), await confirm(link)]) {
+      expect(again.status).toBe(200);
+      expect(again.text).toContain('This request was already confirmed');
+      expect(again.text).not.toContain('not valid');
+      expect(statusHref(again.text)).toBe(`${PUBLIC}/deletion-status?code=${code}`);
+    }
   });
 
   it('refuses unknown tokens', async () => {
     expect((await open(`${PUBLIC}/deletion-requests/verify?token=${'A'.repeat(43)}`)).status).toBe(404);
     expect((await open(`${PUBLIC}/deletion-requests/verify?token=short`)).status).toBe(404);
+    expect((await confirm(`${PUBLIC}/deletion-requests/verify?token=${'A'.repeat(43)}`)).status).toBe(404);
+    const json = await fetch(`${service.baseUrl}/deletion-requests/verify`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    expect(json.status).toBe(415);
   });
 
   it('sends the verification link for a phone number by WhatsApp, through the gateway', async () => {
@@ -138,6 +241,20 @@ describe('POST /deletion-requests', () => {
     expect(sent).toHaveLength(1);
     expect(sent[0]?.path).toMatch(/\/106540352242922\/messages$/);
     expect(sent[0]?.body.text?.body).toMatch(/\/deletion-requests\/verify\?token=/);
+
+    // WhatsApp's link preview opens the link too: that confirms nothing, however often; the page
+    // carries the button that would.
+    const link = /https?:\/\/\S+\/deletion-requests\/verify\?token=\S+/.exec(
+      sent[0]?.body.text?.body ?? '',
+    )?.[0];
+    const before = JSON.stringify(await service.scan('Verifications'));
+    for (let i = 0; i < 2; i += 1) {
+      const preview = await open(link ?? '');
+      expect(preview.status).toBe(200);
+      expect(preview.text).toContain('Confirm: delete my data');
+      expect(preview.text).toContain('<form method="post" action="/deletion-requests/verify">');
+    }
+    expect(JSON.stringify(await service.scan('Verifications'))).toBe(before);
   });
 
   it('answers the form with a page, and re-shows the form with an error for nonsense', async () => {
@@ -164,11 +281,11 @@ describe('POST /deletion-requests', () => {
     const ownersLink = await verificationLink('cleo@example.com', 1);
     expect(ownersLink).toBe(await verificationLink('cleo@example.com', 0));
     await service.failSqs('SendMessage', 1);
-    const opened = await open(ownersLink);
+    const opened = await confirm(ownersLink);
     expect(opened.status).toBe(303);
     const code = codeOf(opened.location);
     expect((await statusOf(code)).status).toBe('received');
-    expect((await open(ownersLink)).status).toBe(410);
+    expect(statusHref((await confirm(ownersLink)).text)).toBe(`${PUBLIC}/deletion-status?code=${code}`);
 
     const repeat = await ask('cleo@example.com');
     expect(repeat.status).toBe(202);
@@ -178,6 +295,9 @@ describe('POST /deletion-requests', () => {
       ),
     );
     expect(notice.body.text).toContain(`${PUBLIC}/deletion-status?code=${code}`);
+
+    // The link, used, still leads to the open request.
+    expect(statusHref((await open(ownersLink)).text)).toBe(`${PUBLIC}/deletion-status?code=${code}`);
   });
 });
 
@@ -221,11 +341,27 @@ describe('deadline check and support command', () => {
       code,
       '--reason',
       'Your account holds data in an archive we restore first.',
+      '--months',
+      '1',
       '--by',
       'alice',
     ]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('The person was told by email.');
+    // One extension only (GDPR Art. 12(3)): a second is refused in one line, without the usage text.
+    const again = await runRequestsCli(service.baseUrl, [
+      'extend',
+      code,
+      '--reason',
+      'More.',
+      '--months',
+      '1',
+    ]);
+    expect(again.code).toBe(1);
+    expect(again.stderr.trim()).toBe(
+      'This request was already extended once; GDPR Art. 12(3) allows one extension (at most 2 further months in total).',
+    );
+    expect(again.stderr).not.toContain('Usage');
     const view = await statusOf(code);
     expect(view.extension_reason).toBe('Your account holds data in an archive we restore first.');
     expect(

@@ -1,6 +1,7 @@
 // integration: due dates, open-request listing, the deadline check, verification links and rate
 // limits against the DynamoDB stand-in.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { makeDynamoDeletionRequestStore } from '../../functions/adapters/dynamo-deletion-requests.js';
 import { makeDynamoRateLimiter } from '../../functions/adapters/dynamo-rate-limiter.js';
 import { makeDynamoVerificationStore } from '../../functions/adapters/dynamo-verifications.js';
@@ -96,7 +97,7 @@ describe('due dates', () => {
     expect(flags).toHaveLength(1);
   });
 
-  it('extends only later, with the reason, and clears the flag', async () => {
+  it('extends only later, only once, with the reason, and clears the flag', async () => {
     const request = newRequest({ receivedAt: '2025-01-01T00:00:00.000Z' });
     await store.create(request);
     await store.markDeadlineState(request.requestId, 'overdue', new Date());
@@ -118,11 +119,16 @@ describe('due dates', () => {
       extensionReason: 'Archive restore.',
     });
     expect(extended?.deadlineState).toBeUndefined();
+    // The law allows one extension: a second (even a concurrent one) is refused by the write itself.
+    expect(
+      await store.extendDueDate(request.requestId, new Date('2025-05-01'), 'Again.', new Date(), 'x'),
+    ).toBe(false);
+    expect((await store.get(request.requestId))?.dueAt).toBe('2025-04-01T00:00:00.000Z');
   });
 });
 
 describe('verification links', () => {
-  it('work once, before they expire, and are forgotten with the request', async () => {
+  it('work once, before they expire, are read without being used, and shrink to a spent marker with the request', async () => {
     const verifications = makeDynamoVerificationStore(env.documents, 'Verifications');
     const now = new Date('2026-03-01T12:00:00.000Z');
     await verifications.save({
@@ -137,12 +143,28 @@ describe('verification links', () => {
       createdAt: now,
       validUntil: new Date(now.getTime() - 1),
     });
+    // Reading a link (what a GET does) never uses it, however often.
+    for (let i = 0; i < 3; i += 1)
+      expect(await verifications.inspect('hash-one', now)).toEqual({ state: 'valid', requestId: 'req_one' });
+    expect(await verifications.inspect('hash-two', now)).toEqual({ state: 'expired' });
+    expect(await verifications.inspect('hash-none', now)).toEqual({ state: 'unknown' });
     expect(await verifications.consume('hash-one', now)).toEqual({ ok: true, requestId: 'req_one' });
+    expect(await verifications.inspect('hash-one', now)).toEqual({ state: 'used', requestId: 'req_one' });
     expect(await verifications.consume('hash-one', now)).toEqual({ ok: false, reason: 'used' });
     expect(await verifications.consume('hash-two', now)).toEqual({ ok: false, reason: 'expired' });
     expect(await verifications.consume('hash-none', now)).toEqual({ ok: false, reason: 'unknown' });
-    expect(await verifications.forgetRequest('req_one')).toBe(2);
-    expect(await verifications.consume('hash-one', now)).toEqual({ ok: false, reason: 'unknown' });
+    expect(await verifications.forgetRequest('req_one', 'AbCdEfGhIjKlMnOpQrStUvWx')).toBe(2);
+    // Forgotten: no request id, times or attempts remain; a late click still finds the status page.
+    const marker = (
+      await env.documents.send(new GetCommand({ TableName: 'Verifications', Key: { tokenHash: 'hash-one' } }))
+    ).Item;
+    expect(Object.keys(marker ?? {}).sort()).toEqual(['expiresAt', 'statusCode', 'tokenHash', 'usedAt']);
+    expect(await verifications.inspect('hash-one', now)).toEqual({
+      state: 'used',
+      statusCode: 'AbCdEfGhIjKlMnOpQrStUvWx',
+    });
+    expect(await verifications.consume('hash-one', now)).toEqual({ ok: false, reason: 'used' });
+    expect(await verifications.consume('hash-two', now)).toEqual({ ok: false, reason: 'used' });
   });
 });
 

@@ -10,6 +10,7 @@ import { ANA, BEN, CLEO } from '../../local/seed-data.js';
 import { eventually } from '../support/local-runner.js';
 import { linkIn, mailTo } from '../support/mailbox.js';
 import { callbackFormBody, deletionPayload, signRequest } from '../support/signing.js';
+import { confirmLink } from '../support/verification-link.js';
 import { change, envelope, inboundText, sign, status } from '../support/whatsapp-payloads.js';
 
 let service: LocalService;
@@ -100,10 +101,10 @@ async function statusOf(code: string) {
 const finished = (code: string) =>
   eventually(async () => ((await statusOf(code)).status?.startsWith('completed') ? true : undefined), 60_000);
 
-/** Opens a verification link and returns the confirmation code it leads to. */
+/** Confirms a verification link and returns the confirmation code it leads to. */
 async function openLink(link: string): Promise<string> {
-  const opened = await fetch(link.replace(service.publicBaseUrl, service.baseUrl), { redirect: 'manual' });
-  return new URL(opened.headers.get('location') ?? '').searchParams.get('code') ?? '';
+  const confirmed = await confirmLink(link, service.baseUrl);
+  return new URL(confirmed.location).searchParams.get('code') ?? '';
 }
 
 describe('the DynamoDB calls of every flow', () => {

@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Channel, SubjectIdentifier } from '../../functions/core/deletion-request.js';
+import { toStatusView } from '../../functions/core/deletion-request.js';
 import { makeIdentifierHasher } from '../../functions/core/keyed-hash.js';
 import { TABLES } from '../../functions/declarations/tables.js';
 import { ANA, BEN, CLEO, demoItems, type DemoPerson } from '../../local/seed-data.js';
@@ -56,6 +57,11 @@ async function expectNoRawIdentifier(h: Harness, identifiers: readonly string[])
   }
 }
 
+interface Mail {
+  readonly subject: string;
+  readonly body: { readonly text?: string };
+}
+
 const subjectFor = (channel: Channel, person: DemoPerson): SubjectIdentifier[] =>
   channel === 'facebook'
     ? [{ kind: 'facebook_asid', value: person.facebookAsid }]
@@ -99,6 +105,16 @@ describe('purge engine, per scope', () => {
     ]);
     expect((await harness.getItem('Accounts', { accountId: ANA.accountId }))?.email).toBe(ANA.email);
     await expectUnchanged(harness, BEN);
+
+    // The email names what was deleted, not more, and how to delete the rest.
+    const [mail] = (await harness.emailsTo(ANA.email)) as Mail[];
+    expect(mail?.subject).toBe('Your Facebook and Instagram data has been deleted');
+    expect(mail?.body.text).toMatch(/^Your Facebook and Instagram data has been deleted\./);
+    expect(mail?.body.text).toContain('This request did not cover: Your account with us');
+    expect(mail?.body.text).toContain(
+      'To delete the rest too, ask here: https://privacy.example.com/delete-my-data',
+    );
+    expect(mail?.body.text).not.toMatch(/GMT/);
   });
 
   it('a WhatsApp request removes the WhatsApp data under phone and BSUID and nothing else', async () => {
@@ -132,6 +148,12 @@ describe('purge engine, per scope', () => {
     expect(outcomes.BillingRecords).toMatchObject({ retained: 2, retentionReason: 'tax_and_accounting' });
     expect(outcomes.FraudSignals).toMatchObject({ retained: 1, retentionReason: 'fraud_prevention' });
     expect(outcomes.BillingRecords?.retainedUntil).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    const [mail] = (await harness.emailsTo(ANA.email)) as Mail[];
+    expect(mail?.subject).toBe('Your data has been deleted');
+    expect(mail?.body.text).toContain(
+      'Your data has been deleted, except records kept because the law requires it and records kept to prevent fraud.',
+    );
+    expect(mail?.body.text).not.toContain('did not cover');
     await expectNoRawIdentifier(harness, inScopeIdentifiers.email(ANA));
     const invoice = await harness.getItem('BillingRecords', {
       accountId: ANA.accountId,
@@ -393,5 +415,30 @@ describe('purge engine, faults', () => {
     expect(failed?.status).toBe('failed');
     expect(failed?.lastError).toBe('PurgeIncompleteError');
     expect(harness.metrics).toContain('DeletionFailed');
+    // Attempts remain: the status page still says we retry.
+    expect(failed?.retriesExhaustedAt).toBeUndefined();
+  });
+
+  it('marks a failure on the last attempt as taken over by a person, until a retry makes it automatic again', async () => {
+    harness = await startHarness([ANA]);
+    const requestId = await harness.file('facebook', subjectFor('facebook', ANA));
+    const broken = (real: import('../../functions/use-cases/ports.js').TablePurger) => ({
+      ...real,
+      purgePage: async () => {
+        throw Object.assign(new Error('table unavailable'), { name: 'ResourceNotFoundException' });
+      },
+    });
+
+    await expect(harness.worker({ purger: broken })(requestId, { lastAttempt: true })).rejects.toThrow();
+    const exhausted = await harness.store.get(requestId);
+    expect(exhausted?.status).toBe('failed');
+    expect(exhausted?.retriesExhaustedAt).toEqual(expect.any(String));
+    expect(toStatusView(exhausted!)).toMatchObject({ status: 'failed', with_our_team: true });
+
+    // Support retries (or redrives): automatic attempts again, and the page says so.
+    await expect(harness.worker({ purger: broken })(requestId)).rejects.toThrow();
+    const retried = await harness.store.get(requestId);
+    expect(retried?.retriesExhaustedAt).toBeUndefined();
+    expect(toStatusView(retried!)).not.toHaveProperty('with_our_team');
   });
 });

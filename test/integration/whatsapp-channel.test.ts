@@ -1,6 +1,6 @@
 // integration: the WhatsApp channel against the stand-ins and the fake Graph API — webhook intake
 // (dedupe, statuses, batches), DELETE MY DATA / STOP / questions, the suppression-aware gateway, the
-// completion notice and its fallbacks, the sweeper, identity changes (protocols.md §9.3).
+// completion notice and its fallbacks, the sweeper, identity changes (docs/protocols.md, WhatsApp Cloud API webhooks).
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { TABLES } from '../../functions/declarations/tables.js';
@@ -240,6 +240,37 @@ describe('other messages', () => {
       phoneNumberId: BUSINESS_NUMBER,
     });
     expect(Number(contact?.lastInboundAt)).toBeGreaterThan(Date.now() / 1000 - 60);
+  });
+
+  it('forgets the contact (number, BSUID, profile name) a retention period after the last message', async () => {
+    const channel = whatsappChannel(harness);
+    const key = { contact: `whatsapp_phone#${PHONE}`, phoneNumberId: BUSINESS_NUMBER };
+    const first = Math.floor(Date.now() / 1000) - 3600;
+    const contacts = (sender: string) => [{ profile: { name: 'Someone' }, wa_id: sender }];
+    await post(
+      channel,
+      envelope([
+        [change({ contacts: contacts(PHONE), messages: [textMessage(PHONE, 'wamid.T1', 'hi', first)] })],
+      ]),
+    );
+    const touched = await harness.getItem('WhatsAppContacts', key);
+    expect(Number(touched?.expiresAt)).toBe(first + 90 * 86400);
+
+    // A later message moves the expiry; a late delivery of an older one does not bring it back.
+    const later = first + 1800;
+    await post(
+      channel,
+      envelope([
+        [change({ contacts: contacts(PHONE), messages: [textMessage(PHONE, 'wamid.T2', 'hi', later)] })],
+      ]),
+    );
+    await post(
+      channel,
+      envelope([
+        [change({ contacts: contacts(PHONE), messages: [textMessage(PHONE, 'wamid.T0', 'hi', first - 60)] })],
+      ]),
+    );
+    expect(Number((await harness.getItem('WhatsAppContacts', key))?.expiresAt)).toBe(later + 90 * 86400);
   });
 
   it('ignores reactions, unsupported and unknown types without failing', async () => {

@@ -55,7 +55,7 @@ export interface Harness {
   readonly kms: KMSClient;
   /** Files a request (as intake does) and returns its id. */
   file(channel: Channel, subject: SubjectIdentifier[]): Promise<string>;
-  worker(overrides?: Overrides): (requestId: string) => ReturnType<ReturnType<typeof makeProcessDeletionJob>>;
+  worker(overrides?: Overrides): ReturnType<typeof makeProcessDeletionJob>;
   /** Runs the worker, and its continuation jobs, until the request is done. */
   runToEnd(requestId: string, overrides?: Overrides): Promise<number>;
   scanAll(): Promise<Record<string, Record<string, unknown>[]>>;

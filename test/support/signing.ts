@@ -1,5 +1,5 @@
 // test support: builds Meta-style `signed_request` values independently of the service code, so the
-// tests check the verifier against the recipe of protocols.md §9.2 rather than against itself.
+// tests check the verifier against the recipe of docs/protocols.md (data deletion request callback) rather than against itself.
 import { createHmac } from 'node:crypto';
 
 export interface Base64UrlOptions {
@@ -86,5 +86,5 @@ export function callbackFormBody(signedRequest: string): string {
   return new URLSearchParams({ signed_request: signedRequest }).toString();
 }
 
-/** Test-only secret of protocols.md §9.2; never a real app secret. */
+/** Test-only secret of docs/protocols.md (Test vectors); never a real app secret. */
 export const TEST_APP_SECRET = 'test_app_secret_0123456789abcdef';

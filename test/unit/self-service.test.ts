@@ -4,7 +4,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { DeletionRequest } from '../../functions/core/deletion-request.js';
 import { makeIdentifierHasher } from '../../functions/core/keyed-hash.js';
-import { parseIdentifier } from '../../functions/core/self-service-identifier.js';
+import { parseIdentifier, readIdentifier } from '../../functions/core/self-service-identifier.js';
 import {
   DEFAULT_SELF_SERVICE_LIMITS,
   makeRequestSelfServiceDeletion,
@@ -16,12 +16,31 @@ describe('parseIdentifier', () => {
   it.each([
     ['  Ana@Example.COM ', { kind: 'email', value: 'ana@example.com' }],
     ['+1 (555) 000-0001', { kind: 'phone', value: '15550000001' }],
+    ['0044 7700 900123', { kind: 'phone', value: '447700900123' }],
+    ['15550000001', undefined],
     ['@Ana.Insta', { kind: 'social', value: 'ana.insta' }],
     ['<script>', undefined],
     ['', undefined],
     [42, undefined],
   ])('reads %p', (raw, expected) => {
     expect(parseIdentifier(raw)).toEqual(expected);
+  });
+});
+
+describe('readIdentifier', () => {
+  it.each([
+    ['', 'missing'],
+    ['   ', 'missing'],
+    [undefined, 'missing'],
+    [`${'a'.repeat(250)}@example.com`, 'too_long'],
+    ['bad@@example.com', 'email_invalid'],
+    ['ana@example', 'email_invalid'],
+    ['5550001111', 'phone_needs_country_code'],
+    ['(555) 000-1111', 'phone_needs_country_code'],
+    ['+12', 'phone_invalid'],
+    ['<script>', 'unrecognised'],
+  ])('says what is wrong with %p: %s', (raw, problem) => {
+    expect(readIdentifier(raw)).toEqual({ ok: false, problem });
   });
 });
 
@@ -156,7 +175,7 @@ describe('requestSelfServiceDeletion', () => {
     'be..n@example.com',
   ])('refuses %p as an invalid identifier (never sent to SES)', async (identifier) => {
     const { run, created, queued } = setup();
-    expect(await run(ask(identifier))).toEqual({ outcome: 'invalid_identifier' });
+    expect(await run(ask(identifier))).toEqual({ outcome: 'invalid_identifier', problem: 'email_invalid' });
     expect(created).toEqual([]);
     expect(queued).toEqual([]);
   });

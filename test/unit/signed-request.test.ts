@@ -1,5 +1,5 @@
-// Unit tests for verifySignedRequest: the known-answer vectors of protocols.md §9.1, and one test
-// per row of the §9.2 table (plus the policy decisions pinned by the service).
+// Unit tests for verifySignedRequest: the known-answer vectors of docs/protocols.md (Test vectors), and one test
+// per signed-request case (docs/protocols.md) (plus the policy decisions pinned by the service).
 import { describe, it, expect } from '@jest/globals';
 import fc from 'fast-check';
 import {
@@ -19,7 +19,7 @@ import {
   splitSignedRequest,
 } from '../support/signing.js';
 
-/** Frozen clock: 2025-12-31T23:00:00Z, the issued_at of the §9.2 vector. */
+/** Frozen clock: 2025-12-31T23:00:00Z, the issued_at of the test-only vector in docs/protocols.md. */
 const NOW = 1767222000;
 const MAX_AGE = 24 * 60 * 60;
 const MAX_SKEW = 5 * 60;
@@ -77,7 +77,7 @@ function genuineContaining(char: string): string {
   throw new Error(`no request containing ${char}`);
 }
 
-describe('verifySignedRequest — known-answer vectors (protocols.md §9.1, §9.2)', () => {
+describe('verifySignedRequest — known-answer vectors (docs/protocols.md, Test vectors)', () => {
   it("verifies Meta's documented example with its secret", () => {
     const result = verify(META_VECTOR, { secrets: ['client_secret_shhhhhh!'] }, 1291836800);
     expect(result).toStrictEqual({
@@ -96,12 +96,12 @@ describe('verifySignedRequest — known-answer vectors (protocols.md §9.1, §9.
     });
   });
 
-  it('verifies the locally generated §9.2 vector (payload length ≡ 3 mod 4)', () => {
+  it('verifies the test-only vector of docs/protocols.md (payload length ≡ 3 mod 4)', () => {
     expect(splitSignedRequest(GENERATED_VECTOR).payload.length % 4).toBe(3);
     expect(verify(GENERATED_VECTOR, {}, 1767222000)).toStrictEqual(accepted(USER_ID, 1767222000));
   });
 
-  it('builds the §9.2 vector with the test signing helper (the helper follows the recipe)', () => {
+  it('builds the test-only vector with the test signing helper (the helper follows the recipe)', () => {
     expect(signRequest(GENERATED_PAYLOAD_JSON, TEST_APP_SECRET)).toBe(GENERATED_VECTOR);
   });
 
@@ -120,7 +120,7 @@ describe('verifySignedRequest — known-answer vectors (protocols.md §9.1, §9.
   });
 });
 
-describe('verifySignedRequest — the §9.2 table', () => {
+describe('verifySignedRequest — every signed-request case', () => {
   it('accepts a fresh request signed with the app secret', () => {
     expect(verify(genuine())).toStrictEqual(accepted());
   });

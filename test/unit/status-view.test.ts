@@ -42,6 +42,10 @@ const COMPLETED = deletionRequest({
   ],
 });
 
+function headlineOf(html: string): string | undefined {
+  return /<p class="status" role="status">([^<]+)<\/p>/.exec(html)?.[1];
+}
+
 function styleOf(html: string): string[] {
   return [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((match) => match[1] ?? '');
 }
@@ -132,7 +136,19 @@ describe('renderStatusPage', () => {
 
   it('words every status differently, in full sentences', () => {
     const words = REQUEST_STATUSES.map((status) => {
-      const html = renderStatusPage(toStatusView(deletionRequest({ status })));
+      const outcomes =
+        status === 'completed_with_retention'
+          ? [
+              {
+                table: 'BillingRecords',
+                deleted: 0,
+                anonymised: 0,
+                retained: 1,
+                retentionReason: 'tax_and_accounting',
+              },
+            ]
+          : COMPLETED.outcomes;
+      const html = renderStatusPage(toStatusView(deletionRequest({ status, outcomes })));
       expect(html).not.toContain('undefined');
       return /<p class="status" role="status">([^<]+)<\/p>/.exec(html)?.[1];
     });
@@ -191,28 +207,125 @@ describe('renderStatusPage', () => {
     });
     const html = renderStatusPage(toStatusView(request));
     expect(html).toContain('What we keep, and why');
-    // Meta requires a legitimate justification for any refusal to delete (protocols.md §1.7).
+    // Meta requires a legitimate justification for any refusal to delete (docs/protocols.md, data deletion request callback).
     expect(html).toContain('tax and accounting law requires us to keep them');
-    expect(html).toContain('Kept until 2035-12-31');
-    expect(html).not.toContain('We held no data');
+    expect(html).toContain('Kept until 31 December 2035, then deleted.');
+    expect(html).toContain('<li>2 records. Invoices');
+    expect(html).not.toContain('record(s)');
+    expect(html).not.toContain('We held no');
+    expect(headlineOf(html)).toBe(
+      'Done. Your Facebook and Instagram data has been deleted, except records kept because the law requires it (listed below).',
+    );
   });
 
-  it('says when no data was held, and otherwise looks like any completed request', () => {
+  it('says "kept to prevent fraud" for fraud records, never that the law requires them', () => {
+    const request = deletionRequest({
+      status: 'completed_with_retention',
+      channel: 'web',
+      completedAt: '2025-12-31T23:01:00.000Z',
+      outcomes: [
+        { table: 'Accounts', deleted: 1, anonymised: 0, retained: 0 },
+        {
+          table: 'FraudSignals',
+          deleted: 0,
+          anonymised: 0,
+          retained: 1,
+          retentionReason: 'fraud_prevention',
+        },
+      ],
+    });
+    const html = renderStatusPage(toStatusView(request));
+    expect(headlineOf(html)).toBe(
+      'Done. Your data has been deleted, except records kept to prevent fraud (listed below).',
+    );
+    expect(html).not.toContain('law requires');
+    expect(html).toContain('<li>1 record. Fraud-prevention records');
+  });
+
+  it('says that we held nothing, with no row of zeros under it', () => {
     const view = toStatusView(
       deletionRequest({ status: 'completed', completedAt: '2025-12-31T23:01:00.000Z', outcomes: [] }),
     );
     expect(view.no_data_held).toBe(true);
     const html = renderStatusPage(view);
-    expect(html).toContain('We held no data covered by this request');
+    expect(headlineOf(html)).toBe(
+      'Done. We held no Facebook and Instagram data about you, so there was nothing to delete.',
+    );
+    expect(html).not.toContain('has been deleted');
+    expect(html).not.toContain('Records deleted');
     expect(html).toContain('What this request covers');
+  });
+
+  it.each([
+    ['facebook', 'Facebook and Instagram data', /your WhatsApp conversations with us/],
+    ['instagram', 'Facebook and Instagram data', /your WhatsApp conversations with us/],
+    ['whatsapp', 'WhatsApp data', /data we received through Facebook and Instagram/],
+  ] as const)('names the scope of a %s request and what it did not cover', (channel, data, rest) => {
+    const html = renderStatusPage(toStatusView({ ...COMPLETED, channel }));
+    expect(headlineOf(html)).toBe(`Done. Your ${data} has been deleted.`);
+    expect(html).toContain('<h2>What this request did not cover</h2>');
+    expect(html).toMatch(rest);
+    expect(html).toContain('<a href="/delete-my-data">Ask us to delete the rest too</a>');
+  });
+
+  it('leaves out "did not cover" for a request that covered everything', () => {
+    const html = renderStatusPage(toStatusView({ ...COMPLETED, channel: 'web' }));
+    expect(headlineOf(html)).toBe('Done. Your data has been deleted.');
+    expect(html).not.toContain('did not cover');
+  });
+
+  it('writes dates one way, in words, and counts with thousands separators', () => {
+    const html = renderStatusPage(
+      toStatusView({
+        ...COMPLETED,
+        outcomes: [{ table: 'MetaPlatformData', deleted: 12345, anonymised: 1, retained: 0 }],
+      }),
+    );
+    expect(html).toContain('<dt>Received</dt><dd>31 December 2025</dd>');
+    expect(html).toContain('<dt>Completed</dt><dd>31 December 2025</dd>');
+    expect(html).toContain('<dt>Records deleted</dt><dd>12,345</dd>');
+    expect(html).not.toMatch(/GMT/);
+  });
+});
+
+describe('a failed request', () => {
+  it('says it retries while automatic attempts remain', () => {
+    const html = renderStatusPage(toStatusView(deletionRequest({ status: 'failed' })));
+    expect(headlineOf(html)).toContain('retrying automatically');
+  });
+
+  it('after the last attempt, says a person is looking at it and by when we answer, and promises no retry', () => {
+    const view = toStatusView(
+      deletionRequest({
+        status: 'failed',
+        dueAt: '2026-01-31T23:00:00.000Z',
+        retriesExhaustedAt: '2026-01-02T10:00:00.000Z',
+      }),
+    );
+    expect(view.with_our_team).toBe(true);
+    const html = renderStatusPage(view);
+    expect(headlineOf(html)).toBe(
+      'We could not finish this request automatically. A person on our team is looking at it. You do not need to do anything.',
+    );
+    expect(html).toContain('by 31 January 2026');
+    expect(html).not.toMatch(/retry|try again automatically/i);
+  });
+
+  it('shows nothing of it once the request is no longer failed', () => {
+    const view = toStatusView(
+      deletionRequest({ status: 'in_progress', retriesExhaustedAt: '2026-01-02T10:00:00.000Z' }),
+    );
+    expect(view).not.toHaveProperty('with_our_team');
   });
 });
 
 describe('renderNotFoundPage', () => {
-  it('says the request was not found, and nothing more', () => {
-    const html = renderNotFoundPage();
+  it('says the request was not found, points to the form and the contact address', () => {
+    const html = renderNotFoundPage({ email: 'dpo@example.org' });
     expect(html).toContain('Deletion request not found');
     expect(html).not.toMatch(/<dl>/);
+    expect(html).toContain('<a href="/delete-my-data">');
+    expect(html).toContain('href="mailto:dpo@example.org"');
   });
 });
 

@@ -1,5 +1,5 @@
 // Unit tests for WhatsApp webhook authenticity: X-Hub-Signature-256 over the raw bytes, and the GET
-// verification handshake (protocols.md §5.2, §5.6, §9.3).
+// verification handshake (docs/protocols.md, WhatsApp Cloud API webhooks and Test vectors).
 import { describe, it, expect } from '@jest/globals';
 import {
   escapeNonAscii,
@@ -9,7 +9,7 @@ import {
 } from '../../functions/core/whatsapp-signature.js';
 
 const SECRET = 'test_app_secret_0123456789abcdef';
-// The 432-byte known-answer vector of protocols.md §9.3.
+// The 432-byte known-answer vector of docs/protocols.md (Test vectors).
 const VECTOR_BODY =
   '{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},"contacts":[{"profile":{"name":"Sheena Nelson"},"wa_id":"16505551234"}],"messages":[{"from":"16505551234","id":"wamid.TEST1","timestamp":"1749416383","type":"text","text":{"body":"DELETE MY DATA"}}]},"field":"messages"}]}]}';
 const VECTOR_SIGNATURE = 'sha256=2c3d308f4f1c73808b4e8ea586e591416ff15bff8e71475dd25dcb77076d6b10';
