@@ -10,7 +10,8 @@ import {
   reachableByPhone,
 } from '../../functions/core/privacy-rights.js';
 import { renderRightsPage } from '../../functions/core/rights-pages.js';
-import { renderStatusPage } from '../../functions/core/status-page.js';
+import { renderConfirmPage } from '../../functions/core/self-service-pages.js';
+import { DEFAULT_CONTACT, renderStatusPage } from '../../functions/core/status-page.js';
 import { CORRECTABLE_ATTRIBUTES } from '../../functions/declarations/rights.js';
 import { mappedTables } from '../../functions/declarations/tables.js';
 
@@ -226,5 +227,23 @@ describe('the page for every right', () => {
       /id="copy-hint">[^<]*A phone number gets a copy of the WhatsApp data we hold for it/,
     );
     expect(html).toMatch(/id="stop-hint">[^<]*A phone number can stop WhatsApp messages only/);
+  });
+});
+
+describe('the confirm page a verification link opens', () => {
+  it('names the right it confirms, never a deletion for a copy, a correction or a withdrawal', () => {
+    expect(renderConfirmPage('t', DEFAULT_CONTACT)).toContain(
+      '<button type="submit">Confirm: delete my data</button>',
+    );
+    for (const [confirms, button] of [
+      ['access', 'Confirm: send me a copy'],
+      ['correction', 'Confirm: correct my data'],
+      ['withdraw_consent', 'Confirm: stop that use'],
+      ['new_address', 'Confirm: this is my address'],
+    ] as const) {
+      const page = renderConfirmPage('t', DEFAULT_CONTACT, confirms);
+      expect(page).toContain(`<button type="submit">${button}</button>`);
+      expect(page).not.toMatch(/delete my data|to delete/i);
+    }
   });
 });
