@@ -485,6 +485,8 @@ describe('the support command, for every type', () => {
         open,
         '--reason',
         'We need to check which numbers are yours',
+        '--months',
+        '1',
       ]);
       expect(extended.code).toBe(0);
       const later = await statusOf(open);
