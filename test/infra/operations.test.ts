@@ -499,3 +499,83 @@ describe('two stages', () => {
     expect(dev!.filter((name) => prod!.includes(name))).toEqual([]);
   });
 });
+
+describe("the runbook's alarm table", () => {
+  interface Row {
+    readonly ids: string[];
+    readonly statistic: string;
+    readonly periodSeconds: number;
+    /** The threshold in the template per stage, and the setting it comes from (if any). */
+    readonly threshold: (stage: string) => number;
+    readonly setting?: { key: string; perStage: Record<string, number> };
+  }
+
+  function documentedAlarms(): Row[] {
+    const runbook = readFileSync(path.join(import.meta.dirname, '../../docs/operations.md'), 'utf8');
+    const section = runbook.slice(
+      runbook.indexOf('## Alarms'),
+      runbook.indexOf('### dead-letter-queue-not-empty'),
+    );
+    return section
+      .split('\n')
+      .filter((line) => line.startsWith('| `'))
+      .map((line) => {
+        const [names = '', metric = '', period = '', threshold = ''] = line
+          .split('|')
+          .slice(1)
+          .map((c) => c.trim());
+        const ids = [...names.matchAll(/`([a-z0-9-]+)`/g)].map((m) => m[1]!);
+        const statistic = /\((Maximum|Sum|Average)\)/.exec(metric)?.[1] ?? `unparsed: ${metric}`;
+        const periodSeconds = { '5 minutes': 300, '1 hour': 3600 }[period] ?? Number.NaN;
+        const keyed = /^`(\w+)`( minutes)? \(prod (\d+), dev (\d+)\)$/.exec(threshold);
+        if (!keyed) {
+          const fixed = Number(threshold);
+          return { ids, statistic, periodSeconds, threshold: () => fixed };
+        }
+        const perStage: Record<string, number> = { prod: Number(keyed[3]), dev: Number(keyed[4]) };
+        const unit = keyed[2] ? 60 : 1;
+        return {
+          ids,
+          statistic,
+          periodSeconds,
+          threshold: (stage: string) => perStage[stage]! * unit,
+          setting: { key: keyed[1]!, perStage },
+        };
+      });
+  }
+
+  it.each(['prod', 'dev'])(
+    'gives every alarm of the %s stage with its period, statistic and threshold',
+    (stage) => {
+      const config = loadDeploymentConfig(
+        (key) => ({ stage, alarmEmail: 'ops@example.com' })[key as 'stage' | 'alarmEmail'],
+      );
+      const synthesized = Template.fromStack(
+        new DeletionServiceStack(new App({ context: CONTEXT }), `DeletionService-${stage}`, config),
+      );
+      const rows = documentedAlarms();
+      const prefix = `deletion-service-${stage}-`;
+      const inTemplate = new Map(
+        alarms(synthesized).map((alarm) => [String(alarm.Properties?.AlarmName).slice(prefix.length), alarm]),
+      );
+      expect(rows.flatMap((row) => row.ids).sort()).toEqual([...inTemplate.keys()].sort());
+      for (const row of rows) {
+        if (row.setting)
+          expect([row.setting.key, config[row.setting.key as keyof typeof config]]).toEqual([
+            row.setting.key,
+            row.setting.perStage[stage],
+          ]);
+        for (const id of row.ids) {
+          const properties = inTemplate.get(id)?.Properties;
+          expect([
+            id,
+            properties?.Period,
+            properties?.Statistic,
+            properties?.Threshold,
+            properties?.EvaluationPeriods,
+          ]).toEqual([id, row.periodSeconds, row.statistic, row.threshold(stage), 1]);
+        }
+      }
+    },
+  );
+});
