@@ -579,3 +579,37 @@ describe("the runbook's alarm table", () => {
     },
   );
 });
+
+describe("docs/configuration.md's deploy example", () => {
+  const doc = readFileSync(path.join(import.meta.dirname, '../../docs/configuration.md'), 'utf8');
+  const readme = readFileSync(path.join(import.meta.dirname, '../../README.md'), 'utf8');
+  const commandOf = (text: string, verb: string) =>
+    (/```sh\n([\s\S]*?)```/g.exec(text.slice(text.indexOf(`npx cdk ${verb} `) - 200)) ?? [])[1]
+      ?.split(/\n(?=npx )/)
+      .find((line) => line.startsWith(`npx cdk ${verb} `))
+      ?.replace(/\\\n\s*/g, ' ') ?? '';
+  const contextOf = (command: string) =>
+    Object.fromEntries([...command.matchAll(/-c (\w+)=(\S+)/g)].map((m) => [m[1]!, m[2]!]));
+  const parametersOf = (command: string) => [...command.matchAll(/--parameters (\w+)=/g)].map((m) => m[1]!);
+
+  it('synthesizes with exactly its -c options, and the deploy gives every parameter without a default', () => {
+    const synth = commandOf(doc, 'synth');
+    const deploy = commandOf(doc, 'deploy');
+    expect(synth).toMatch(/^npx cdk synth /);
+    expect(contextOf(deploy)).toEqual(contextOf(synth));
+    const context = contextOf(synth);
+    const config = loadDeploymentConfig((key) => context[key], undefined, Object.keys(context));
+    const synthesized = Template.fromStack(
+      new DeletionServiceStack(new App({ context: CONTEXT }), `DeletionService-${config.stage}`, config),
+    ).toJSON() as { Parameters: Record<string, { Default?: unknown }> };
+    const required = Object.entries(synthesized.Parameters)
+      .filter(([, parameter]) => parameter.Default === undefined)
+      .map(([name]) => name)
+      .sort();
+    expect(required).toEqual(['EmailFromAddress', 'InstagramAppId', 'MetaAppId']);
+    expect(parametersOf(deploy).sort()).toEqual(required);
+    expect(deploy).toContain('--outputs-file cdk-outputs.json');
+    // The README's deploy step passes the same parameters.
+    expect(parametersOf(commandOf(readme, 'deploy')).sort()).toEqual(required);
+  });
+});
