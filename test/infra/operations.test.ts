@@ -450,7 +450,8 @@ describe('outputs', () => {
       expect(value).toContain(`${route.path}"`);
       expect(value).toContain(logicalIdOf(stack.api.restApi));
     }
-    expect(routeOutputId('/whatsapp/webhook')).toBe('RouteWhatsappWebhookUrl');
+    expect(routeOutputId('/whatsapp/webhook')).toBe('WhatsAppWebhookUrl');
+    expect(routeOutputId('/deletion-requests')).toBe('DeletionRequestsUrl');
     expect(secretOutputId('whatsappVerifyToken')).toBe('WhatsappVerifyTokenSecretName');
     expect(outputs.ApiBaseUrl).toBeDefined();
     expect(outputs.DeadLetterQueueUrl?.Value).toEqual({ Ref: logicalIdOf(stack.pipeline.deadLetterQueue) });
@@ -611,5 +612,32 @@ describe("docs/configuration.md's deploy example", () => {
     expect(deploy).toContain('--outputs-file cdk-outputs.json');
     // The README's deploy step passes the same parameters.
     expect(parametersOf(commandOf(readme, 'deploy')).sort()).toEqual(required);
+  });
+});
+
+describe('URL outputs', () => {
+  it('are one set, named as the README names them: no two outputs publish the same URL', () => {
+    const outputs = template.findOutputs('*') as Record<string, { Value: unknown }>;
+    const byValue = new Map<string, string[]>();
+    for (const [id, output] of Object.entries(outputs)) {
+      const value = JSON.stringify(output.Value);
+      byValue.set(value, [...(byValue.get(value) ?? []), id]);
+    }
+    expect([...byValue.values()].filter((ids) => ids.length > 1)).toEqual([]);
+    const urlOutputs = Object.keys(outputs).filter((id) => id.endsWith('Url'));
+    expect(urlOutputs.filter((id) => id.startsWith('Route'))).toEqual([]);
+    const readme = readFileSync(path.join(import.meta.dirname, '../../README.md'), 'utf8');
+    for (const id of [
+      'MetaDataDeletionCallbackUrl',
+      'MetaDeauthorizeCallbackUrl',
+      'InstagramDataDeletionCallbackUrl',
+      'InstagramDeauthorizeCallbackUrl',
+      'WhatsAppWebhookUrl',
+      'DataDeletionInstructionsUrl',
+      'ReceiptKeysUrl',
+    ]) {
+      expect([id, readme.includes(`\`${id}\``) || readme.includes(`<${id} output>`)]).toEqual([id, true]);
+      expect(urlOutputs).toContain(id);
+    }
   });
 });
