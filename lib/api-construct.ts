@@ -96,6 +96,9 @@ export class ApiConstruct extends Construct {
       },
     });
 
+    // CDK's own `Endpoint` output repeats the stage URL: the stack publishes it once, as ApiBaseUrl.
+    this.restApi.node.tryRemoveChild('Endpoint');
+
     const stack = Stack.of(this);
     this.baseUrl = Fn.join('', [
       'https://',

@@ -11,7 +11,6 @@ import {
   type FunctionKey,
   type RouteDeclaration,
 } from '../functions/declarations/functions.js';
-import { JWKS_PATH } from '../functions/declarations/receipt-keys.js';
 import { DELETION_REQUESTS_TABLE, VERIFICATIONS_TABLE } from '../functions/declarations/tables.js';
 import { DEFAULT_METRICS_NAMESPACE, SERVICE_NAME } from '../functions/runtime/metric-names.js';
 import { ApiConstruct } from './api-construct.js';
@@ -30,6 +29,7 @@ import { NotificationsConstruct } from './notifications-construct.js';
 import {
   ACCEPTANCE_COMMAND_OUTPUT,
   API_BASE_URL_OUTPUT,
+  NAMED_ROUTE_OUTPUTS,
   routeOutputId,
   secretOutputId,
 } from './output-names.js';
@@ -196,32 +196,15 @@ export class DeletionServiceStack extends Stack {
 
   /** Everything ops need after a deploy: every URL, every secret to fill, where to look. */
   private addOutputs(): void {
-    new CfnOutput(this, 'MetaDataDeletionCallbackUrl', {
-      description: 'Data Deletion Request callback URL to enter in the Meta App Dashboard.',
-      value: this.publicUrlOf(routeOf(FUNCTIONS.metaCallbacks.id)),
-    });
-    // The callback URLs under the names the Facebook and Instagram dashboards use.
-    for (const route of ROUTES.filter((candidate) => candidate.metaCallback)) {
-      const { platform, kind } = route.metaCallback!;
-      const name = `${platform === 'facebook' ? 'Meta' : 'Instagram'}${kind === 'data_deletion' ? 'DataDeletion' : 'Deauthorize'}CallbackUrl`;
-      if (name === 'MetaDataDeletionCallbackUrl') continue;
-      new CfnOutput(this, name, {
-        description: `${platform === 'facebook' ? 'Facebook' : 'Instagram'} ${kind === 'data_deletion' ? 'Data Deletion Request' : 'Deauthorize'} callback URL to enter in the App Dashboard.`,
-        value: this.publicUrlOf(route),
+    // One output per route path (the callback, webhook, form, status and receipt-key URLs), under the
+    // names the README gives them.
+    for (const path of [...new Set(ROUTES.map((route) => route.path))]) {
+      const methods = ROUTES.filter((route) => route.path === path).map((route) => route.method);
+      new CfnOutput(this, routeOutputId(path), {
+        description: NAMED_ROUTE_OUTPUTS[path]?.description ?? `${methods.join(', ')} ${path}`,
+        value: this.publicUrlOf(routeFor(path)),
       });
     }
-    new CfnOutput(this, 'WhatsAppWebhookUrl', {
-      description: 'WhatsApp webhook callback URL to enter in the App Dashboard (WhatsApp > Configuration).',
-      value: this.publicUrlOf(routeFor('/whatsapp/webhook')),
-    });
-    new CfnOutput(this, 'StatusBaseUrl', {
-      description: 'Status page; a person opens it with ?code=<confirmation code>.',
-      value: `${this.publicBaseUrl}${routeOf(FUNCTIONS.deletionStatus.id).path}`,
-    });
-    new CfnOutput(this, 'ReceiptKeysUrl', {
-      description: 'Public keys of the deletion receipts (JWKS): anyone verifies a receipt with them.',
-      value: `${this.publicBaseUrl}${JWKS_PATH}`,
-    });
     new CfnOutput(this, 'ReceiptSigningKeyId', {
       description: 'KMS key that signs new receipts (the first of receiptKeyGenerations).',
       value: this.receiptKeys.current.keyId,
@@ -241,13 +224,6 @@ export class DeletionServiceStack extends Stack {
         'Run after every deploy (docs/operations.md): the acceptance suite, with the outputs of cdk deploy --outputs-file.',
       value: `npm run test:deployed -- --outputs cdk-outputs.json --stack ${this.stackName}`,
     });
-    for (const path of [...new Set(ROUTES.map((route) => route.path))]) {
-      const methods = ROUTES.filter((route) => route.path === path).map((route) => route.method);
-      new CfnOutput(this, routeOutputId(path), {
-        description: `${methods.join(', ')} ${path}`,
-        value: this.publicUrlOf(routeFor(path)),
-      });
-    }
     for (const name of this.secrets.names) {
       new CfnOutput(this, secretOutputId(name), {
         description: `Secrets Manager secret of ${name}: JSON {"current": "...", "previous": "..."}.`,
@@ -265,10 +241,6 @@ export class DeletionServiceStack extends Stack {
     new CfnOutput(this, 'VerificationsTableName', {
       description: 'Table of self-service verification links (hashes only; the support command reads it).',
       value: this.data.table(VERIFICATIONS_TABLE).tableName,
-    });
-    new CfnOutput(this, 'DataDeletionInstructionsUrl', {
-      description: "Self-service page; also the Data Deletion Instructions URL for Meta's App Dashboard.",
-      value: `${this.publicBaseUrl}/delete-my-data`,
     });
     new CfnOutput(this, 'DeadLetterQueueUrl', {
       description: 'Dead-letter queue of the deletion jobs (inspect and redrive: docs/operations.md).',
@@ -326,11 +298,5 @@ function splitProps(props: DeletionServiceStackProps): {
 function routeFor(path: string): RouteDeclaration {
   const route = ROUTES.find((candidate) => candidate.path === path);
   if (!route) throw new Error(`No route declared for ${path}`);
-  return route;
-}
-
-function routeOf(functionId: string): RouteDeclaration {
-  const route = ROUTES.find((candidate) => candidate.functionId === functionId);
-  if (!route) throw new Error(`No route declared for function ${functionId}`);
   return route;
 }

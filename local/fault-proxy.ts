@@ -9,6 +9,8 @@ export interface FaultProxy {
   /** Fails the next `count` calls whose X-Amz-Target ends with `.${action}`. */
   failNext(action: string, count: number): void;
   pendingFaults(): Record<string, number>;
+  /** Drops every fault not yet taken. */
+  clearFaults(): void;
   /** Calls forwarded (not failed) per action, e.g. { SendMessage: 3 }. */
   forwardedCalls(): Record<string, number>;
   stop(): Promise<void>;
@@ -67,6 +69,7 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
       faults.set(action, (faults.get(action) ?? 0) + count);
     },
     pendingFaults: () => Object.fromEntries(faults),
+    clearFaults: () => faults.clear(),
     forwardedCalls: () => Object.fromEntries(forwarded),
     stop: () =>
       new Promise((resolve) => {

@@ -2,12 +2,18 @@
 // the declarations, demo data, the real handlers behind an HTTP server, and the queue poller and
 // reconciler that Lambda and EventBridge provide in AWS.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteItemCommand,
+  DynamoDBClient,
+  ScanCommand,
+  type AttributeValue,
+} from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { FUNCTIONS, ROUTES, type FunctionDeclaration } from '../functions/declarations/functions.js';
 import { DELETION_PIPELINE } from '../functions/declarations/pipeline.js';
+import { RATE_LIMITS_TABLE } from '../functions/declarations/tables.js';
 import { dynamoDocumentClient } from '../functions/runtime/aws-clients.js';
 import { lambdaContext, startLocalApi, type ApiHandler } from './api-gateway.js';
 import { asFunction, recordDynamoDbCalls, type DynamoDbCall } from './dynamodb-call-recorder.js';
@@ -44,6 +50,37 @@ export const LOCAL_DEFAULTS = {
   /** A failed job is retried after this many seconds locally (AWS waits the visibility timeout). */
   RETRY_AFTER_SECONDS: '1',
 } as const;
+
+/** Deletes every item of a local table (keyed by `key` alone); returns how many there were. */
+async function clearTable(endpoint: string, table: string, key: string): Promise<number> {
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  let removed = 0;
+  try {
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await client.send(
+        new ScanCommand({
+          TableName: table,
+          ProjectionExpression: '#k',
+          ExpressionAttributeNames: { '#k': key },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        await client.send(new DeleteItemCommand({ TableName: table, Key: { [key]: item[key]! } }));
+        removed += 1;
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+  } finally {
+    client.destroy();
+  }
+  return removed;
+}
 
 type ScheduledHandler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -125,6 +162,21 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
       }
       standIns.sqsFaults.failNext(action, count);
       return reply(200, { pending: standIns.sqsFaults.pendingFaults() });
+    }
+    if (path === '/__local/faults/sqs' && req.method === 'GET') {
+      return reply(200, { pending: standIns.sqsFaults.pendingFaults() });
+    }
+    if (path === '/__local/faults/sqs' && req.method === 'DELETE') {
+      standIns.sqsFaults.clearFaults();
+      return reply(200, { pending: standIns.sqsFaults.pendingFaults() });
+    }
+    if (path === '/__local/rate-limits' && req.method === 'DELETE') {
+      // Forgets every self-service counter, so the form can be tried again at once (rehearsals).
+      clearTable(standIns.endpoints.dynamodb, RATE_LIMITS_TABLE.id, RATE_LIMITS_TABLE.partitionKey.name).then(
+        (removed) => reply(200, { removed }),
+        (error: unknown) => reply(500, { error: (error as Error).message }),
+      );
+      return true;
     }
     return reply(404, { error: 'not_found' });
   };

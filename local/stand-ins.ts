@@ -85,6 +85,8 @@ async function startDynamoDbLocal(
       '-jar',
       jar,
       '-inMemory',
+      // It reports usage to AWS by default; a test run has nothing to report.
+      '-disableTelemetry',
       '-port',
       String(chosen),
     ],

@@ -86,12 +86,63 @@ interface Target {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-async function localTarget(baseUrl: string, env: Env): Promise<Target> {
-  const info = (await (await fetch(`${baseUrl.replace(/\/+$/, '')}/__local/info`)).json()) as {
-    endpoints: { dynamodb: string; sqs: string; ses: string };
-    queueUrl: string;
-    deadLetterQueueUrl: string;
+interface LocalInfo {
+  endpoints: { dynamodb: string; sqs: string; ses: string };
+  queueUrl: string;
+  deadLetterQueueUrl: string;
+}
+
+/** The local stack's stand-ins, from `npm start`'s API; one line naming the URL when it is not there. */
+async function localInfo(baseUrl: string): Promise<LocalInfo> {
+  const url = `${baseUrl.replace(/\/+$/, '')}/__local/info`;
+  let response: Response;
+  try {
+    response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  } catch (error) {
+    throw new RefusedError(
+      `Could not reach the local stack at ${url} (${connectionProblem(error)}): is npm start running? Give --local the "API:" address it prints.`,
+    );
+  }
+  const info = (await response.json().catch(() => undefined)) as LocalInfo | undefined;
+  if (!response.ok || !info?.endpoints?.dynamodb)
+    throw new RefusedError(
+      `${url} answered HTTP ${response.status}, not the local stack's description: give --local the "API:" address npm start prints.`,
+    );
+  return info;
+}
+
+/** "connection refused", "host not found", …: the network reason behind a failed call. */
+function connectionProblem(error: unknown): string {
+  const codes: Record<string, string> = {
+    ECONNREFUSED: 'connection refused',
+    ENOTFOUND: 'host not found',
+    ECONNRESET: 'connection reset',
+    ETIMEDOUT: 'timed out',
+    EHOSTUNREACH: 'host unreachable',
   };
+  for (let current = error; current instanceof Error; current = current.cause) {
+    const code = (current as Error & { code?: unknown }).code;
+    if (typeof code === 'string' && codes[code]) return codes[code];
+    if (current.name === 'TimeoutError' || current.name === 'AbortError') return 'timed out';
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** True for a failure to reach an endpoint at all (as opposed to an answer that refused). */
+function isConnectionFailure(error: unknown): boolean {
+  for (let current = error; current instanceof Error; current = current.cause) {
+    const code = (current as Error & { code?: unknown }).code;
+    if (
+      typeof code === 'string' &&
+      /^(ECONNREFUSED|ENOTFOUND|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|EAI_AGAIN)$/.test(code)
+    )
+      return true;
+  }
+  return false;
+}
+
+async function localTarget(baseUrl: string, env: Env): Promise<Target> {
+  const info = await localInfo(baseUrl);
   const local = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
   return {
     requestsTable: DELETION_REQUESTS_TABLE.id,
@@ -106,17 +157,40 @@ async function localTarget(baseUrl: string, env: Env): Promise<Target> {
   };
 }
 
-function required(values: Env, name: string): string {
+/** How to point the command at a stack: said whenever it does not know which one to use. */
+const WHICH_STACK =
+  'add --local http://127.0.0.1:3000 for the local stack (the "API:" address npm start prints), or --outputs cdk-outputs.json for a deployed stage (written by cdk deploy --outputs-file cdk-outputs.json; AWS credentials in the environment)';
+
+function required(values: Env, name: string, outputsFile: string | undefined): string {
   const value = values[name];
-  if (!value) throw new UsageError(`Missing ${name}`);
-  return value;
+  if (value) return value;
+  if (outputsFile)
+    throw new RefusedError(
+      `${outputsFile} does not give ${name}: write it with cdk deploy --outputs-file for this stack, or set ${name}.`,
+    );
+  throw new UsageError(`Which stack? ${WHICH_STACK}.`, { withUsage: false });
 }
 
 function deployedTarget(env: Env, outputsFile?: string): Target {
   const values: Record<string, string | undefined> = { ...env };
   if (outputsFile) {
     // cdk's outputs file: { "<stack name>": { "<output id>": "<value>" } }
-    const stacks = JSON.parse(readFileSync(outputsFile, 'utf8')) as Record<string, Record<string, string>>;
+    let text: string;
+    try {
+      text = readFileSync(outputsFile, 'utf8');
+    } catch (error) {
+      throw new RefusedError(
+        `Cannot read ${outputsFile} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): write it with cdk deploy --outputs-file ${outputsFile}.`,
+      );
+    }
+    let stacks: Record<string, Record<string, string>>;
+    try {
+      stacks = JSON.parse(text) as Record<string, Record<string, string>>;
+    } catch {
+      throw new RefusedError(
+        `${outputsFile} is not JSON: write it with cdk deploy --outputs-file ${outputsFile}.`,
+      );
+    }
     const outputs = Object.values(stacks)[0] ?? {};
     values[tableEnvVar(DELETION_REQUESTS_TABLE)] ??= outputs.DeletionRequestsTableName;
     values[tableEnvVar(VERIFICATIONS_TABLE)] ??= outputs.VerificationsTableName;
@@ -126,11 +200,11 @@ function deployedTarget(env: Env, outputsFile?: string): Target {
   }
   const secrets = makeSecretReader(values);
   return {
-    requestsTable: required(values, tableEnvVar(DELETION_REQUESTS_TABLE)),
-    verificationsTable: required(values, tableEnvVar(VERIFICATIONS_TABLE)),
-    queueUrl: required(values, QUEUE_URL_ENV),
-    deadLetterQueueUrl: required(values, 'DELETION_JOBS_DLQ_URL'),
-    publicBaseUrl: required(values, 'PUBLIC_BASE_URL').replace(/\/+$/, ''),
+    requestsTable: required(values, tableEnvVar(DELETION_REQUESTS_TABLE), outputsFile),
+    verificationsTable: required(values, tableEnvVar(VERIFICATIONS_TABLE), outputsFile),
+    queueUrl: required(values, QUEUE_URL_ENV, outputsFile),
+    deadLetterQueueUrl: required(values, 'DELETION_JOBS_DLQ_URL', outputsFile),
+    publicBaseUrl: required(values, 'PUBLIC_BASE_URL', outputsFile).replace(/\/+$/, ''),
     fromAddress: values.SES_FROM_ADDRESS ?? '',
     pepper: async () => (await secrets('identifierPepper'))[0] ?? '',
     clientConfig: {},
@@ -138,8 +212,14 @@ function deployedTarget(env: Env, outputsFile?: string): Target {
   };
 }
 
+/** The command was not given as it must be: the reason, then the usage text (unless it would not help). */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+  readonly withUsage: boolean;
+  constructor(message: string, options: { withUsage?: boolean } = {}) {
+    super(message);
+    this.withUsage = options.withUsage ?? true;
+  }
 }
 
 /** A well-formed command the rules refuse: one line saying what and why, exit 1, no usage text. */
@@ -172,7 +252,7 @@ function parseIdentifiers(emails: readonly string[], identifiers: readonly strin
   }
   return given.map(([kind, raw]) => {
     const normalised = normaliseIdentifier(kind, raw);
-    if (!normalised.ok) throw new UsageError(`Refused ${kind}: ${normalised.reason}`);
+    if (!normalised.ok) throw new RefusedError(`Refused ${kind}: ${normalised.reason}`);
     return { kind, value: normalised.value };
   });
 }
@@ -266,7 +346,10 @@ export async function runCommand(
     const request = isWellFormedConfirmationCode(reference)
       ? await store.getByCode(reference)
       : await store.get(reference);
-    if (!request) throw new UsageError(`No request ${reference}`);
+    if (!request)
+      throw new RefusedError(
+        `No request has the ${isWellFormedConfirmationCode(reference) ? 'confirmation code' : 'id'} ${reference} in this stack.`,
+      );
     return request;
   }
 
@@ -293,6 +376,18 @@ export async function runCommand(
     const due = request.dueAt ? ` due ${request.dueAt.slice(0, 10)}` : '';
     const detail = request.activity ?? request.correction?.attribute;
     return `${request.requestId}  ${request.confirmationCode}  ${request.type ?? 'deletion'}${detail ? `(${detail})` : ''}  ${request.status}  ${request.channel}${request.priority === 'immediate' ? ' (immediate)' : ''}${due}${flag}`;
+  }
+
+  /** The kind of each identifier hash: recorded at intake, or found by hashing the identifiers still held. */
+  async function hashKinds(request: DeletionRequest): Promise<(string | undefined)[]> {
+    if (request.subjectHashKinds?.length === request.subjectHashes.length)
+      return [...request.subjectHashKinds];
+    if (request.subject.length === 0) return [];
+    const hash = makeIdentifierHasher(await target.pepper());
+    const byHash = new Map(
+      request.subject.map((identifier) => [hash(identifier.kind, identifier.value), identifier.kind]),
+    );
+    return request.subjectHashes.map((subjectHash) => byHash.get(subjectHash));
   }
 
   try {
@@ -342,7 +437,9 @@ export async function runCommand(
           requestId: newRequestId(),
           confirmationCode: newConfirmationCode(),
           status: 'received',
-          channel: 'email',
+          // How the person reached us: an email address says email; otherwise support staff took it
+          // by phone, chat or letter (a WhatsApp number is not an email).
+          channel: subject.some((identifier) => identifier.kind === 'email') ? 'email' : 'support',
           ...rightsFields(asked),
           subject,
           subjectHashes: subject.map((identifier) => hash(identifier.kind, identifier.value)),
@@ -397,8 +494,17 @@ export async function runCommand(
           print(
             `identifiers: ${request.subject.map((identifier) => identifier.kind).join(', ')} (values hidden)`,
           );
-        print(`identifier hashes: ${request.subjectHashes.join(', ')}`);
-        if (request.lastError) print(`last error: ${request.lastError} (attempts ${request.attempts})`);
+        const kinds = await hashKinds(request);
+        print(
+          `identifier hashes: ${request.subjectHashes.map((hash, index) => `${kinds[index] ?? 'kind not recorded'} ${hash}`).join(', ')}`,
+        );
+        const trail = await store.events(request.requestId);
+        if (request.lastError) {
+          const failedAt = trail.filter((event) => event.event === 'failed').at(-1)?.at;
+          print(
+            `last failure${failedAt ? ` ${failedAt}` : ''} (attempt ${request.attempts}${request.retriesExhaustedAt ? ', the last automatic one' : ''}): ${request.lastError}`,
+          );
+        }
         if (request.cancelReason) print(`cancel reason: ${request.cancelReason}`);
         if (request.extensionReason) print(`extension reason: ${request.extensionReason}`);
         for (const outcome of request.outcomes.filter((o) => o.deleted + o.anonymised + o.retained > 0))
@@ -406,7 +512,7 @@ export async function runCommand(
             `  ${outcome.table}: deleted ${outcome.deleted}, anonymised ${outcome.anonymised}, retained ${outcome.retained}`,
           );
         print('audit trail:');
-        for (const event of await store.events(request.requestId))
+        for (const event of trail)
           print(
             `  ${event.at}  ${event.event}${event.by ? `  by ${event.by}` : ''}${event.note ? `  — ${event.note}` : ''}`,
           );
@@ -451,7 +557,10 @@ export async function runCommand(
             expiresAt: new Date(now.getTime() + 400 * DAY),
           },
         );
-        if (!moved) throw new UsageError(`Cannot cancel a request that is ${request.status}`);
+        if (!moved)
+          throw new RefusedError(
+            `Cannot cancel ${request.requestId}: it is ${request.status}, and only a request whose deletion has not started (or has failed) can be canceled.`,
+          );
         await verifications.forgetRequest(request.requestId, request.confirmationCode);
         print(`Canceled ${request.requestId}`);
         return 0;
@@ -459,7 +568,9 @@ export async function runCommand(
       case 'retry': {
         const request = await find(positionals[0]);
         if (request.status !== 'failed')
-          throw new UsageError(`Only a failed request can be retried (it is ${request.status})`);
+          throw new RefusedError(
+            `Cannot retry ${request.requestId}: it is ${request.status}, and only a failed request can be retried.`,
+          );
         await store.appendEvent(request.requestId, {
           at: context.now().toISOString(),
           event: 'retry_requested',
@@ -518,10 +629,17 @@ export async function runCommand(
       case 'redrive': {
         const max = Number(str('max') ?? '100');
         if (!Number.isInteger(max) || max < 1) throw new UsageError('--max must be a positive whole number');
+        // One line per job moved; only a request still open gets `redriven` in its audit trail.
         const result = await redrive(sqs, target, max, async (requestId) => {
-          await store
-            .appendEvent(requestId, { at: context.now().toISOString(), event: 'redriven', by })
-            .catch(() => undefined);
+          const request = await store.get(requestId);
+          if (!request) {
+            print(`  ${requestId}  no such request: the worker will drop the job`);
+          } else if (isTerminal(request.status)) {
+            print(`  ${summary(request)}  already finished: the worker will drop the job; nothing recorded`);
+          } else {
+            await store.appendEvent(requestId, { at: context.now().toISOString(), event: 'redriven', by });
+            print(`  ${summary(request)}  queued again`);
+          }
         });
         print(`Redrove ${result.moved} job(s) from the dead-letter queue`);
         if (result.malformed.length === 0) return 0;
@@ -541,7 +659,40 @@ export async function runCommand(
 }
 
 async function main(argv: readonly string[], env: Env): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseOptions(argv);
+  const [verb, ...rest] = positionals;
+  if (!verb || values.help) {
+    process.stdout.write(USAGE);
+    return verb ? 0 : 2;
+  }
+  const target = values.local ? await localTarget(values.local, env) : deployedTarget(env, values.outputs);
+  try {
+    return await runCommand(verb, rest, values, {
+      target,
+      by: values.by || userInfo().username,
+      now: () => new Date(),
+      print: (line) => process.stdout.write(`${line}\n`),
+    });
+  } catch (error) {
+    if (!isConnectionFailure(error)) throw error;
+    const where = values.local
+      ? `the local stack's stand-ins (${[target.clientConfig.endpoint, target.clientConfig.sqsEndpoint].join(', ')}); is npm start still running at ${values.local}?`
+      : `AWS (${(target.clientConfig.endpoint as string | undefined) ?? `region ${env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'not set'}`})`;
+    throw new RefusedError(`Could not connect to ${where} (${connectionProblem(error)})`);
+  }
+}
+
+function parseOptions(argv: readonly string[]) {
+  try {
+    return parseOptionsStrictly(argv);
+  } catch (error) {
+    // node:util's own wording ("Unknown option '--x'. To specify a positional argument…"): first sentence.
+    throw new UsageError(((error as Error).message.split('. ')[0] ?? '').trim());
+  }
+}
+
+function parseOptionsStrictly(argv: readonly string[]) {
+  return parseArgs({
     args: [...argv],
     allowPositionals: true,
     options: {
@@ -564,18 +715,6 @@ async function main(argv: readonly string[], env: Env): Promise<number> {
       help: { type: 'boolean' },
     },
   });
-  const [verb, ...rest] = positionals;
-  if (!verb || values.help) {
-    process.stdout.write(USAGE);
-    return verb ? 0 : 2;
-  }
-  const target = values.local ? await localTarget(values.local, env) : deployedTarget(env, values.outputs);
-  return runCommand(verb, rest, values, {
-    target,
-    by: values.by || userInfo().username,
-    now: () => new Date(),
-    print: (line) => process.stdout.write(`${line}\n`),
-  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -583,7 +722,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     (code) => process.exit(code),
     (error: unknown) => {
       if (error instanceof UsageError) {
-        process.stderr.write(`${error.message}\n\n${USAGE}`);
+        process.stderr.write(error.withUsage ? `${error.message}\n\n${USAGE}` : `${error.message}\n`);
         process.exit(2);
       }
       if (error instanceof RefusedError) {

@@ -88,6 +88,7 @@ function toRequest(item: RequestItem): DeletionRequest {
     ...optional<string>('completedAt'),
     ...optional<string>('lastError'),
     ...optional<string[]>('identitiesReached'),
+    ...optional<DeletionRequest['subjectHashKinds']>('subjectHashKinds'),
     ...optional<boolean>('resolved'),
     ...optional<number>('nextStep'),
     ...optional<string>('emailConfirmationSentAt'),
@@ -161,6 +162,10 @@ export function makeDynamoDeletionRequestStore(
         channel: request.channel,
         subject: [...request.subject],
         subjectHashes: [...request.subjectHashes],
+        // Every intake hashes its subject in order, so each hash's kind is known here.
+        ...(request.subject.length === request.subjectHashes.length && request.subject.length > 0
+          ? { subjectHashKinds: request.subject.map((identifier) => identifier.kind) }
+          : {}),
         receivedAt: request.receivedAt,
         updatedAt: request.updatedAt,
         attempts: 0,

@@ -35,6 +35,8 @@ export class GraphApiError extends Error {
     readonly subcode: number | undefined,
     /** Meta's short-lived support id: safe to log. */
     readonly fbtraceId: string | undefined,
+    /** Meta's `error.message`, for people (may name an object id: mask it before storing). */
+    readonly graphMessage?: string,
   ) {
     super(`Graph API ${errorClass} (HTTP ${status}, code ${code ?? 'none'})`);
   }
@@ -125,7 +127,9 @@ export function makeGraphApiClient(options: GraphApiOptions): GraphApiClient {
         if (response.ok) return payload as T;
 
         const error = (
-          payload as { error?: { code?: unknown; error_subcode?: unknown; fbtrace_id?: unknown } }
+          payload as {
+            error?: { code?: unknown; error_subcode?: unknown; fbtrace_id?: unknown; message?: unknown };
+          }
         )?.error;
         const code = typeof error?.code === 'number' ? error.code : undefined;
         const errorClass = classifyGraphError(response.status, code);
@@ -135,6 +139,7 @@ export function makeGraphApiClient(options: GraphApiOptions): GraphApiClient {
           code,
           typeof error?.error_subcode === 'number' ? error.error_subcode : undefined,
           typeof error?.fbtrace_id === 'string' ? error.fbtrace_id : undefined,
+          typeof error?.message === 'string' ? error.message.slice(0, 300) : undefined,
         );
         if (!RETRIED.has(errorClass) || attempt >= maxAttempts) throw failure;
         const backoff = Math.random() * baseDelayMs * 2 ** attempt;

@@ -210,7 +210,7 @@ export const DeletionReceiptClaimsSchema = z.object({
   request_id: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,128}$/)),
   confirmation_code_sha256: z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/)),
   request_type: z.literal('deletion'),
-  channel: z.enum(['facebook', 'instagram', 'whatsapp', 'web', 'email']),
+  channel: z.enum(['facebook', 'instagram', 'whatsapp', 'web', 'email', 'support']),
   scope: z.enum(['meta_platform_data', 'whatsapp_data', 'everything']),
   categories: z.array(z.enum(DATA_CATEGORIES)),
   outcome: z.enum(['completed', 'completed_with_retention', 'no_data_held']),

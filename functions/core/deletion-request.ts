@@ -39,7 +39,8 @@ export const ALLOWED_PREDECESSORS: Readonly<Record<RequestStatus, readonly Reque
   canceled: ['pending_verification', 'received', 'queued', 'failed'],
 };
 
-export type Channel = 'facebook' | 'instagram' | 'whatsapp' | 'web' | 'email';
+/** `email`: filed by support from an email; `support`: filed by support from any other contact (phone, chat, letter). */
+export type Channel = 'facebook' | 'instagram' | 'whatsapp' | 'web' | 'email' | 'support';
 
 /** Which identifiers a subject can be known by. Values stay on the request only until it completes. */
 export type { IdentifierKind } from './identifiers.js';
@@ -82,6 +83,8 @@ export interface DeletionRequest {
   readonly subject: readonly SubjectIdentifier[];
   /** Keyed hashes of the subject's identifiers: what logs and audit records may carry. */
   readonly subjectHashes: readonly string[];
+  /** The identifier kind of each of `subjectHashes` (same order): kinds only, kept after completion. */
+  readonly subjectHashKinds?: readonly IdentifierKind[];
   readonly receivedAt: string;
   readonly updatedAt: string;
   readonly completedAt?: string;

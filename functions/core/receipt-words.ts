@@ -8,6 +8,7 @@ const CHANNELS: Record<DeletionReceiptClaims['channel'], string> = {
   whatsapp: 'a WhatsApp message',
   web: 'the website',
   email: 'an email to the support team',
+  support: 'the support team',
 };
 
 const SCOPES: Record<DeletionReceiptClaims['scope'], string> = {

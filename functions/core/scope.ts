@@ -59,6 +59,7 @@ const CHANNEL_SCOPE: Readonly<Record<Channel, ScopeName>> = {
   whatsapp: 'whatsapp_data',
   web: 'everything',
   email: 'everything',
+  support: 'everything',
 };
 
 export function scopeOf(channel: Channel): Scope {

@@ -43,6 +43,7 @@ const CHANNEL_WORDS: Record<DeletionStatusView['channel'], string> = {
   whatsapp: 'WhatsApp message',
   web: 'Our website',
   email: 'Email to our support team',
+  support: 'Our support team',
 };
 
 const SCOPE_WORDS: Record<DeletionStatusView['scope'], string> = {

@@ -17,6 +17,7 @@ import type { IdentifierHasher } from '../core/keyed-hash.js';
 import { planPurge, type PurgeStep } from '../core/purge-plan.js';
 import { scopeOfRequest } from '../core/scope.js';
 import type { EventRecorder } from '../runtime/observability.js';
+import { describeFailure } from './failure-cause.js';
 import type {
   Clock,
   DeletionRequestStore,
@@ -79,6 +80,11 @@ export class PurgeIncompleteError extends Error {
   override readonly name = 'PurgeIncompleteError';
 }
 
+/** Where one job is, so a failure names the step it happened in. */
+interface Progress {
+  stage: string;
+}
+
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function makeProcessDeletionJob(ports: ProcessJobPorts) {
@@ -111,10 +117,11 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
     request: DeletionRequest,
     steps: readonly PurgeStep[],
     from: number,
+    progress: Progress,
   ): Promise<boolean> {
     const started = clock.now().getTime();
     try {
-      return await purgeSteps(request, steps, from, started);
+      return await purgeSteps(request, steps, from, started, progress);
     } finally {
       events.count('PurgeDurationMs', clock.now().getTime() - started);
     }
@@ -125,11 +132,13 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
     steps: readonly PurgeStep[],
     from: number,
     started: number,
+    progress: Progress,
   ): Promise<boolean> {
     let items = 0;
     const none = { deleted: 0, anonymised: 0, retained: 0 };
     for (let index = from; index < steps.length; index += 1) {
       const step = steps[index]!;
+      progress.stage = `purge step ${index + 1} of ${steps.length} (${step.action.type} in ${step.table.id})`;
       // Counted before anything of the step is touched, and once per step (a resumed step is not
       // counted again): a failure at any point leaves the counts exact.
       const pending = await purger.countRemaining(step);
@@ -161,15 +170,21 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
     return true;
   }
 
-  async function runSteps(request: DeletionRequest, steps: readonly JobStep[] = []): Promise<void> {
+  async function runSteps(
+    request: DeletionRequest,
+    steps: readonly JobStep[] = [],
+    progress: Progress,
+  ): Promise<void> {
     for (const step of steps) {
       if (request.stepsDone?.includes(step.name)) continue;
+      progress.stage = `step ${step.name}`;
       await step.run(request);
       await store.markStepDone(request.requestId, step.name, clock.now());
     }
   }
 
-  async function verify(steps: readonly PurgeStep[]): Promise<void> {
+  async function verify(steps: readonly PurgeStep[], progress: Progress): Promise<void> {
+    progress.stage = 'read-after-delete check';
     for (const step of steps) {
       const remaining = await purger.countRemaining(step);
       if (remaining > 0) throw new PurgeIncompleteError(`${remaining} items remain in ${step.table.id}`);
@@ -278,6 +293,7 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
       return 'busy';
     }
 
+    const progress: Progress = { stage: 'resolving linked identities' };
     try {
       let request = found;
       if (!request.resolved) {
@@ -286,10 +302,11 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
         await store.saveResolution(requestId, subject, reached);
         request = { ...request, subject, identitiesReached: reached, resolved: true };
       }
-      await runSteps(request, ports.beforePurge);
+      await runSteps(request, ports.beforePurge, progress);
       const steps = planPurge(request, request.subject, ports.tables);
 
-      if (!(await runPlan(request, steps, request.nextStep ?? 0))) {
+      if (!(await runPlan(request, steps, request.nextStep ?? 0, progress))) {
+        progress.stage = 'queueing the continuation';
         await ports.queue.sendDeletionJob(requestId);
         await store.transition(requestId, ['in_progress'], 'in_progress', {
           event: 'continued',
@@ -299,19 +316,24 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
         events.count('PurgeContinued');
         return 'continued';
       }
-      await verify(steps);
+      await verify(steps, progress);
       // Read back: the outcomes recorded by every attempt decide completed or completed_with_retention.
       const purged = (await store.get(requestId)) ?? request;
-      await runSteps(purged, ports.afterPurge);
+      await runSteps(purged, ports.afterPurge, progress);
       // Read again: the receipt lists the steps just recorded (acknowledged erasure webhooks).
       const finished = (await store.get(requestId)) ?? purged;
-      await finish(finished, await issueReceipt(finished, steps.length));
+      progress.stage = 'signing the receipt';
+      const completedAt = await issueReceipt(finished, steps.length);
+      progress.stage = 'suppression, confirmation email and completion';
+      await finish(finished, completedAt);
       return 'completed';
     } catch (error) {
+      const cause = describeFailure(progress.stage, error);
       await store.transition(requestId, ['in_progress'], 'failed', {
         event: 'failed',
         at: clock.now(),
-        lastError: (error as Error).name,
+        note: cause,
+        lastError: cause,
         releaseLease: true,
         ...(attempt.lastAttempt ? { retriesExhausted: true } : {}),
       });

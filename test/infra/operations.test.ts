@@ -450,7 +450,8 @@ describe('outputs', () => {
       expect(value).toContain(`${route.path}"`);
       expect(value).toContain(logicalIdOf(stack.api.restApi));
     }
-    expect(routeOutputId('/whatsapp/webhook')).toBe('RouteWhatsappWebhookUrl');
+    expect(routeOutputId('/whatsapp/webhook')).toBe('WhatsAppWebhookUrl');
+    expect(routeOutputId('/deletion-requests')).toBe('DeletionRequestsUrl');
     expect(secretOutputId('whatsappVerifyToken')).toBe('WhatsappVerifyTokenSecretName');
     expect(outputs.ApiBaseUrl).toBeDefined();
     expect(outputs.DeadLetterQueueUrl?.Value).toEqual({ Ref: logicalIdOf(stack.pipeline.deadLetterQueue) });
@@ -497,5 +498,146 @@ describe('two stages', () => {
     const [dev, prod] = stacks.map(namesOf);
     expect(dev!.length).toBeGreaterThan(0);
     expect(dev!.filter((name) => prod!.includes(name))).toEqual([]);
+  });
+});
+
+describe("the runbook's alarm table", () => {
+  interface Row {
+    readonly ids: string[];
+    readonly statistic: string;
+    readonly periodSeconds: number;
+    /** The threshold in the template per stage, and the setting it comes from (if any). */
+    readonly threshold: (stage: string) => number;
+    readonly setting?: { key: string; perStage: Record<string, number> };
+  }
+
+  function documentedAlarms(): Row[] {
+    const runbook = readFileSync(path.join(import.meta.dirname, '../../docs/operations.md'), 'utf8');
+    const section = runbook.slice(
+      runbook.indexOf('## Alarms'),
+      runbook.indexOf('### dead-letter-queue-not-empty'),
+    );
+    return section
+      .split('\n')
+      .filter((line) => line.startsWith('| `'))
+      .map((line) => {
+        const [names = '', metric = '', period = '', threshold = ''] = line
+          .split('|')
+          .slice(1)
+          .map((c) => c.trim());
+        const ids = [...names.matchAll(/`([a-z0-9-]+)`/g)].map((m) => m[1]!);
+        const statistic = /\((Maximum|Sum|Average)\)/.exec(metric)?.[1] ?? `unparsed: ${metric}`;
+        const periodSeconds = { '5 minutes': 300, '1 hour': 3600 }[period] ?? Number.NaN;
+        const keyed = /^`(\w+)`( minutes)? \(prod (\d+), dev (\d+)\)$/.exec(threshold);
+        if (!keyed) {
+          const fixed = Number(threshold);
+          return { ids, statistic, periodSeconds, threshold: () => fixed };
+        }
+        const perStage: Record<string, number> = { prod: Number(keyed[3]), dev: Number(keyed[4]) };
+        const unit = keyed[2] ? 60 : 1;
+        return {
+          ids,
+          statistic,
+          periodSeconds,
+          threshold: (stage: string) => perStage[stage]! * unit,
+          setting: { key: keyed[1]!, perStage },
+        };
+      });
+  }
+
+  it.each(['prod', 'dev'])(
+    'gives every alarm of the %s stage with its period, statistic and threshold',
+    (stage) => {
+      const config = loadDeploymentConfig(
+        (key) => ({ stage, alarmEmail: 'ops@example.com' })[key as 'stage' | 'alarmEmail'],
+      );
+      const synthesized = Template.fromStack(
+        new DeletionServiceStack(new App({ context: CONTEXT }), `DeletionService-${stage}`, config),
+      );
+      const rows = documentedAlarms();
+      const prefix = `deletion-service-${stage}-`;
+      const inTemplate = new Map(
+        alarms(synthesized).map((alarm) => [String(alarm.Properties?.AlarmName).slice(prefix.length), alarm]),
+      );
+      expect(rows.flatMap((row) => row.ids).sort()).toEqual([...inTemplate.keys()].sort());
+      for (const row of rows) {
+        if (row.setting)
+          expect([row.setting.key, config[row.setting.key as keyof typeof config]]).toEqual([
+            row.setting.key,
+            row.setting.perStage[stage],
+          ]);
+        for (const id of row.ids) {
+          const properties = inTemplate.get(id)?.Properties;
+          expect([
+            id,
+            properties?.Period,
+            properties?.Statistic,
+            properties?.Threshold,
+            properties?.EvaluationPeriods,
+          ]).toEqual([id, row.periodSeconds, row.statistic, row.threshold(stage), 1]);
+        }
+      }
+    },
+  );
+});
+
+describe("docs/configuration.md's deploy example", () => {
+  const doc = readFileSync(path.join(import.meta.dirname, '../../docs/configuration.md'), 'utf8');
+  const readme = readFileSync(path.join(import.meta.dirname, '../../README.md'), 'utf8');
+  const commandOf = (text: string, verb: string) =>
+    (/```sh\n([\s\S]*?)```/g.exec(text.slice(text.indexOf(`npx cdk ${verb} `) - 200)) ?? [])[1]
+      ?.split(/\n(?=npx )/)
+      .find((line) => line.startsWith(`npx cdk ${verb} `))
+      ?.replace(/\\\n\s*/g, ' ') ?? '';
+  const contextOf = (command: string) =>
+    Object.fromEntries([...command.matchAll(/-c (\w+)=(\S+)/g)].map((m) => [m[1]!, m[2]!]));
+  const parametersOf = (command: string) => [...command.matchAll(/--parameters (\w+)=/g)].map((m) => m[1]!);
+
+  it('synthesizes with exactly its -c options, and the deploy gives every parameter without a default', () => {
+    const synth = commandOf(doc, 'synth');
+    const deploy = commandOf(doc, 'deploy');
+    expect(synth).toMatch(/^npx cdk synth /);
+    expect(contextOf(deploy)).toEqual(contextOf(synth));
+    const context = contextOf(synth);
+    const config = loadDeploymentConfig((key) => context[key], undefined, Object.keys(context));
+    const synthesized = Template.fromStack(
+      new DeletionServiceStack(new App({ context: CONTEXT }), `DeletionService-${config.stage}`, config),
+    ).toJSON() as { Parameters: Record<string, { Default?: unknown }> };
+    const required = Object.entries(synthesized.Parameters)
+      .filter(([, parameter]) => parameter.Default === undefined)
+      .map(([name]) => name)
+      .sort();
+    expect(required).toEqual(['EmailFromAddress', 'InstagramAppId', 'MetaAppId']);
+    expect(parametersOf(deploy).sort()).toEqual(required);
+    expect(deploy).toContain('--outputs-file cdk-outputs.json');
+    // The README's deploy step passes the same parameters.
+    expect(parametersOf(commandOf(readme, 'deploy')).sort()).toEqual(required);
+  });
+});
+
+describe('URL outputs', () => {
+  it('are one set, named as the README names them: no two outputs publish the same URL', () => {
+    const outputs = template.findOutputs('*') as Record<string, { Value: unknown }>;
+    const byValue = new Map<string, string[]>();
+    for (const [id, output] of Object.entries(outputs)) {
+      const value = JSON.stringify(output.Value);
+      byValue.set(value, [...(byValue.get(value) ?? []), id]);
+    }
+    expect([...byValue.values()].filter((ids) => ids.length > 1)).toEqual([]);
+    const urlOutputs = Object.keys(outputs).filter((id) => id.endsWith('Url'));
+    expect(urlOutputs.filter((id) => id.startsWith('Route'))).toEqual([]);
+    const readme = readFileSync(path.join(import.meta.dirname, '../../README.md'), 'utf8');
+    for (const id of [
+      'MetaDataDeletionCallbackUrl',
+      'MetaDeauthorizeCallbackUrl',
+      'InstagramDataDeletionCallbackUrl',
+      'InstagramDeauthorizeCallbackUrl',
+      'WhatsAppWebhookUrl',
+      'DataDeletionInstructionsUrl',
+      'ReceiptKeysUrl',
+    ]) {
+      expect([id, readme.includes(`\`${id}\``) || readme.includes(`<${id} output>`)]).toEqual([id, true]);
+      expect(urlOutputs).toContain(id);
+    }
   });
 });

@@ -413,7 +413,10 @@ describe('purge engine, faults', () => {
 
     const failed = await harness.store.get(requestId);
     expect(failed?.status).toBe('failed');
-    expect(failed?.lastError).toBe('PurgeIncompleteError');
+    // Which step, and why, in words support can act on.
+    expect(failed?.lastError).toBe(
+      'read-after-delete check: PurgeIncompleteError: 5 items remain in MetaPlatformData',
+    );
     expect(harness.metrics).toContain('DeletionFailed');
     // Attempts remain: the status page still says we retry.
     expect(failed?.retriesExhaustedAt).toBeUndefined();

@@ -20,14 +20,14 @@ const DOMAIN = 'https://privacy.example.com';
 /** The outputs a stack with a custom domain publishes (only those the suite reads). */
 const OUTPUTS: Record<string, string> = {
   ApiBaseUrl: API,
-  RouteMetaDataDeletionUrl: `${DOMAIN}/meta/data-deletion`,
-  RouteMetaDeauthorizeUrl: `${DOMAIN}/meta/deauthorize`,
-  RouteInstagramDataDeletionUrl: `${DOMAIN}/instagram/data-deletion`,
-  RouteInstagramDeauthorizeUrl: `${DOMAIN}/instagram/deauthorize`,
-  RouteWhatsappWebhookUrl: `${DOMAIN}/whatsapp/webhook`,
-  RouteDeletionStatusUrl: `${DOMAIN}/deletion-status`,
-  RouteDeleteMyDataUrl: `${DOMAIN}/delete-my-data`,
-  RouteDeletionRequestsUrl: `${DOMAIN}/deletion-requests`,
+  MetaDataDeletionCallbackUrl: `${DOMAIN}/meta/data-deletion`,
+  MetaDeauthorizeCallbackUrl: `${DOMAIN}/meta/deauthorize`,
+  InstagramDataDeletionCallbackUrl: `${DOMAIN}/instagram/data-deletion`,
+  InstagramDeauthorizeCallbackUrl: `${DOMAIN}/instagram/deauthorize`,
+  WhatsAppWebhookUrl: `${DOMAIN}/whatsapp/webhook`,
+  StatusBaseUrl: `${DOMAIN}/deletion-status`,
+  DataDeletionInstructionsUrl: `${DOMAIN}/delete-my-data`,
+  DeletionRequestsUrl: `${DOMAIN}/deletion-requests`,
   MetaAppSecretName: 'DeletionService-prod/meta-app-secret',
   InstagramAppSecretName: 'DeletionService-prod/instagram-app-secret',
   WhatsappAppSecretName: 'DeletionService-prod/whatsapp-app-secret',
@@ -62,10 +62,10 @@ describe('targetFromOutputs', () => {
 
   it('refuses a missing output and a plain-http URL', async () => {
     const read = async () => 'secret';
-    const { RouteWhatsappWebhookUrl: _omitted, ...missing } = OUTPUTS;
-    await expect(targetFromOutputs('S', missing, read)).rejects.toThrow('no RouteWhatsappWebhookUrl');
+    const { WhatsAppWebhookUrl: _omitted, ...missing } = OUTPUTS;
+    await expect(targetFromOutputs('S', missing, read)).rejects.toThrow('no WhatsAppWebhookUrl');
     await expect(
-      targetFromOutputs('S', { ...OUTPUTS, RouteDeletionStatusUrl: 'http://privacy.example.com/x' }, read),
+      targetFromOutputs('S', { ...OUTPUTS, StatusBaseUrl: 'http://privacy.example.com/x' }, read),
     ).rejects.toThrow('must be https');
   });
 });
