@@ -179,7 +179,7 @@ describe('redrive', () => {
     expect(redriven.code).toBe(0);
     expect(redriven.stdout).toMatch(
       new RegExp(
-        `^  ${finished.requestId}  ${finished.code}  completed .*already finished: the worker will drop the job; nothing recorded$`,
+        `^  ${finished.requestId}  ${finished.code}  deletion  completed .*already finished: the worker will drop the job; nothing recorded$`,
         'm',
       ),
     );
