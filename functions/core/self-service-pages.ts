@@ -25,6 +25,10 @@ const WAYS = `<h3>Every way to ask</h3>
 const WHAT_HAPPENS = `<h3>What happens next</h3>
 <p>We send a link to the address or number you give. Once you open it, we delete everything we hold about you, within one month at the latest, and show the progress on a status page. Invoices and fraud-prevention records are kept only as long as the law requires, without your name or contact details. We tell you when it is done.</p>`;
 
+/** On the confirm page the link was already opened: what pressing the button starts, for whatever the request covers. */
+const AFTER_CONFIRMING = `<h2>What happens next</h2>
+<p>Once you confirm, we delete the data this request covers, within one month at the latest, and show the progress on a status page, with anything we must keep and why. We tell you when it is done.</p>`;
+
 /** The deletion part of the page for every right: every way to ask, and the form. */
 export function deletionSection(state: FormState): string {
   const error = state.error
@@ -184,12 +188,12 @@ export function renderConfirmPage(
     words.title,
     `<h1>${escapeHtml(words.title)}</h1>
 <p>${escapeHtml(words.asked)}</p>
-<form method="post" action="/deletion-requests/verify">
+<form method="post" action="verify">
 <input type="hidden" name="token" value="${escapeHtml(token)}">
 <button type="submit">${escapeHtml(words.button)}</button>
 </form>
 <p>If you did not ask for this, close this page: nothing will happen.</p>
-${confirms === 'deletion' ? WHAT_HAPPENS : ''}
+${confirms === 'deletion' ? AFTER_CONFIRMING : ''}
 ${contactSection(contact)}`,
   );
 }

@@ -185,7 +185,7 @@ describe('POST /deletion-requests', () => {
     for (let i = 0; i < 3; i += 1) {
       const page = await open(link);
       expect(page.status).toBe(200);
-      expect(page.text).toContain('<form method="post" action="/deletion-requests/verify">');
+      expect(page.text).toContain('<form method="post" action="verify">');
       expect(page.text).toContain(`name="token" value="${new URL(link).searchParams.get('token')}"`);
       expect(page.text.match(/<button/g)).toHaveLength(1);
     }
@@ -252,7 +252,7 @@ describe('POST /deletion-requests', () => {
       const preview = await open(link ?? '');
       expect(preview.status).toBe(200);
       expect(preview.text).toContain('Confirm: delete my data');
-      expect(preview.text).toContain('<form method="post" action="/deletion-requests/verify">');
+      expect(preview.text).toContain('<form method="post" action="verify">');
     }
     expect(JSON.stringify(await service.scan('Verifications'))).toBe(before);
   });

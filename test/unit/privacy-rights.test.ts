@@ -246,4 +246,20 @@ describe('the confirm page a verification link opens', () => {
       expect(page).not.toMatch(/delete my data|to delete/i);
     }
   });
+
+  it('posts relative to itself, so the button works under the stage URL (/<stage>/…) as on a domain', () => {
+    const page = renderConfirmPage('t', DEFAULT_CONTACT);
+    const action = /<form method="post" action="([^"]+)">/.exec(page)?.[1];
+    expect(action).toBe('verify');
+    // The page is served at …/deletion-requests/verify?token=…: a relative action lands on the same route.
+    expect(new URL(action ?? '', 'https://x.example/prod/deletion-requests/verify?token=t').pathname).toBe(
+      '/prod/deletion-requests/verify',
+    );
+  });
+
+  it('promises, for a deletion, only what the request covers', () => {
+    const page = renderConfirmPage('t', DEFAULT_CONTACT);
+    expect(page).toContain('we delete the data this request covers');
+    expect(page).not.toContain('we delete everything we hold about you');
+  });
 });
