@@ -28,6 +28,70 @@ const hostname = z
       ),
   );
 
+/** Context values arrive as strings (`-c dataStores='{...}'`); files as JSON. */
+const fromJsonText = (value: unknown) => {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+};
+
+/**
+ * Where one store of the data map really is. A company table: its name in this account and region, or (in
+ * another account) its ARN with the role the functions assume there; `encryptionKeyArn` when the table is
+ * encrypted with a customer-managed key. An empty value counts as not filled in.
+ */
+export const DataStoreLocationSchema = z
+  .object({
+    tableName: optionalText(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)'),
+    ),
+    tableArn: optionalText(
+      z
+        .string()
+        .regex(
+          /^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/[A-Za-z0-9_.-]{3,255}$/,
+          'must be the ARN of a DynamoDB table',
+        ),
+    ),
+    roleArn: optionalText(
+      z
+        .string()
+        .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, 'must be the ARN of an IAM role'),
+    ),
+    encryptionKeyArn: optionalText(
+      z
+        .string()
+        .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, 'must be the ARN of a KMS key'),
+    ),
+  })
+  .strict()
+  .superRefine((location, context) => {
+    if (location.tableName && location.tableArn) {
+      context.addIssue({ code: 'custom', message: 'give tableName or tableArn, not both' });
+    }
+    if (location.tableArn && !location.roleArn) {
+      context.addIssue({
+        code: 'custom',
+        path: ['roleArn'],
+        message:
+          'is required with tableArn: the role the functions assume in the account that owns the table',
+      });
+    }
+    if (location.roleArn && !location.tableArn) {
+      context.addIssue({
+        code: 'custom',
+        path: ['roleArn'],
+        message: 'goes with tableArn (a table in another account)',
+      });
+    }
+  });
+export type DataStoreLocation = z.output<typeof DataStoreLocationSchema>;
+
 export const DeploymentConfigSchema = z
   .object({
     /** Stage name: part of the stack name, the API stage and every named resource. */
@@ -161,6 +225,15 @@ export const DeploymentConfigSchema = z
     signatureRejectionAlarmThreshold: integer(1, 100_000).default(20),
     /** Alarm when the API answers at least this many 5xx in five minutes. */
     api5xxAlarmThreshold: integer(1, 100_000).default(1),
+    /**
+     * The company's existing stores, by data-map id (docs/data-stores.md). Outside a demo stage every company
+     * table must be named here; the stack imports them and never creates or changes them.
+     */
+    dataStores: z.preprocess(fromJsonText, z.record(z.string(), DataStoreLocationSchema)).default({}),
+    /** The stack creates empty company tables with demo names: for a demo stage only (config/dev.json). */
+    demoDataStores: z
+      .preprocess((value) => (value === 'true' ? true : value === 'false' ? false : value), z.boolean())
+      .default(false),
   })
   .strict()
   .superRefine((config, context) => {

@@ -16,6 +16,7 @@ import {
 } from './config.js';
 import { DataConstruct } from './data-construct.js';
 import { requireDeclaredTables } from './data-map-guard.js';
+import { requireCompleteDataStores } from './data-stores.js';
 import { FunctionsConstruct } from './functions-construct.js';
 import { MonitoringConstruct } from './monitoring-construct.js';
 import { NotificationsConstruct } from './notifications-construct.js';
@@ -62,6 +63,8 @@ export class DeletionServiceStack extends Stack {
   constructor(scope: Construct, id: string, props: DeletionServiceStackProps) {
     const { configInput, stackProps } = splitProps(props);
     const config = parseDeploymentConfig(configInput);
+    // Before anything is built: a stage that does not name the company's tables would delete from empty ones.
+    requireCompleteDataStores(config);
     super(scope, id, {
       description: `Personal-data deletion service (${config.stage}): Meta callbacks, deletion worker, status page.`,
       ...stackProps,
@@ -73,7 +76,7 @@ export class DeletionServiceStack extends Stack {
     Tags.of(this).add('stage', stage);
     const logRetention = config.logRetentionDays as logs.RetentionDays;
 
-    this.data = new DataConstruct(this, 'Data');
+    this.data = new DataConstruct(this, 'Data', { stores: config });
     this.pipeline = new PipelineConstruct(this, 'Pipeline');
     this.secrets = new SecretsConstruct(this, 'Secrets');
     this.notifications = new NotificationsConstruct(this, 'Notifications', {

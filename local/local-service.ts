@@ -93,7 +93,7 @@ export interface LocalServiceOptions {
 export interface LocalService {
   readonly baseUrl: string;
   readonly publicBaseUrl: string;
-  readonly endpoints: { dynamodb: string; sqs: string; ses: string; graph: string; kms: string };
+  readonly endpoints: { dynamodb: string; sqs: string; s3: string; ses: string; graph: string; kms: string };
   readonly queueUrl: string;
   readonly deadLetterQueueUrl: string;
   readonly settings: Record<string, string>;
@@ -201,6 +201,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_ENDPOINT_URL_DYNAMODB: standIns.endpoints.dynamodb,
     AWS_ENDPOINT_URL_SQS: standIns.endpoints.sqs,
+    AWS_ENDPOINT_URL_S3: standIns.endpoints.s3,
     AWS_ENDPOINT_URL_SES: standIns.endpoints.ses,
     AWS_ENDPOINT_URL_KMS: standIns.endpoints.kms,
     GRAPH_API_BASE_URL: standIns.endpoints.graph,

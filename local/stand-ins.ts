@@ -29,6 +29,8 @@ export interface StandIns {
   readonly endpoints: {
     readonly dynamodb: string;
     readonly sqs: string;
+    /** fauxqs serves S3 on the same port as SQS (without the fault proxy). */
+    readonly s3: string;
     readonly ses: string;
     readonly graph: string;
     readonly kms: string;
@@ -153,6 +155,7 @@ export async function startStandIns(ports: StandInPorts, options: StandInOptions
     endpoints: {
       dynamodb: dynamodbUrl,
       sqs: sqsFaults.url,
+      s3: `http://${HOST}:${sqsPort}`,
       ses: `http://${HOST}:${sesPort}`,
       graph: graph.url,
       kms: kms.url,

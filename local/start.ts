@@ -25,6 +25,7 @@ Deletion service running locally
 Stand-ins (127.0.0.1)
   DynamoDB:       ${service.endpoints.dynamodb}
   SQS:            ${service.endpoints.sqs}   (queue ${service.queueUrl})
+  S3:             ${service.endpoints.s3}   (path-style buckets)
   SES:            ${service.endpoints.ses}   (sent mail at /store)
   Graph API:      ${service.endpoints.graph}   (calls at /__calls)
   KMS:            ${service.endpoints.kms}   (receipt keys; calls at /__calls)

@@ -33,8 +33,10 @@ import {
   receiptSigningKeyId,
   statusRetentionDays,
   tableName,
+  tableRoleArn,
 } from '../runtime/config.js';
 import { dynamoDocumentClient, kms, ses } from '../runtime/aws-clients.js';
+import { dynamoDocumentClientFor } from '../runtime/assumed-role-clients.js';
 import { logger, metrics, powertoolsEvents } from '../runtime/observability.js';
 import { makeSecretReader } from '../runtime/secrets.js';
 import { deletionJobQueue, deletionRequestStore, identifierHasher } from '../runtime/wiring.js';
@@ -48,6 +50,10 @@ import type { PhoneVerificationSender } from '../use-cases/ports.js';
 const env = process.env;
 const tables = mappedTables();
 const physicalNames = new Map(tables.map((table) => [table.id, tableName(env, table)]));
+// A company table in another account is purged through the role configured for it there.
+const tableClients = new Map(
+  tables.map((table) => [table.id, dynamoDocumentClientFor(tableRoleArn(env, table))]),
+);
 const documents = dynamoDocumentClient();
 const secrets = makeSecretReader(env);
 
@@ -90,7 +96,10 @@ const whatsappCompletionNotice = makeWhatsAppCompletionNotice({
 
 const processDeletionJob = makeProcessDeletionJob({
   store: deletionRequestStore(env),
-  purger: makeDynamoTablePurger(documents, { tableName: (table) => physicalNames.get(table.id) ?? table.id }),
+  purger: makeDynamoTablePurger(documents, {
+    tableName: (table) => physicalNames.get(table.id) ?? table.id,
+    clientFor: (table) => tableClients.get(table.id) ?? documents,
+  }),
   resolver: makeDynamoIdentityResolver(documents, tableName(env, IDENTITY_LINKS_TABLE)),
   suppressions: makeDynamoSuppressionList(documents, tableName(env, SUPPRESSIONS_TABLE)),
   email: makeSesEmailNotifier(ses(), emailSettings(env)),

@@ -4,7 +4,7 @@ import * as z from 'zod/mini';
 import { QUEUE_URL_ENV } from '../declarations/pipeline.js';
 import { RECEIPT_PUBLISHED_KEYS_ENV, RECEIPT_SIGNING_KEY_ENV } from '../declarations/receipt-keys.js';
 import { DEFAULT_METRICS_NAMESPACE } from './metric-names.js';
-import { tableEnvVar, type TableDeclaration } from '../declarations/tables.js';
+import { tableEnvVar, tableRoleArnEnvVar, type TableDeclaration } from '../declarations/tables.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -27,6 +27,20 @@ function integer(env: Env, name: string, fallback: number): number {
 
 export function tableName(env: Env, table: TableDeclaration): string {
   return required(env, tableEnvVar(table));
+}
+
+/** The role to assume for a table in another account (its name is then its ARN); undefined in the same account. */
+export function tableRoleArn(env: Env, table: TableDeclaration): string | undefined {
+  return env[tableRoleArnEnvVar(table)] || undefined;
+}
+
+export interface ObjectStoreSettings {
+  /** Path-style bucket addressing: on when an endpoint override (a local stand-in) is set. */
+  readonly forcePathStyle: boolean;
+}
+
+export function objectStoreSettings(env: Env): ObjectStoreSettings {
+  return { forcePathStyle: Boolean(env.AWS_ENDPOINT_URL_S3) };
 }
 
 export function queueUrl(env: Env): string {

@@ -44,6 +44,7 @@ const CONTEXT = {
 function newStack(props: Partial<DeletionServiceStackProps> = {}): DeletionServiceStack {
   return new DeletionServiceStack(new App({ context: CONTEXT }), 'DeletionService-test', {
     stage: 'test',
+    demoDataStores: true,
     ...props,
   });
 }
@@ -481,7 +482,11 @@ describe('two stages', () => {
   it('deploy side by side in one account without a clash of names', () => {
     const app = new App({ context: CONTEXT });
     const stacks = ['dev', 'prod'].map((stage) => {
-      const props: DeletionServiceStackProps = { stage, alarmEmail: 'ops@example.com' };
+      const props: DeletionServiceStackProps = {
+        stage,
+        alarmEmail: 'ops@example.com',
+        demoDataStores: true,
+      };
       return new DeletionServiceStack(app, `DeletionService-${stage}`, props);
     });
     const namesOf = (s: DeletionServiceStack) => {

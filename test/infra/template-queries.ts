@@ -27,7 +27,11 @@ const CDK_JSON_CONTEXT = {
 /** The service stack in a fresh app, not yet synthesized (tests may still add to it). */
 export function newStack(props: Partial<DeletionServiceStackProps> = {}): DeletionServiceStack {
   const app = new App({ context: CDK_JSON_CONTEXT });
-  return new DeletionServiceStack(app, 'DeletionService-test', { stage: 'test', ...props });
+  return new DeletionServiceStack(app, 'DeletionService-test', {
+    stage: 'test',
+    demoDataStores: true,
+    ...props,
+  });
 }
 
 export function buildStack(props: Partial<DeletionServiceStackProps> = {}): StackUnderTest {
