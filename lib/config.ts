@@ -143,6 +143,11 @@ export const DeploymentConfigSchema = z
       .default(GRAPH_API_DEFAULT_VERSION),
     /** Days a finished request's status page stays available (it holds no personal data). */
     statusRetentionDays: integer(1, 3650).default(400),
+    /**
+     * Days backups keep deleted records restorable, told to the person with the date they are gone. DynamoDB
+     * point-in-time recovery keeps up to 35 days; raise it if the company keeps other backups longer.
+     */
+    backupRetentionDays: integer(1, 3650).default(35),
     /** Days before its due date an open request is reported as nearing it (alarmed). Due dates follow the law of the request (one month, GDPR; 45 days, CCPA). */
     deadlineNearingDays: integer(1, 30).default(7),
     /** Retention of every log group (a value CloudWatch Logs accepts). */

@@ -121,6 +121,7 @@ export class DeletionServiceStack extends Stack {
         graphApiVersion: config.graphApiVersion,
         statusRetentionDays: config.statusRetentionDays,
         deadlineNearingDays: config.deadlineNearingDays,
+        backupRetentionDays: config.backupRetentionDays,
       },
       metaAppIds: {
         facebook: this.appIdParameter(META_APP_ID_PARAMETER, 'Meta (Facebook) app id', config.metaAppId),

@@ -68,6 +68,7 @@ export interface RuntimeSettings {
   readonly graphApiVersion: string;
   readonly statusRetentionDays: number;
   readonly deadlineNearingDays: number;
+  readonly backupRetentionDays: number;
 }
 
 /** The environment variable of each runtime setting. */
@@ -76,6 +77,7 @@ export const RUNTIME_SETTING_ENV: Record<keyof RuntimeSettings, string> = {
   graphApiVersion: 'GRAPH_API_VERSION',
   statusRetentionDays: 'STATUS_RETENTION_DAYS',
   deadlineNearingDays: 'DEADLINE_NEARING_DAYS',
+  backupRetentionDays: 'BACKUP_RETENTION_DAYS',
 };
 
 export class FunctionsConstruct extends Construct {

@@ -29,6 +29,7 @@ Stand-ins (127.0.0.1)
   SES:            ${service.endpoints.ses}   (sent mail at /store)
   Graph API:      ${service.endpoints.graph}   (calls at /__calls)
   KMS:            ${service.endpoints.kms}   (receipt keys; calls at /__calls)
+  Processors:     ${service.endpoints.processors}   (erasure webhooks of the demo data map; calls at /__calls)
 
 Try it: ${onThisPort}npm run demo   (signs a deletion callback for Ana, Facebook id ${ANA.facebookAsid}, and follows it)
         ${onThisPort}npm run demo:whatsapp   (a signed "DELETE MY DATA" from Ana's WhatsApp, +${ANA.whatsappPhone})

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { DeletionStatusView, RequestStatus } from './deletion-request.js';
 import { RECEIPT_MEDIA_TYPE } from './deletion-receipt.js';
 import { completionHeadline, DELETE_THE_REST_PATH, keptBecause, NOT_COVERED_WORDS } from './outcome-words.js';
+import { backupsNote, erasedWhereLines } from './erased-where.js';
 
 const STYLE = `body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a;background:#fff;line-height:1.5}
 h1{font-size:1.5rem}h2{font-size:1.125rem;margin-top:1.5rem}dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}
@@ -218,8 +219,10 @@ export function renderStatusPage(
       ? `<h2>What this request did not cover</h2>\n<p>${escapeHtml(notCovered)}</p>\n<p><a href="${DELETE_THE_REST_PATH}">Ask us to delete the rest too</a></p>`
       : '',
     view.started_by === 'deauthorize' ? `<p>${escapeHtml(DEAUTHORIZE_WORDS)}</p>` : '',
+    erasedWhere(view),
     kept ? `<h2>What we keep, and why</h2>\n<ul>\n${kept}\n</ul>` : '',
     view.receipt ? receiptSection(view.receipt) : '',
+    backupsNote(view) ? `<h2>Backups</h2>\n<p>${escapeHtml(backupsNote(view))}</p>` : '',
     PLATFORM_NOTE[view.scope]
       ? `<h2>What Meta and WhatsApp may still hold</h2>\n<p>${escapeHtml(PLATFORM_NOTE[view.scope] ?? '')}</p>`
       : '',
@@ -234,6 +237,13 @@ ${details}
 </dl>
 ${sections.join('\n')}`,
   );
+}
+
+/** The list of what was erased where, one line per store. */
+function erasedWhere(view: DeletionStatusView): string {
+  const lines = erasedWhereLines(view);
+  if (lines.length === 0) return '';
+  return `<h2>What was erased where</h2>\n<ul>\n${lines.map((line) => `<li>${escapeHtml(line)}</li>`).join('\n')}\n</ul>`;
 }
 
 export function renderNotFoundPage(contact: ContactDetails = DEFAULT_CONTACT): string {

@@ -13,11 +13,13 @@ import {
   type HttpResponse,
 } from '../runtime/http.js';
 import { logger } from '../runtime/observability.js';
-import { privacyContact } from '../runtime/config.js';
+import { backupRetentionDays, privacyContact } from '../runtime/config.js';
 import { deletionRequestStore } from '../runtime/wiring.js';
 
 const contact = privacyContact(process.env);
-const getDeletionStatus = makeGetDeletionStatus(deletionRequestStore(process.env));
+const getDeletionStatus = makeGetDeletionStatus(deletionRequestStore(process.env), {
+  backupRetentionDays: backupRetentionDays(process.env),
+});
 
 // The code is a bearer secret: pages carrying it are never cached by shared caches nor indexed.
 const PAGE_HEADERS = {

@@ -10,6 +10,10 @@ import { makeDynamoSuppressionList } from '../adapters/dynamo-suppression-list.j
 import { makeDynamoTablePurger } from '../adapters/dynamo-table-purger.js';
 import { makeDynamoVerificationStore } from '../adapters/dynamo-verifications.js';
 import { makeKmsReceiptSigner } from '../adapters/kms-receipt-keys.js';
+import { makeErasureWebhookClient } from '../adapters/erasure-webhook-client.js';
+import { makeS3ObjectPurger } from '../adapters/s3-object-purger.js';
+import { EXTERNAL_STORES, erasureWebhookSecretEnvName } from '../declarations/external-stores.js';
+import { s3 } from '../runtime/s3-client.js';
 import { DeletionJobMessage } from '../core/job-message.js';
 import { FUNCTIONS } from '../declarations/functions.js';
 import { DELETION_PIPELINE } from '../declarations/pipeline.js';
@@ -24,8 +28,11 @@ import { makeProcessDeletionJob, type JobStep } from '../use-cases/process-delet
 import { metaGrantRevocation } from '../use-cases/revoke-meta-grants.js';
 import { systemClock } from '../use-cases/ports.js';
 import {
+  backupRetentionDays,
   emailSettings,
+  externalStoreLocation,
   graphApiSettings,
+  objectStoreSettings,
   metaAppIds,
   publicBaseUrl,
   purgeSettings,
@@ -38,7 +45,8 @@ import {
 import { dynamoDocumentClient, kms, ses } from '../runtime/aws-clients.js';
 import { dynamoDocumentClientFor } from '../runtime/assumed-role-clients.js';
 import { logger, metrics, powertoolsEvents } from '../runtime/observability.js';
-import { makeSecretReader } from '../runtime/secrets.js';
+import { ConfigError } from '../runtime/config.js';
+import { makeNamedSecretReader, makeSecretReader } from '../runtime/secrets.js';
 import { deletionJobQueue, deletionRequestStore, identifierHasher } from '../runtime/wiring.js';
 import { makeWhatsAppCompletionNotice } from '../use-cases/whatsapp-completion-notice.js';
 import { whatsappSettings } from '../runtime/config.js';
@@ -94,6 +102,21 @@ const whatsappCompletionNotice = makeWhatsAppCompletionNotice({
 });
 // --- end WhatsApp ---
 
+// The data map's other stores: a subject's objects under S3 prefixes, and the company's other systems.
+const namedSecrets = makeNamedSecretReader(env);
+const objects = makeS3ObjectPurger(s3(objectStoreSettings(env)), {
+  bucketOf: (step) => externalStoreLocation(env, step.store),
+});
+const erasure = makeErasureWebhookClient({
+  urlOf: (system) => externalStoreLocation(env, system),
+  secretOf: async (system) => {
+    const [current] = await namedSecrets(erasureWebhookSecretEnvName(system));
+    if (!current) throw new ConfigError(`The signing secret of ${system.id} has no value`);
+    return current;
+  },
+  events: powertoolsEvents,
+});
+
 const processDeletionJob = makeProcessDeletionJob({
   store: deletionRequestStore(env),
   purger: makeDynamoTablePurger(documents, {
@@ -105,12 +128,16 @@ const processDeletionJob = makeProcessDeletionJob({
   email: makeSesEmailNotifier(ses(), emailSettings(env)),
   queue: deletionJobQueue(env),
   tables,
+  externalStores: EXTERNAL_STORES,
+  objects,
+  erasure,
   clock: systemClock,
   events: powertoolsEvents,
   hashIdentifier: identifierHasher(secrets),
   signer: makeKmsReceiptSigner(kms(), receiptSigningKeyId(env)),
   publicBaseUrl: publicBaseUrl(env),
   statusRetentionDays: statusRetentionDays(env),
+  backupRetentionDays: backupRetentionDays(env),
   // Longer than one invocation can run, shorter than the queue's visibility timeout.
   leaseMillis: (FUNCTIONS.deletionWorker.timeoutSeconds + 30) * 1000,
   budget: purgeSettings(env),

@@ -5,6 +5,7 @@ import { QUEUE_URL_ENV } from '../declarations/pipeline.js';
 import { RECEIPT_PUBLISHED_KEYS_ENV, RECEIPT_SIGNING_KEY_ENV } from '../declarations/receipt-keys.js';
 import { DEFAULT_METRICS_NAMESPACE } from './metric-names.js';
 import { tableEnvVar, tableRoleArnEnvVar, type TableDeclaration } from '../declarations/tables.js';
+import { externalStoreEnvVar, type ExternalStoreDeclaration } from '../declarations/external-stores.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -32,6 +33,16 @@ export function tableName(env: Env, table: TableDeclaration): string {
 /** The role to assume for a table in another account (its name is then its ARN); undefined in the same account. */
 export function tableRoleArn(env: Env, table: TableDeclaration): string | undefined {
   return env[tableRoleArnEnvVar(table)] || undefined;
+}
+
+/** Where an object prefix's bucket or an erasure webhook's URL is (read when the worker first reaches it). */
+export function externalStoreLocation(env: Env, store: ExternalStoreDeclaration): string {
+  return required(env, externalStoreEnvVar(store));
+}
+
+/** Days point-in-time recovery (or another backup) keeps deleted records restorable; said to the person. */
+export function backupRetentionDays(env: Env): number {
+  return integer(env, 'BACKUP_RETENTION_DAYS', 35);
 }
 
 export interface ObjectStoreSettings {

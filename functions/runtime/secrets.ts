@@ -48,7 +48,24 @@ export function makeSecretReader(env: Env): SecretReader {
   };
 }
 
-async function fromSecretsManager(arn: string, name: SecretName): Promise<readonly string[]> {
+/**
+ * A secret the data map names (one per erasure webhook): Secrets Manager at `<envName>_ARN` in AWS, the value
+ * of `<envName>` for local runs. Candidates come current first.
+ */
+export function makeNamedSecretReader(env: Env): (envName: string) => Promise<readonly string[]> {
+  return async (envName) => {
+    const arn = env[`${envName}_ARN`];
+    if (arn) return fromSecretsManager(arn, envName);
+    const local = env[envName];
+    if (!local) throw new ConfigError(`Missing ${envName}_ARN (or ${envName} for local runs)`);
+    return local
+      .split(',')
+      .map((value) => value.trim())
+      .filter(Boolean);
+  };
+}
+
+async function fromSecretsManager(arn: string, name: string): Promise<readonly string[]> {
   const value = await getSecret<{ current?: unknown; previous?: unknown }>(arn, {
     transform: 'json',
     maxAge: SECRET_MAX_AGE_SECONDS,

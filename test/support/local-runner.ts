@@ -17,7 +17,15 @@ export const START_TIMEOUT_MS = READY_TIMEOUT_MS + 10_000;
 
 export interface RunningService {
   readonly baseUrl: string;
-  readonly endpoints: { dynamodb: string; sqs: string; ses: string; graph: string; kms: string };
+  readonly endpoints: {
+    dynamodb: string;
+    sqs: string;
+    s3: string;
+    ses: string;
+    graph: string;
+    kms: string;
+    processors: string;
+  };
   readonly output: () => string;
   readonly documents: DynamoDBDocumentClient;
   scan(table: string): Promise<Record<string, unknown>[]>;

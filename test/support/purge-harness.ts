@@ -19,6 +19,8 @@ import type {
   JobQueue,
   ReceiptSigner,
   SuppressionList,
+  ErasureRequester,
+  ObjectPurger,
   TablePurger,
 } from '../../functions/use-cases/ports.js';
 import {
@@ -26,7 +28,12 @@ import {
   type JobStep,
   type PurgeBudget,
 } from '../../functions/use-cases/process-deletion-job.js';
-import { seedDemoData, type DemoPerson } from '../../local/seed-data.js';
+import { seedDemoData, seedDemoObjects, type DemoPerson } from '../../local/seed-data.js';
+import { makeErasureWebhookClient } from '../../functions/adapters/erasure-webhook-client.js';
+import { makeS3ObjectPurger } from '../../functions/adapters/s3-object-purger.js';
+import { EXTERNAL_STORES } from '../../functions/declarations/external-stores.js';
+import { localBucketOf } from '../../local/provision.js';
+import { LOCAL_ERASURE_WEBHOOK_SECRET } from '../../local/stand-ins.js';
 import { startTestStandIns, type TestStandIns } from './stand-ins.js';
 import type { StandInOptions } from '../../local/stand-ins.js';
 
@@ -35,6 +42,8 @@ export const PEPPER = 'test-pepper';
 export interface Overrides {
   readonly documents?: DynamoDBDocumentClient;
   readonly purger?: (real: TablePurger) => TablePurger;
+  readonly objects?: (real: ObjectPurger) => ObjectPurger;
+  readonly erasure?: (real: ErasureRequester) => ErasureRequester;
   readonly email?: (real: EmailNotifier) => EmailNotifier;
   readonly store?: (real: DeletionRequestStore) => DeletionRequestStore;
   readonly suppressions?: (real: SuppressionList) => SuppressionList;
@@ -70,6 +79,7 @@ export async function startHarness(
 ): Promise<Harness> {
   const env = await startTestStandIns(options);
   await seedDemoData(env.documents, people);
+  await seedDemoObjects(env.s3, people);
   // The SES stand-in keeps one mail store per process: start each harness from an empty one.
   await fetch(`${env.standIns.endpoints.ses}/clear-store`, { method: 'POST' });
   const store = makeDynamoDeletionRequestStore(env.documents, 'DeletionRequests');
@@ -124,6 +134,15 @@ export async function startHarness(
         kms,
         overrides.receiptKeyId ?? env.provisioned.receiptKeyIds[0] ?? '',
       );
+      const realObjects = makeS3ObjectPurger(env.s3, { bucketOf: (step) => localBucketOf(step.store) });
+      const realErasure = makeErasureWebhookClient({
+        urlOf: (system) => env.standIns.downstream.erasureUrl(system.id),
+        secretOf: async () => LOCAL_ERASURE_WEBHOOK_SECRET,
+        events: {
+          count: (metric, _value, dimensions) => void (dimensions ? undefined : metrics.push(metric)),
+        },
+        sleep: async () => undefined,
+      });
       return makeProcessDeletionJob({
         store: overrides.store ? overrides.store(store) : store,
         purger: overrides.purger ? overrides.purger(realPurger) : realPurger,
@@ -134,6 +153,9 @@ export async function startHarness(
         email: overrides.email ? overrides.email(realEmail) : realEmail,
         queue,
         tables: mappedTables(),
+        externalStores: EXTERNAL_STORES,
+        objects: overrides.objects ? overrides.objects(realObjects) : realObjects,
+        erasure: overrides.erasure ? overrides.erasure(realErasure) : realErasure,
         clock: { now: () => new Date() },
         // Recorded once per event: the copy with extra dimensions is the same event.
         events: {

@@ -84,7 +84,44 @@ describe('toStatusView', () => {
         'items_anonymised',
         'no_data_held',
         'kept',
+        'erased_where',
+        'backups',
       ].sort(),
+    );
+  });
+
+  it('says what was erased where, and the day backups no longer hold it', () => {
+    const view = toStatusView(
+      deletionRequest({
+        status: 'completed',
+        completedAt: '2026-11-30T10:00:00.000Z',
+        outcomes: [
+          { table: 'Accounts', deleted: 1, anonymised: 0, retained: 0 },
+          { table: 'Preferences', deleted: 0, anonymised: 0, retained: 0 },
+          {
+            table: 'AnalyticsProvider',
+            deleted: 4,
+            anonymised: 0,
+            retained: 0,
+            acknowledgedAt: '2026-11-30T09:59:00.000Z',
+          },
+        ],
+      }),
+      { backupRetentionDays: 35 },
+    );
+    expect(view.erased_where).toEqual([
+      { store: 'Accounts', records: 1 },
+      { store: 'AnalyticsProvider', records: 4, acknowledged_at: '2026-11-30T09:59:00.000Z' },
+    ]);
+    expect(view.backups).toEqual({ retention_days: 35, gone_by: '2027-01-04' });
+    const html = renderStatusPage(view);
+    expect(html).toContain('<h2>What was erased where</h2>');
+    expect(html).toContain('<li>Your account and profile: 1 record erased.</li>');
+    expect(html).toContain(
+      '<li>Our analytics provider was asked to erase your identifiers on 30 Nov 2026, and confirmed it erased 4 records.</li>',
+    );
+    expect(html).toContain(
+      'keep deleted records restorable for up to 35 days; the copies of yours are gone by 4 Jan 2027.',
     );
   });
 

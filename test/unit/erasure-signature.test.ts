@@ -1,0 +1,73 @@
+// unit: the erasure webhook signature (docs/data-stores.md): HMAC-SHA256 over "<timestamp>.<body>", hex, v1=.
+import { createHmac } from 'node:crypto';
+import { describe, expect, it } from '@jest/globals';
+import { signErasureRequest, verifyErasureSignature } from '../../functions/core/erasure-signature.js';
+import { isSafePathSegment, planExternalSteps } from '../../functions/core/purge-plan.js';
+import { EXTERNAL_STORES } from '../../functions/declarations/external-stores.js';
+
+const body = '{"version":1,"requestId":"req_1"}';
+const now = 1_790_000_000;
+
+describe('erasure request signature', () => {
+  it('is the hex HMAC-SHA256 of "<timestamp>.<body>" with the system secret', () => {
+    const expected = createHmac('sha256', 'secret').update(`${now}.${body}`).digest('hex');
+    expect(signErasureRequest('secret', now, body)).toBe(`v1=${expected}`);
+  });
+
+  it('verifies with the current or previous secret, and refuses a changed body, timestamp or secret', () => {
+    const signature = signErasureRequest('old', now, body);
+    const verify = (overrides: Partial<Parameters<typeof verifyErasureSignature>[0]>) =>
+      verifyErasureSignature({
+        secrets: ['new', 'old'],
+        signature,
+        timestamp: String(now),
+        body,
+        nowSeconds: now,
+        ...overrides,
+      });
+    expect(verify({})).toBe(true);
+    expect(verify({ secrets: ['new'] })).toBe(false);
+    expect(verify({ body: body.replace('req_1', 'req_2') })).toBe(false);
+    expect(verify({ timestamp: String(now + 1), nowSeconds: now + 1 })).toBe(false);
+    expect(verify({ signature: undefined })).toBe(false);
+    expect(verify({ timestamp: 'soon' })).toBe(false);
+  });
+
+  it('refuses a timestamp more than five minutes away (a replay)', () => {
+    const signature = signErasureRequest('s', now, body);
+    const at = (nowSeconds: number) =>
+      verifyErasureSignature({ secrets: ['s'], signature, timestamp: String(now), body, nowSeconds });
+    expect(at(now + 300)).toBe(true);
+    expect(at(now + 301)).toBe(false);
+    expect(at(now - 301)).toBe(false);
+  });
+});
+
+describe('external steps of the purge plan', () => {
+  it('reach an object prefix and a webhook in scope, webhooks last, with the identifiers they may know', () => {
+    const steps = planExternalSteps(
+      'facebook',
+      [
+        { kind: 'facebook_asid', value: '1001' },
+        { kind: 'whatsapp_phone', value: '15550000001' },
+      ],
+      EXTERNAL_STORES,
+    );
+    expect(steps.map((step) => step.kind)).toEqual(['object_prefix', 'erasure_webhook']);
+    expect(steps[0]).toMatchObject({ prefix: 'media/1001/' });
+    expect(steps[1]).toMatchObject({
+      identifiers: [{ kind: 'facebook_asid', value: '1001' }],
+      categories: ['meta_insights'],
+    });
+    expect(
+      planExternalSteps('whatsapp', [{ kind: 'whatsapp_phone', value: '1555' }], EXTERNAL_STORES),
+    ).toEqual([]);
+  });
+
+  it('refuses an identifier that would widen a prefix beyond one subject', () => {
+    for (const value of ['', '..', 'a/b', '.']) expect(isSafePathSegment(value)).toBe(false);
+    expect(() =>
+      planExternalSteps('facebook', [{ kind: 'facebook_asid', value: '1/..' }], EXTERNAL_STORES),
+    ).toThrow(/cannot name a folder of MediaCopies/);
+  });
+});
