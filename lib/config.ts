@@ -41,7 +41,8 @@ const fromJsonText = (value: unknown) => {
 /**
  * Where one store of the data map really is. A company table: its name in this account and region, or (in
  * another account) its ARN with the role the functions assume there; `encryptionKeyArn` when the table is
- * encrypted with a customer-managed key. An empty value counts as not filled in.
+ * encrypted with a customer-managed key. An object prefix: the bucket (`bucketName`). An erasure webhook: the
+ * `https://` URL the worker posts to. An empty value counts as not filled in.
  */
 export const DataStoreLocationSchema = z
   .object({
@@ -68,9 +69,35 @@ export const DataStoreLocationSchema = z
         .string()
         .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, 'must be the ARN of a KMS key'),
     ),
+    bucketName: optionalText(
+      z
+        .string()
+        .regex(
+          /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+          'must be an S3 bucket name (3-63 of a-z 0-9 . -, starting and ending with a letter or digit)',
+        ),
+    ),
+    url: optionalText(
+      z.string().refine((value) => {
+        try {
+          const url = new URL(value);
+          return url.protocol === 'https:' && url.username === '' && url.password === '' && url.hash === '';
+        } catch {
+          return false;
+        }
+      }, 'must be an https:// URL without credentials or fragment (erasure requests carry identifiers)'),
+    ),
   })
   .strict()
   .superRefine((location, context) => {
+    const kinds = [
+      location.tableName || location.tableArn ? 'a table' : '',
+      location.bucketName ? 'a bucket' : '',
+      location.url ? 'a URL' : '',
+    ].filter(Boolean);
+    if (kinds.length > 1) {
+      context.addIssue({ code: 'custom', message: `names ${kinds.join(' and ')}: give only one` });
+    }
     if (location.tableName && location.tableArn) {
       context.addIssue({ code: 'custom', message: 'give tableName or tableArn, not both' });
     }

@@ -3,6 +3,7 @@
 // synthesize. What each function may do on a table is its declaration (functions/declarations/functions.ts).
 import { FUNCTIONS, type FunctionDeclaration } from '../functions/declarations/functions.js';
 import { TABLES, type TableDeclaration } from '../functions/declarations/tables.js';
+import { EXTERNAL_STORES, type ExternalStoreDeclaration } from '../functions/declarations/external-stores.js';
 import { DeploymentConfigError, type DataStoreLocation, type DeploymentConfig } from './config.js';
 
 /** How the stack gets a table: it creates the service's own (and, in a demo stage, the company's), or imports one. */
@@ -18,28 +19,43 @@ export type TableSource =
     };
 
 /**
- * Every problem with a stage's `dataStores`, or none: missing company tables (all of them, in one message),
- * names that are not company tables of the data map, and entries in a demo stage (which creates its own).
+ * Every problem with a stage's `dataStores`, or none: missing company tables, object prefixes and erasure
+ * webhooks (all of them, in one message), names that are not stores of the data map, an entry of the wrong kind
+ * (a bucket for a table...), and table entries in a demo stage (which creates its own).
  */
 export function dataStoreProblems(
   config: Pick<DeploymentConfig, 'stage' | 'dataStores' | 'demoDataStores'>,
   tables: readonly TableDeclaration[] = TABLES,
+  externalStores: readonly ExternalStoreDeclaration[] = EXTERNAL_STORES,
 ): string[] {
   const problems: string[] = [];
   const company = tables.filter((table) => table.owner === 'company');
   const companyIds = new Set(company.map((table) => table.id));
+  const externalIds = new Set(externalStores.map((store) => store.id));
   const named = Object.keys(config.dataStores);
-  const unknown = named.filter((id) => !companyIds.has(id));
+  const unknown = named.filter((id) => !companyIds.has(id) && !externalIds.has(id));
   if (unknown.length > 0) {
     problems.push(
-      `dataStores names ${unknown.join(', ')}, which ${unknown.length === 1 ? 'is' : 'are'} not a company table of ` +
-        `the data map (company tables: ${[...companyIds].join(', ')}).`,
+      `dataStores names ${unknown.join(', ')}, which ${unknown.length === 1 ? 'is' : 'are'} not a store of ` +
+        `the data map (company tables: ${[...companyIds].join(', ')}; other stores: ${[...externalIds].join(', ')}).`,
     );
   }
+  const wrongKind: string[] = [];
+  for (const [id, location] of Object.entries(config.dataStores)) {
+    const store = externalStores.find((candidate) => candidate.id === id);
+    if (companyIds.has(id) && (location.bucketName || location.url))
+      wrongKind.push(`${id} is a table: give tableName`);
+    if (store?.kind === 'object_prefix' && (location.tableName || location.tableArn || location.url))
+      wrongKind.push(`${id} is an S3 prefix: give bucketName`);
+    if (store?.kind === 'erasure_webhook' && (location.tableName || location.tableArn || location.bucketName))
+      wrongKind.push(`${id} is an erasure webhook: give url`);
+  }
+  if (wrongKind.length > 0) problems.push(`${wrongKind.join('; ')}.`);
   if (config.demoDataStores) {
-    if (named.length > 0) {
+    const tablesNamed = named.filter((id) => companyIds.has(id));
+    if (tablesNamed.length > 0) {
       problems.push(
-        'demoDataStores creates empty demo tables, so dataStores must be empty: a stage either uses the ' +
+        'demoDataStores creates empty demo tables, so dataStores must name no table: a stage either uses the ' +
           "company's tables or demo ones, never a mix.",
       );
     }
@@ -65,7 +81,25 @@ export function dataStoreProblems(
         'Until then the service would purge tables that hold nothing and tell people their data is gone.',
     );
   }
+  const missingExternal = externalStores.filter((store) => !externalLocationOf(config, store));
+  if (missingExternal.length > 0) {
+    problems.push(
+      `Stage ${config.stage} does not say where ${missingExternal.length} of the ${externalStores.length} other ` +
+        `stores of the data map are: ${missingExternal
+          .map((store) => `${store.id} (${store.kind === 'object_prefix' ? 'bucketName' : 'url'})`)
+          .join(', ')}. Add each to dataStores in config/${config.stage}.json (docs/data-stores.md).`,
+    );
+  }
   return problems;
+}
+
+/** Where an object prefix's bucket or an erasure webhook is for a stage, or undefined when not named. */
+export function externalLocationOf(
+  config: Pick<DeploymentConfig, 'dataStores'>,
+  store: ExternalStoreDeclaration,
+): string | undefined {
+  const location = config.dataStores[store.id];
+  return (store.kind === 'object_prefix' ? location?.bucketName : location?.url) || undefined;
 }
 
 /**
@@ -87,8 +121,9 @@ function hasLocation(location: DataStoreLocation | undefined): boolean {
 export function requireCompleteDataStores(
   config: Pick<DeploymentConfig, 'stage' | 'dataStores' | 'demoDataStores'>,
   tables: readonly TableDeclaration[] = TABLES,
+  externalStores: readonly ExternalStoreDeclaration[] = EXTERNAL_STORES,
 ): void {
-  const problems = dataStoreProblems(config, tables);
+  const problems = dataStoreProblems(config, tables, externalStores);
   if (problems.length > 0) {
     throw new DeploymentConfigError(`Incomplete data stores:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   }

@@ -17,6 +17,7 @@ import {
 import { DataConstruct } from './data-construct.js';
 import { requireDeclaredTables } from './data-map-guard.js';
 import { requireCompleteDataStores } from './data-stores.js';
+import { ExternalStoresConstruct } from './external-stores-construct.js';
 import { FunctionsConstruct } from './functions-construct.js';
 import { MonitoringConstruct } from './monitoring-construct.js';
 import { NotificationsConstruct } from './notifications-construct.js';
@@ -54,6 +55,8 @@ export class DeletionServiceStack extends Stack {
   readonly receiptKeys: ReceiptKeysConstruct;
   readonly api: ApiConstruct;
   readonly functions: FunctionsConstruct;
+  /** The data map's erasure webhooks and S3 prefixes, where this stage names them. */
+  readonly externalStores: ExternalStoresConstruct;
   readonly monitoring: MonitoringConstruct;
   /** The stage's own web ACL (absent for demo stages and when wafWebAclArn names one). */
   readonly webAcl?: WebAclConstruct;
@@ -159,6 +162,12 @@ export class DeletionServiceStack extends Stack {
       worker.addEnvironment('WHATSAPP_COMPLETION_TEMPLATE', config.whatsappCompletionTemplate);
       worker.addEnvironment('WHATSAPP_TEMPLATE_LANGUAGE', config.whatsappTemplateLanguage);
     }
+    this.externalStores = new ExternalStoresConstruct(this, 'ExternalStores', {
+      stage,
+      stores: config,
+      secretsKey: this.secrets.secretsKey,
+    });
+    this.externalStores.grantTo(this.functions.byKey.deletionWorker);
     this.api.integrate((functionId) => this.functions.byId(functionId));
     this.monitoring = new MonitoringConstruct(this, 'Monitoring', {
       stage,
@@ -219,6 +228,12 @@ export class DeletionServiceStack extends Stack {
       new CfnOutput(this, secretOutputId(name), {
         description: `Secrets Manager secret of ${name}: JSON {"current": "...", "previous": "..."}.`,
         value: this.secrets.secret(name).secretName,
+      });
+    }
+    for (const { store, secret } of this.externalStores.webhooks) {
+      new CfnOutput(this, `${store.id}ErasureWebhookSecretName`, {
+        description: `Secrets Manager secret that signs the erasure requests sent to ${store.id} (generated): the receiving system verifies with it.`,
+        value: secret.secretName,
       });
     }
     new CfnOutput(this, 'DeletionJobsQueueUrl', {

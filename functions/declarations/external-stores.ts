@@ -70,3 +70,9 @@ export function externalStoreEnvVar(store: Pick<ExternalStoreDeclaration, 'id' |
 export function erasureWebhookSecretEnvName(store: Pick<ExternalStoreDeclaration, 'id'>): string {
   return `ERASURE_WEBHOOK_${store.id.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}_SECRET`;
 }
+
+/**
+ * The ids of the stores a deployed stage wired, comma-separated. Absent (local runs), every declared store is
+ * wired; a demo stage may leave some out.
+ */
+export const EXTERNAL_STORES_ENV = 'EXTERNAL_STORES';

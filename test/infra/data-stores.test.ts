@@ -1,6 +1,7 @@
-// infra tests: the company's data stores. A stage that is not the demo stage names every company table in
-// dataStores or cannot be synthesized; with them, the stack imports (never creates) the tables and grants the
-// worker only what each data-map rule needs, on exactly those ARNs.
+// infra tests: the company's data stores. A stage that is not the demo stage names every company table, S3 prefix
+// and erasure webhook in dataStores or cannot be synthesized; with them, the stack imports (never creates) the
+// tables and grants the worker only what each data-map rule needs, on exactly those ARNs, the bucket prefixes and
+// the webhook secrets.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
@@ -9,6 +10,11 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { DeploymentConfigError, parseDeploymentConfig } from '../../lib/config.js';
 import { FUNCTIONS } from '../../functions/declarations/functions.js';
 import { purgeAccess } from '../../functions/declarations/table-access.js';
+import {
+  EXTERNAL_STORES,
+  EXTERNAL_STORES_ENV,
+  MEDIA_COPIES_PREFIX,
+} from '../../functions/declarations/external-stores.js';
 import { DeletionServiceStack, type DeletionServiceStackProps } from '../../lib/deletion-service-stack.js';
 import {
   TABLES,
@@ -46,8 +52,13 @@ function completeDataStores(): Record<string, Record<string, string>> {
   for (const table of companyTables()) stores[table.id] = { tableName: physicalName(table) };
   stores.Accounts = { tableName: 'acme-accounts', encryptionKeyArn: ACCOUNT_KEY };
   stores.AgentTranscripts = { tableArn: TRANSCRIPTS_ARN, roleArn: TRANSCRIPTS_ROLE };
+  stores.MediaCopies = { bucketName: MEDIA_BUCKET };
+  stores.AnalyticsProvider = { url: ANALYTICS_URL };
   return stores;
 }
+
+const MEDIA_BUCKET = 'acme-media-copies';
+const ANALYTICS_URL = 'https://analytics-proxy.acme.example/erasure';
 
 function newStack(props: Partial<DeletionServiceStackProps>): DeletionServiceStack {
   return new DeletionServiceStack(new App({ context: CONTEXT }), 'DeletionService-acme', {
@@ -96,6 +107,39 @@ describe('a stage that is not the demo stage', () => {
       expect(message).not.toContain(table.id);
     expect(message.match(/names no existing table/g)).toHaveLength(1);
     expect(message).toContain(`${companyTables().length} of the ${companyTables().length} company tables`);
+    // The S3 prefixes and other systems too, in the same message.
+    expect(message).toContain(
+      `where ${EXTERNAL_STORES.length} of the ${EXTERNAL_STORES.length} other stores of the data map are: AnalyticsProvider (url), MediaCopies (bucketName)`,
+    );
+  });
+
+  it('names a missing erasure webhook or S3 prefix even when every table is there', () => {
+    const stores = completeDataStores();
+    delete stores.AnalyticsProvider;
+    const message = configError(() => newStack({ dataStores: stores }));
+    expect(message).toContain('where 1 of the 2 other stores of the data map are: AnalyticsProvider (url).');
+    expect(message).not.toContain('names no existing table');
+  });
+
+  it('refuses a location of the wrong kind, and a webhook that is not https', () => {
+    expect(
+      configError(() =>
+        newStack({ dataStores: { ...completeDataStores(), MediaCopies: { tableName: 'acme-media' } } }),
+      ),
+    ).toContain('MediaCopies is an S3 prefix: give bucketName');
+    expect(
+      configError(() =>
+        newStack({ dataStores: { ...completeDataStores(), Accounts: { bucketName: 'acme-accounts' } } }),
+      ),
+    ).toContain('Accounts is a table: give tableName');
+    expect(() =>
+      parseDeploymentConfig({
+        dataStores: { AnalyticsProvider: { url: 'http://analytics.acme.example/x' } },
+      }),
+    ).toThrow(/dataStores\.AnalyticsProvider\.url: must be an https:\/\/ URL/);
+    expect(() =>
+      parseDeploymentConfig({ dataStores: { MediaCopies: { bucketName: 'Not_A_Bucket' } } }),
+    ).toThrow(/dataStores\.MediaCopies\.bucketName: must be an S3 bucket name/);
   });
 
   it('names exactly the tables still missing, and counts an empty name as missing', () => {
@@ -111,7 +155,7 @@ describe('a stage that is not the demo stage', () => {
       configError(() =>
         newStack({ dataStores: { ...completeDataStores(), Acounts: { tableName: 'acme-typo' } } }),
       ),
-    ).toMatch(/Acounts, which is not a company table/);
+    ).toMatch(/Acounts, which is not a store of the data map/);
     expect(
       configError(() =>
         newStack({ demoDataStores: true, dataStores: { Accounts: { tableName: 'x-accounts' } } }),
@@ -155,12 +199,10 @@ describe('the committed stage files', () => {
     expect(read('prod').demoDataStores).toBeUndefined();
   });
 
-  it('leave prod as an example to fill: every company table listed, none named, so it does not synthesize', () => {
+  it('leave prod as an example to fill: every company table and other store listed, none named, so it does not synthesize', () => {
     const prod = read('prod');
     expect(Object.keys(prod.dataStores as object).sort()).toEqual(
-      companyTables()
-        .map((t) => t.id)
-        .sort(),
+      [...companyTables().map((t) => t.id), ...EXTERNAL_STORES.map((store) => store.id)].sort(),
     );
     const message = configError(() =>
       newStack({ ...prod, stage: 'prod', alarmEmail: 'ops@example.com' } as DeletionServiceStackProps),
@@ -245,9 +287,93 @@ describe('a stage with complete dataStores', () => {
   });
 });
 
+describe('the S3 prefixes and erasure webhooks of a stage with complete dataStores', () => {
+  let stack: DeletionServiceStack;
+  let template: Template;
+  let worker: Statement[];
+  let environment: Record<string, unknown>;
+  let secretId: string;
+
+  beforeAll(() => {
+    stack = newStack({ dataStores: completeDataStores() });
+    template = Template.fromStack(stack);
+    worker = roleStatements(template, logicalIdOf(stack.functions.byKey.deletionWorker.role!));
+    environment = (
+      resourcesOfType(template, 'AWS::Lambda::Function')[logicalIdOf(stack.functions.byKey.deletionWorker)]
+        ?.Properties?.Environment as { Variables: Record<string, unknown> }
+    ).Variables;
+    secretId = logicalIdOf(stack.externalStores.webhooks[0]!.secret);
+  });
+
+  it('tells the worker where each one is, and which are wired', () => {
+    expect(environment[EXTERNAL_STORES_ENV]).toBe('MediaCopies,AnalyticsProvider');
+    expect(environment.OBJECT_PREFIX_MEDIA_COPIES_BUCKET).toBe(MEDIA_BUCKET);
+    expect(environment.ERASURE_WEBHOOK_ANALYTICS_PROVIDER_URL).toBe(ANALYTICS_URL);
+    expect(environment.ERASURE_WEBHOOK_ANALYTICS_PROVIDER_SECRET_ARN).toEqual({ Ref: secretId });
+  });
+
+  it("keeps each webhook's signing secret in Secrets Manager, generated, encrypted with the service's key, and outputs its name", () => {
+    const secret = resourcesOfType(template, 'AWS::SecretsManager::Secret')[secretId];
+    expect(secret?.Properties).toMatchObject({
+      GenerateSecretString: { GenerateStringKey: 'current', SecretStringTemplate: '{}' },
+      KmsKeyId: { 'Fn::GetAtt': [logicalIdOf(stack.secrets.secretsKey), 'Arn'] },
+    });
+    expect(template.toJSON().Outputs.AnalyticsProviderErasureWebhookSecretName.Value).toEqual({
+      'Fn::Join': expect.anything(),
+    });
+  });
+
+  /** Statements of every function's role but the worker's. */
+  const otherFunctions = () =>
+    (Object.keys(stack.functions.byKey) as (keyof typeof stack.functions.byKey)[])
+      .filter((key) => key !== 'deletionWorker')
+      .flatMap((key) => roleStatements(template, logicalIdOf(stack.functions.byKey[key].role!)));
+
+  it('lets the worker alone read the webhook secret', () => {
+    const reading = worker.filter((statement) => JSON.stringify(statement.Resource).includes(secretId));
+    expect(reading.flatMap(actionsOf)).toEqual(
+      expect.arrayContaining(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret']),
+    );
+    expect(otherFunctions().filter((statement) => JSON.stringify(statement).includes(secretId))).toEqual([]);
+  });
+
+  it('lets the worker list the bucket only under the prefix and delete objects and versions only under it', () => {
+    const s3 = worker.filter((statement) => actionsOf(statement).some((action) => action.startsWith('s3:')));
+    expect(s3).toEqual([
+      expect.objectContaining({
+        Action: ['s3:ListBucket', 's3:ListBucketVersions'],
+        Condition: { StringLike: { 's3:prefix': [`${MEDIA_COPIES_PREFIX.keyPrefix}*`] } },
+      }),
+      expect.objectContaining({ Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'] }),
+    ]);
+    expect(resourceNames(s3[0]!)).toEqual([`arn::s3:::${MEDIA_BUCKET}`]);
+    expect(resourceNames(s3[1]!)).toEqual([`arn::s3:::${MEDIA_BUCKET}/${MEDIA_COPIES_PREFIX.keyPrefix}*`]);
+    // No other function touches S3 or the bucket.
+    expect(
+      otherFunctions()
+        .flatMap(actionsOf)
+        .filter((action) => action.startsWith('s3:')),
+    ).toEqual([]);
+  });
+});
+
 describe('the demo stage', () => {
   it('creates every table, company tables included', () => {
     const template = Template.fromStack(newStack({ demoDataStores: true }));
     expect(Object.keys(resourcesOfType(template, 'AWS::DynamoDB::Table'))).toHaveLength(TABLES.length);
+  });
+
+  it('wires only the other stores it names (none by default), and says so to the worker', () => {
+    const bare = newStack({ demoDataStores: true });
+    expect(bare.externalStores.webhooks).toEqual([]);
+    const bareWorker = resourcesOfType(Template.fromStack(bare), 'AWS::Lambda::Function')[
+      logicalIdOf(bare.functions.byKey.deletionWorker)
+    ]?.Properties?.Environment as { Variables: Record<string, unknown> };
+    expect(bareWorker.Variables[EXTERNAL_STORES_ENV]).toBe('');
+    const withWebhook = newStack({
+      demoDataStores: true,
+      dataStores: { AnalyticsProvider: { url: ANALYTICS_URL } },
+    });
+    expect(withWebhook.externalStores.webhooks.map((wired) => wired.store.id)).toEqual(['AnalyticsProvider']);
   });
 });

@@ -11,6 +11,7 @@ import {
   type FunctionKey,
 } from '../../functions/declarations/functions.js';
 import { DELETION_PIPELINE, QUEUE_URL_ENV } from '../../functions/declarations/pipeline.js';
+import { EXTERNAL_STORES_ENV } from '../../functions/declarations/external-stores.js';
 import {
   INTEGRATION_TOKENS_TABLE,
   META_PLATFORM_DATA_TABLE,
@@ -179,6 +180,8 @@ describe('functions', () => {
       ...(declaration.usesMetaAppIds ? ['META_APP_ID', 'INSTAGRAM_APP_ID'] : []),
       ...(declaration.receiptKeys === 'sign' ? [RECEIPT_SIGNING_KEY_ENV] : []),
       ...(declaration.receiptKeys === 'publish' ? [RECEIPT_PUBLISHED_KEYS_ENV] : []),
+      // The stores outside DynamoDB this stage wired (none in this demo stage): data-stores.test.ts.
+      ...(declaration.purgesDataMap ? [EXTERNAL_STORES_ENV] : []),
     ]);
     const environment = environmentOf(key);
     expect(new Set(Object.keys(environment))).toEqual(expected);

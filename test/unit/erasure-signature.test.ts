@@ -3,6 +3,7 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { signErasureRequest, verifyErasureSignature } from '../../functions/core/erasure-signature.js';
 import { isSafePathSegment, planExternalSteps } from '../../functions/core/purge-plan.js';
+import { wiredExternalStores } from '../../functions/runtime/config.js';
 import { EXTERNAL_STORES } from '../../functions/declarations/external-stores.js';
 
 const body = '{"version":1,"requestId":"req_1"}';
@@ -64,10 +65,53 @@ describe('external steps of the purge plan', () => {
     ).toEqual([]);
   });
 
+  it("follow the request's own scope: a web request verified by a phone number reaches no other system", () => {
+    const subject = [
+      { kind: 'whatsapp_phone' as const, value: '15550000001' },
+      { kind: 'facebook_asid' as const, value: '1001' },
+      { kind: 'email' as const, value: 'ana@example.com' },
+    ];
+    expect(planExternalSteps({ channel: 'web', scope: 'whatsapp_data' }, subject, EXTERNAL_STORES)).toEqual(
+      [],
+    );
+    expect(
+      planExternalSteps({ channel: 'web' }, subject, EXTERNAL_STORES).map((step) => step.store.id),
+    ).toEqual(['MediaCopies', 'AnalyticsProvider']);
+  });
+
   it('refuses an identifier that would widen a prefix beyond one subject', () => {
     for (const value of ['', '..', 'a/b', '.']) expect(isSafePathSegment(value)).toBe(false);
     expect(() =>
       planExternalSteps('facebook', [{ kind: 'facebook_asid', value: '1/..' }], EXTERNAL_STORES),
     ).toThrow(/cannot name a folder of MediaCopies/);
+  });
+});
+
+describe('the stores a deployed stage wired', () => {
+  const locations = {
+    OBJECT_PREFIX_MEDIA_COPIES_BUCKET: 'acme-media',
+    ERASURE_WEBHOOK_ANALYTICS_PROVIDER_URL: 'https://analytics.acme.example/erasure',
+  };
+
+  it('are every declared store locally (no list), exactly the listed ones in a stage, none for an empty list', () => {
+    expect(wiredExternalStores(locations, EXTERNAL_STORES)).toEqual(EXTERNAL_STORES);
+    expect(
+      wiredExternalStores({ ...locations, EXTERNAL_STORES: 'MediaCopies' }, EXTERNAL_STORES).map(
+        (store) => store.id,
+      ),
+    ).toEqual(['MediaCopies']);
+    expect(wiredExternalStores({ EXTERNAL_STORES: '' }, EXTERNAL_STORES)).toEqual([]);
+  });
+
+  it('fail loudly, never skip: a listed store without its location, or an undeclared one', () => {
+    expect(() =>
+      wiredExternalStores(
+        { EXTERNAL_STORES: 'MediaCopies,AnalyticsProvider', ...{ OBJECT_PREFIX_MEDIA_COPIES_BUCKET: 'b' } },
+        EXTERNAL_STORES,
+      ),
+    ).toThrow(/ERASURE_WEBHOOK_ANALYTICS_PROVIDER_URL/);
+    expect(() => wiredExternalStores({ ...locations, EXTERNAL_STORES: 'Crm' }, EXTERNAL_STORES)).toThrow(
+      /undeclared stores: Crm/,
+    );
   });
 });
