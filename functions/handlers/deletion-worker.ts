@@ -10,7 +10,7 @@ import { makeDynamoSuppressionList } from '../adapters/dynamo-suppression-list.j
 import { makeDynamoTablePurger } from '../adapters/dynamo-table-purger.js';
 import { makeDynamoVerificationStore } from '../adapters/dynamo-verifications.js';
 import { makeKmsReceiptSigner } from '../adapters/kms-receipt-keys.js';
-import { makeErasureWebhookClient } from '../adapters/erasure-webhook-client.js';
+import { ErasureWebhookError, makeErasureWebhookClient } from '../adapters/erasure-webhook-client.js';
 import { makeS3ObjectPurger } from '../adapters/s3-object-purger.js';
 import { EXTERNAL_STORES, erasureWebhookSecretEnvName } from '../declarations/external-stores.js';
 import { s3 } from '../runtime/s3-client.js';
@@ -31,6 +31,7 @@ import {
   backupRetentionDays,
   emailSettings,
   externalStoreLocation,
+  wiredExternalStores,
   graphApiSettings,
   objectStoreSettings,
   metaAppIds,
@@ -128,7 +129,7 @@ const processDeletionJob = makeProcessDeletionJob({
   email: makeSesEmailNotifier(ses(), emailSettings(env)),
   queue: deletionJobQueue(env),
   tables,
-  externalStores: EXTERNAL_STORES,
+  externalStores: wiredExternalStores(env, EXTERNAL_STORES),
   objects,
   erasure,
   clock: systemClock,
@@ -191,6 +192,8 @@ async function processRecord(record: SQSRecord): Promise<void> {
     logger.error('Deletion job failed', {
       requestId: job.requestId,
       errorName: (error as Error).name,
+      // An erasure webhook's failure names the system and its answer, and nothing of the person.
+      ...(error instanceof ErasureWebhookError ? { errorMessage: error.message } : {}),
       receiveCount: Number(record.attributes.ApproximateReceiveCount),
     });
     throw error;

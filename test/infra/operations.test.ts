@@ -374,6 +374,7 @@ describe('alarms', () => {
     ['fallback-secret-used', METRICS.FallbackSecretMatched, 1],
     ['requests-overdue', METRICS.RequestsOverdue, 1],
     ['requests-nearing-due', METRICS.RequestsNearingDue, 1],
+    ['erasure-webhook-failed', METRICS.ErasureWebhookFailed, 1],
   ] as const)(
     '%s watches %s from the catalogue, in the stage namespace, with only the service dimension',
     (id, metricName, threshold) => {
@@ -428,6 +429,8 @@ describe('dashboard', () => {
       METRICS.ConfirmationSent,
       METRICS.GraphApiError,
       METRICS.RequestsOverdue,
+      METRICS.ErasureAcknowledged,
+      METRICS.ErasureWebhookFailed,
       'ApproximateNumberOfMessagesVisible',
       'ApproximateAgeOfOldestMessage',
       '5XXError',
