@@ -4,6 +4,7 @@
 // once by email, and completes the request, forgetting the raw identifiers. Safe to run again from
 // any point.
 import {
+  ERASURE_WEBHOOK_STEP_PREFIX,
   RECEIPT_ALGORITHM,
   RECEIPT_TYPE,
   compactReceipt,
@@ -198,6 +199,13 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
           index,
           `counted:${index}`,
         );
+        // Named as the receipt reads it (erasure_webhooks_acknowledged), and in the audit trail.
+        if (!request.stepsDone?.includes(`${ERASURE_WEBHOOK_STEP_PREFIX}${step.store.id}`))
+          await store.markStepDone(
+            request.requestId,
+            `${ERASURE_WEBHOOK_STEP_PREFIX}${step.store.id}`,
+            clock.now(),
+          );
         await store.recordPurgeProgress(request.requestId, outcomeOf(step, none), index + 1);
         continue;
       }
@@ -263,12 +271,12 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
       const completedAt = clock.now();
       const input = receiptSigningInput(
         { alg: RECEIPT_ALGORITHM, typ: RECEIPT_TYPE, kid: ports.signer.keyId },
-        receiptClaims(request, ports.tables, {
-          issuer: ports.publicBaseUrl,
-          keyId: ports.signer.keyId,
-          completedAt,
-          lookupsChecked,
-        }),
+        receiptClaims(
+          request,
+          ports.tables,
+          { issuer: ports.publicBaseUrl, keyId: ports.signer.keyId, completedAt, lookupsChecked },
+          ports.externalStores ?? [],
+        ),
       );
       const signed = compactReceipt(input, await ports.signer.sign(input));
       receipt = await store.saveReceipt(request.requestId, signed, completedAt);

@@ -13,6 +13,7 @@ import { newConfirmationCode } from '../../functions/core/confirmation-code.js';
 import type { Channel, SubjectIdentifier } from '../../functions/core/deletion-request.js';
 import { makeIdentifierHasher } from '../../functions/core/keyed-hash.js';
 import { TABLES, mappedTables } from '../../functions/declarations/tables.js';
+import type { ScopeName } from '../../functions/core/scope.js';
 import type {
   DeletionRequestStore,
   EmailNotifier,
@@ -63,7 +64,8 @@ export interface Harness {
   /** The KMS stand-in's client (receipt keys: env.provisioned.receiptKeyIds, current first). */
   readonly kms: KMSClient;
   /** Files a request (as intake does) and returns its id. */
-  file(channel: Channel, subject: SubjectIdentifier[]): Promise<string>;
+  /** A request as the intake stores it; `scope` narrows it (a web request verified by a phone number). */
+  file(channel: Channel, subject: SubjectIdentifier[], scope?: ScopeName): Promise<string>;
   worker(overrides?: Overrides): ReturnType<typeof makeProcessDeletionJob>;
   /** Runs the worker, and its continuation jobs, until the request is done. */
   runToEnd(requestId: string, overrides?: Overrides): Promise<number>;
@@ -104,7 +106,7 @@ export async function startHarness(
     continuations,
     metrics,
     kms,
-    async file(channel, subject) {
+    async file(channel, subject, scope) {
       counter += 1;
       const requestId = `req_harness${Date.now()}${counter}`;
       const at = new Date().toISOString();
@@ -114,6 +116,7 @@ export async function startHarness(
         confirmationCode: newConfirmationCode(),
         status: 'received',
         channel,
+        ...(scope ? { scope } : {}),
         subject,
         subjectHashes: subject.map((identifier) => hash(identifier.kind, identifier.value)),
         receivedAt: at,
