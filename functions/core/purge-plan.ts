@@ -2,7 +2,7 @@
 // ordered list of steps the worker carries out. Pure and deterministic, so a resumed job computes
 // the same plan and continues at the step it had reached.
 import type { Channel, SubjectIdentifier } from './deletion-request.js';
-import { scopeOfRequest, type ScopeName } from './scope.js';
+import { scopeOfRequest, sharedIdentifiersOf, type ScopeName } from './scope.js';
 import type { DataCategory, MappedTable, PurgeAction, SubjectLookup } from '../declarations/tables.js';
 import type {
   ErasureWebhookDeclaration,
@@ -90,9 +90,9 @@ export function planExternalSteps(
   subject: readonly SubjectIdentifier[],
   stores: readonly ExternalStoreDeclaration[],
 ): ExternalStep[] {
-  const inScope = new Set(
-    scopeOfRequest(typeof request === 'string' ? { channel: request } : request).categories,
-  );
+  const scope = scopeOfRequest(typeof request === 'string' ? { channel: request } : request);
+  const inScope = new Set(scope.categories);
+  const shared = sharedIdentifiersOf(scope);
   const objects: ExternalStep[] = [];
   const webhooks: ExternalStep[] = [];
   for (const store of stores) {
@@ -110,7 +110,10 @@ export function planExternalSteps(
         });
       }
     } else {
-      const identifiers = subject.filter((candidate) => store.identifiers.includes(candidate.kind));
+      // Another system learns only the identifiers of the request's scope (a Facebook callback gives no email).
+      const identifiers = subject.filter(
+        (candidate) => store.identifiers.includes(candidate.kind) && shared.includes(candidate.kind),
+      );
       if (identifiers.length > 0) webhooks.push({ kind: 'erasure_webhook', store, identifiers, categories });
     }
   }

@@ -79,6 +79,24 @@ describe('external steps of the purge plan', () => {
     ).toEqual(['MediaCopies', 'AnalyticsProvider']);
   });
 
+  it("give another system only the identifiers of the request's scope", () => {
+    const subject = [
+      { kind: 'facebook_asid' as const, value: '1001' },
+      { kind: 'account_id' as const, value: 'acct_1' },
+      { kind: 'email' as const, value: 'ana@example.com' },
+    ];
+    const webhookOf = (channel: 'facebook' | 'email') =>
+      planExternalSteps(channel, subject, EXTERNAL_STORES).find((step) => step.kind === 'erasure_webhook');
+    expect(webhookOf('facebook')?.identifiers.map((identifier) => identifier.kind)).toEqual([
+      'facebook_asid',
+    ]);
+    expect(webhookOf('email')?.identifiers.map((identifier) => identifier.kind)).toEqual([
+      'facebook_asid',
+      'account_id',
+      'email',
+    ]);
+  });
+
   it('refuses an identifier that would widen a prefix beyond one subject', () => {
     for (const value of ['', '..', 'a/b', '.']) expect(isSafePathSegment(value)).toBe(false);
     expect(() =>
