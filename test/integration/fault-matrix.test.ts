@@ -1,4 +1,5 @@
-// integration: a failure at every step of a deletion job (object prefixes and erasure webhooks included) — once, and three times in a row — then the
+// integration: a failure at every step of a deletion job (object prefixes and erasure webhooks included: a lost
+// answer, the step the receipt reads, a count of objects) — once, and three times in a row — then the
 // job is redelivered until it finishes. Each case must end with one completed request, the right
 // counts, nothing left of the person, one Meta revocation and at most one confirmation email.
 import { afterEach, describe, expect, it } from '@jest/globals';
@@ -29,6 +30,8 @@ type Step =
   | 'countRemaining'
   | 'objectPage'
   | 'erasureAnswerLost'
+  | 'markErasureStep'
+  | 'objectCount'
   | 'notice'
   | 'suppress'
   | 'sendEmail'
@@ -44,6 +47,8 @@ const STEPS: readonly Step[] = [
   'countRemaining',
   'objectPage',
   'erasureAnswerLost',
+  'markErasureStep',
+  'objectCount',
   'notice',
   'suppress',
   'sendEmail',
@@ -79,6 +84,11 @@ function failing(step: Step, times: number, calls: { revocations: number }): Ove
         maybeFail('recordPurgeProgress'),
         real.recordPurgeProgress(...args)
       ),
+      // The write that names an acknowledged webhook for the receipt (erasure-webhook:<system>).
+      markStepDone: async (...args) => (
+        args[1].startsWith('erasure-webhook:') && maybeFail('markErasureStep'),
+        real.markStepDone(...args)
+      ),
       markConfirmationSent: async (...args) => (
         maybeFail('markConfirmationSent'),
         real.markConfirmationSent(...args)
@@ -94,7 +104,7 @@ function failing(step: Step, times: number, calls: { revocations: number }): Ove
     }),
     objects: (real: ObjectPurger) => ({
       purgePage: async (...args) => (maybeFail('objectPage'), real.purgePage(...args)),
-      countRemaining: async (...args) => real.countRemaining(...args),
+      countRemaining: async (...args) => (maybeFail('objectCount'), real.countRemaining(...args)),
     }),
     // The system erased and answered, but the answer was lost: the retry repeats the same request id.
     erasure: (real: ErasureRequester) => ({
@@ -156,6 +166,12 @@ describe('a failure at every step of a deletion job', () => {
       expect(new Set(acknowledged.map((call) => `${call.requestId}:${call.erased}`))).toEqual(
         new Set([`${requestId}:12`]),
       );
+      expect(done?.outcomes.find((o) => o.table === 'MediaCopies')?.deleted).toBe(3);
+      // The receipt names the webhook once, whichever step failed.
+      const claims = JSON.parse(
+        Buffer.from(done?.receipt?.split('.')[1] ?? '', 'base64url').toString('utf8'),
+      ) as { erasure_webhooks_acknowledged: string[] };
+      expect(claims.erasure_webhooks_acknowledged).toEqual(['AnalyticsProvider']);
       expect(done?.outcomes.reduce((sum, o) => sum + o.retained, 0)).toBe(3);
       expect(done?.subject).toEqual([]);
       expect(calls.revocations).toBe(1);
