@@ -161,7 +161,10 @@ export interface DeletionStatusView {
   /** What was erased where: one entry per store of the data map that held something (or was told to erase). */
   readonly erased_where?: readonly {
     readonly store: string;
+    /** Records erased (deleted, or erased by the other system). */
     readonly records: number;
+    /** Records whose personal details were removed and the rest kept (anonymised). */
+    readonly details_removed?: number;
     /** When another system acknowledged the erasure. */
     readonly acknowledged_at?: string;
   }[];
@@ -214,7 +217,8 @@ export function toStatusView(request: DeletionRequest, options: StatusViewOption
             .filter((outcome) => outcome.deleted + outcome.anonymised > 0 || outcome.acknowledgedAt)
             .map((outcome) => ({
               store: outcome.table,
-              records: outcome.deleted + outcome.anonymised,
+              records: outcome.deleted,
+              ...(outcome.anonymised > 0 ? { details_removed: outcome.anonymised } : {}),
               ...(outcome.acknowledgedAt ? { acknowledged_at: outcome.acknowledgedAt } : {}),
             })),
           ...(request.completedAt && request.status !== 'canceled' && touched > 0

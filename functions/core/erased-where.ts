@@ -39,7 +39,12 @@ export function erasedWhereLines(view: Pick<DeletionStatusView, 'erased_where'>)
     }
     const what =
       store?.kind === 'object_prefix' ? store.inWords : (TABLE_WORDS[entry.store] ?? 'other records');
-    return `${capitalise(what)}: ${records} erased.`;
+    // An anonymised record is not erased: its personal details are, and the rest is kept (said as such).
+    const removed = entry.details_removed
+      ? `personal details removed from ${entry.details_removed} record${entry.details_removed === 1 ? '' : 's'}, the rest kept`
+      : '';
+    const parts = [entry.records > 0 ? `${records} erased` : '', removed].filter(Boolean);
+    return `${capitalise(what)}: ${parts.join('; ')}.`;
   });
 }
 

@@ -84,7 +84,7 @@ async function requestDeletion(person: DemoPerson): Promise<string> {
 
 type StatusJson = Record<string, unknown> & {
   status: string;
-  erased_where?: { store: string; records: number; acknowledged_at?: string }[];
+  erased_where?: { store: string; records: number; details_removed?: number; acknowledged_at?: string }[];
   backups?: { retention_days: number; gone_by: string };
   receipt?: string;
 };
@@ -158,6 +158,13 @@ describe('the demo data map beyond DynamoDB', () => {
 
     const page = await statusPage(code);
     expect(page).toContain('Copies of your Instagram and Facebook media: 3 records erased.');
+    // A Facebook request removes the details that came from Meta from the account; it does not erase it.
+    expect(done.erased_where).toEqual(
+      expect.arrayContaining([{ store: 'Accounts', records: 0, details_removed: 1 }]),
+    );
+    expect(page).toContain(
+      'Your account and profile: personal details removed from 1 record, the rest kept.',
+    );
     expect(page).toMatch(
       /Our analytics provider was asked to erase your identifiers on \d{1,2} [A-Z][a-z]{2} \d{4}, and confirmed it erased 6 records\./,
     );

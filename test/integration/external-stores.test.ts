@@ -69,7 +69,11 @@ describe('object prefixes and erasure webhooks', () => {
     expect(statuses).toEqual([503, 503, 200]);
     const request = await harness.store.get(requestId);
     expect(request?.status).toBe('completed');
-    expect(request?.outcomes.find((outcome) => outcome.table === 'AnalyticsProvider')?.deleted).toBe(12);
+    // The Meta identifiers' records only: a Facebook request gives the system no email or account id.
+    expect(request?.outcomes.find((outcome) => outcome.table === 'AnalyticsProvider')?.deleted).toBe(6);
+    expect(new Set(harness.env.standIns.downstream.calls().flatMap((call) => call.identifierKinds))).toEqual(
+      new Set(['facebook_asid', 'instagram_scoped_id']),
+    );
   });
 
   it('fails the request visibly while a downstream system never recovers, and completes once it does', async () => {
@@ -95,7 +99,7 @@ describe('object prefixes and erasure webhooks', () => {
     expect(request?.status).toBe('completed');
     // Our own data was counted once, across the failed attempts too.
     expect(request?.outcomes.find((outcome) => outcome.table === 'MediaCopies')?.deleted).toBe(3);
-    expect(request?.outcomes.find((outcome) => outcome.table === 'AnalyticsProvider')?.deleted).toBe(12);
+    expect(request?.outcomes.find((outcome) => outcome.table === 'AnalyticsProvider')?.deleted).toBe(6);
   });
 
   it('leaves a WhatsApp request out of both: neither is in its scope', async () => {

@@ -98,6 +98,7 @@ describe('toStatusView', () => {
         outcomes: [
           { table: 'Accounts', deleted: 1, anonymised: 0, retained: 0 },
           { table: 'Preferences', deleted: 0, anonymised: 0, retained: 0 },
+          { table: 'BillingRecords', deleted: 0, anonymised: 2, retained: 0 },
           {
             table: 'AnalyticsProvider',
             deleted: 4,
@@ -111,12 +112,17 @@ describe('toStatusView', () => {
     );
     expect(view.erased_where).toEqual([
       { store: 'Accounts', records: 1 },
+      { store: 'BillingRecords', records: 0, details_removed: 2 },
       { store: 'AnalyticsProvider', records: 4, acknowledged_at: '2026-11-30T09:59:00.000Z' },
     ]);
     expect(view.backups).toEqual({ retention_days: 35, gone_by: '2027-01-04' });
     const html = renderStatusPage(view);
     expect(html).toContain('<h2>What was erased where</h2>');
     expect(html).toContain('<li>Your account and profile: 1 record erased.</li>');
+    // Anonymised records are not called erased.
+    expect(html).toContain(
+      '<li>Your name and contact details on invoices: personal details removed from 2 records, the rest kept.</li>',
+    );
     expect(html).toContain(
       '<li>Our analytics provider was asked to erase your identifiers on 30 Nov 2026, and confirmed it erased 4 records.</li>',
     );
