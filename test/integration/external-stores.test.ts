@@ -57,6 +57,15 @@ describe('object prefixes and erasure webhooks', () => {
       lines.find((line) => line.startsWith('Our analytics provider was asked to erase your identifiers on')),
     ).toMatch(/confirmed it erased 12 records\.$/);
     expect(lines).toContain('Your account and profile: 1 record erased.');
+
+    // The completion email says the same, and when backups no longer hold the records.
+    const [email] = (await harness.emailsTo(ANA.email)) as { text?: string; body?: { text?: string } }[];
+    const text = JSON.stringify(email);
+    expect(text).toContain('Copies of your Instagram and Facebook media: 3 records erased.');
+    expect(text).toMatch(/confirmed it erased 12 records\./);
+    expect(text).toMatch(
+      /restorable for up to 35 days; the copies of yours are gone by \d{1,2} [A-Z][a-z]{2} \d{4}\./,
+    );
   });
 
   it('retries a downstream system that fails, then recovers, and records its count once', async () => {
