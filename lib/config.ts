@@ -395,3 +395,27 @@ export function loadDeploymentConfig(
   }
   return parseDeploymentConfig({ ...fromFile, ...fromContext, stage });
 }
+
+/**
+ * Only the `dataStores` of a stage's file (config/<stage>.json), validated: what `npm run data-map -- check`
+ * needs, without the settings a synth also requires (an alarm email for prod, context values).
+ */
+export function loadDataStores(
+  stage: string,
+  configDir = path.resolve(import.meta.dirname, '..', 'config'),
+): DeploymentConfig['dataStores'] {
+  const file = path.join(configDir, `${stage}.json`);
+  if (!existsSync(file)) throw new DeploymentConfigError(`${file} does not exist: no data stores to check`);
+  let fromFile: Record<string, unknown>;
+  try {
+    fromFile = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch (error) {
+    throw new DeploymentConfigError(`${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  const parsed = DeploymentConfigSchema.shape.dataStores.safeParse(fromFile.dataStores);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map(
+    (issue) => `  dataStores.${issue.path.join('.')}: ${issue.message}`,
+  );
+  throw new DeploymentConfigError(`Invalid data stores in ${file}:\n${problems.join('\n')}`);
+}

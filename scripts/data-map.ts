@@ -1,13 +1,17 @@
 // scripts: `npm run data-map -- check` compares the data map with the tables that really exist. For each mapped
 // table it describes the table (the local stack's, or a stage's from config/<stage>.json dataStores with the
-// caller's AWS credentials) and verifies the key schema and every index a lookup or the service uses. It
-// prints one row per table and exits non-zero on any mismatch.
+// caller's AWS credentials) and verifies the key schema and every index a lookup or the service uses; for each
+// S3 prefix, that its bucket is there; for each erasure webhook, that the stage names its URL (it is not called:
+// a request to it is a real erasure). It prints one row per store and exits non-zero on any mismatch.
 //
 //   npm run data-map -- check --local http://127.0.0.1:3000     the running local stack (npm start)
 //   npm run data-map -- check --stage prod [--region eu-west-1]  a stage's company tables, before a deploy
 import { DescribeTableCommand, DynamoDBClient, type TableDescription } from '@aws-sdk/client-dynamodb';
+import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import { loadDeploymentConfig } from '../lib/config.js';
+import { DeploymentConfigError, loadDataStores, type DeploymentConfig } from '../lib/config.js';
+import { EXTERNAL_STORES } from '../functions/declarations/external-stores.js';
+import { localBucketOf } from '../local/provision.js';
 import { TABLES, type TableDeclaration } from '../functions/declarations/tables.js';
 import { describeLookups, tableProblems } from './data-map-check.js';
 
@@ -38,10 +42,23 @@ async function main(args: readonly string[]): Promise<number> {
 
   let targets: Target[];
   let clientFor: (target: Target) => DynamoDBClient;
+  let s3: S3Client;
+  /** Where each S3 prefix's bucket and each webhook's URL is; undefined when not named. */
+  let locationOf: (store: (typeof EXTERNAL_STORES)[number]) => string | undefined;
   if (local) {
     const info = (await (await fetch(`${local.replace(/\/+$/, '')}/__local/info`)).json()) as {
-      endpoints: { dynamodb: string };
+      endpoints: { dynamodb: string; s3: string; processors: string };
     };
+    s3 = new S3Client({
+      endpoint: info.endpoints.s3,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      forcePathStyle: true,
+    });
+    locationOf = (store) =>
+      store.kind === 'object_prefix'
+        ? localBucketOf(store)
+        : `${info.endpoints.processors}/erasure/${store.id}`;
     const client = new DynamoDBClient({
       endpoint: info.endpoints.dynamodb,
       region: 'us-east-1',
@@ -50,7 +67,19 @@ async function main(args: readonly string[]): Promise<number> {
     targets = TABLES.map((declaration) => ({ declaration, name: declaration.id }));
     clientFor = () => client;
   } else {
-    const config = loadDeploymentConfig((key) => (key === 'stage' ? stage : undefined));
+    let dataStores: DeploymentConfig['dataStores'];
+    try {
+      dataStores = loadDataStores(stage!);
+    } catch (error) {
+      if (!(error instanceof DeploymentConfigError)) throw error;
+      console.error(error.message);
+      return 2;
+    }
+    const config = { dataStores };
+    s3 = new S3Client(option(args, '--region') ? { region: option(args, '--region')! } : {});
+    locationOf = (store) =>
+      (store.kind === 'object_prefix' ? dataStores[store.id]?.bucketName : dataStores[store.id]?.url) ||
+      undefined;
     targets = TABLES.map((declaration) => {
       const location = config.dataStores[declaration.id];
       const name = location?.tableArn ?? location?.tableName;
@@ -121,11 +150,39 @@ async function main(args: readonly string[]): Promise<number> {
       verdict!,
     ]);
   }
-  printTable(['table', 'owner', 'found by', 'rule', 'ok / what is wrong'], rows);
+  for (const store of EXTERNAL_STORES) {
+    const location = locationOf(store);
+    let verdict: string;
+    if (!location) {
+      verdict = `not named in dataStores (${store.kind === 'object_prefix' ? 'bucketName' : 'url'})`;
+      failures += 1;
+    } else if (store.kind === 'object_prefix') {
+      try {
+        await s3.send(new HeadBucketCommand({ Bucket: location }));
+        verdict = `ok (bucket ${location})`;
+      } catch (error) {
+        verdict = `bucket ${location}: ${(error as Error).name}`;
+        failures += 1;
+      }
+    } else {
+      verdict = `ok (${location}; not called: a request is a real erasure)`;
+    }
+    rows.push([
+      store.id,
+      'company',
+      store.kind === 'object_prefix'
+        ? `${store.identifier} (prefix ${store.keyPrefix}<id>/)`
+        : `${store.identifiers.join(', ')} (erasure webhook)`,
+      'delete',
+      verdict,
+    ]);
+  }
+  s3.destroy();
+  printTable(['store', 'owner', 'found by', 'rule', 'ok / what is wrong'], rows);
   console.log(
     failures === 0
-      ? '\nThe data map matches the tables.'
-      : `\n${failures} table(s) do not match the data map.`,
+      ? '\nThe data map matches the stores.'
+      : `\n${failures} store(s) do not match the data map.`,
   );
   return failures === 0 ? 0 : 1;
 }
@@ -134,7 +191,11 @@ function printTable(header: readonly string[], rows: readonly string[][]): void 
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
   );
-  const line = (cells: readonly string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ');
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   console.log(line(header));
   console.log(line(widths.map((width) => '-'.repeat(width))));
   for (const row of rows) console.log(line(row));

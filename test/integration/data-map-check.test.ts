@@ -12,20 +12,22 @@ jest.setTimeout(120_000);
 const ROOT = new URL('../../', import.meta.url).pathname;
 
 function check(baseUrl: string): Promise<{ code: number | null; stdout: string }> {
+  return run(['--local', baseUrl]);
+}
+
+function run(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      `${ROOT}node_modules/.bin/tsx`,
-      ['scripts/data-map.ts', 'check', '--local', baseUrl],
-      {
-        cwd: ROOT,
-        env: { ...process.env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const child = spawn(`${ROOT}node_modules/.bin/tsx`, ['scripts/data-map.ts', 'check', ...args], {
+      cwd: ROOT,
+      env: { ...process.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
+    let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout }));
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
   });
 }
 
@@ -41,12 +43,19 @@ describe('data-map check', () => {
   it('passes on the local stack and prints one row per table', async () => {
     const { code, stdout } = await check(service.baseUrl);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^table\s+owner\s+found by\s+rule\s+ok \/ what is wrong/m);
+    expect(stdout).toMatch(/^store\s+owner\s+found by\s+rule\s+ok \/ what is wrong/m);
     expect(stdout).toMatch(
       /^SupportTickets\s+company\s+email \(index requesterEmail\), account_id \(index accountId\)\s+delete\s+ok/m,
     );
     expect(stdout).toMatch(/^DeletionRequests\s+service\s+—\s+exempt\s+ok/m);
-    expect(stdout).toContain('The data map matches the tables.');
+    // The stores beyond DynamoDB: the S3 prefix's bucket is there; the webhook is named, not called.
+    expect(stdout).toMatch(
+      /^MediaCopies\s+company\s+facebook_asid \(prefix media\/<id>\/\)\s+delete\s+ok \(bucket local-media-copies\)/m,
+    );
+    expect(stdout).toMatch(
+      /^AnalyticsProvider\s+company\s+.*\(erasure webhook\)\s+delete\s+ok \(http:.*not called/m,
+    );
+    expect(stdout).toContain('The data map matches the stores.');
   });
 
   it('fails, naming the index, when a table lacks an index a lookup uses', async () => {
@@ -78,7 +87,22 @@ describe('data-map check', () => {
     const { code, stdout } = await check(service.baseUrl);
     expect(code).toBe(1);
     expect(stdout).toMatch(/^SupportTickets\s+company\s+.*index accountId is missing$/m);
-    expect(stdout).toContain('1 table(s) do not match the data map.');
+    expect(stdout).toContain('1 store(s) do not match the data map.');
+  });
+
+  it('checks a stage from its dataStores alone: the committed prod example names nothing, so every store fails', async () => {
+    // prod.json leaves alarmEmail to the deploy command; the check needs only dataStores, and no AWS call
+    // is made for a store that is not named.
+    const { code, stdout, stderr } = await run(['--stage', 'prod']);
+    expect(stderr).not.toMatch(/alarmEmail|at main/);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(
+      /^Accounts\s+company\s+account_id\s+delete, anonymise\s+not named in dataStores$/m,
+    );
+    expect(stdout).toMatch(/^MediaCopies\s+.*not named in dataStores \(bucketName\)$/m);
+    expect(stdout).toMatch(/^AnalyticsProvider\s+.*not named in dataStores \(url\)$/m);
+    expect(stdout).toMatch(/^DeletionRequests\s+service\s+—\s+exempt\s+ok \(created by the stack\)/m);
+    expect(stdout).toContain('14 store(s) do not match the data map.');
   });
 
   it('names a key of the wrong name or type', () => {
