@@ -181,7 +181,7 @@ describe('functions', () => {
       ...(declaration.receiptKeys === 'sign' ? [RECEIPT_SIGNING_KEY_ENV] : []),
       ...(declaration.receiptKeys === 'publish' ? [RECEIPT_PUBLISHED_KEYS_ENV] : []),
       // The stores outside DynamoDB this stage wired (none in this demo stage): data-stores.test.ts.
-      ...(declaration.purgesDataMap ? [EXTERNAL_STORES_ENV] : []),
+      ...(key === 'deletionWorker' ? [EXTERNAL_STORES_ENV] : []),
     ]);
     const environment = environmentOf(key);
     expect(new Set(Object.keys(environment))).toEqual(expected);
