@@ -94,6 +94,9 @@ describe('purge engine, per scope', () => {
       IdentityLinks: [3, 0, 0],
       IntegrationTokens: [3, 0, 0],
       MetaPlatformData: [9, 0, 0],
+      // Beyond DynamoDB: the media copies of the Meta ids, and what the analytics provider erased for them.
+      MediaCopies: [3, 0, 0],
+      AnalyticsProvider: [6, 0, 0],
     });
     await expectNoRawIdentifier(harness, inScopeIdentifiers.facebook(ANA));
     // Out of scope for this channel: Ana's account, WhatsApp conversations, transcripts, billing.
@@ -284,7 +287,12 @@ describe('purge engine, steps around the purge', () => {
     expect(await harness.worker({ beforePurge, afterPurge })(requestId)).toBe('completed');
 
     expect(seen).toEqual(['revoke:token', 'notice:none', 'notice:none']);
-    expect((await harness.store.get(requestId))?.stepsDone).toEqual(['notice', 'revoke']);
+    // The acknowledged erasure webhook is recorded as a step too (the receipt lists it).
+    expect((await harness.store.get(requestId))?.stepsDone).toEqual([
+      'erasure-webhook:AnalyticsProvider',
+      'notice',
+      'revoke',
+    ]);
   });
 });
 
