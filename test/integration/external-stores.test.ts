@@ -94,7 +94,10 @@ describe('object prefixes and erasure webhooks', () => {
       await expect(run(requestId)).rejects.toMatchObject({ name: 'ErasureWebhookError' });
       const failed = await harness.store.get(requestId);
       expect(failed?.status).toBe('failed');
-      expect(failed?.lastError).toBe('ErasureWebhookError');
+      // The step and the system's answer, for support; nothing of the person.
+      expect(failed?.lastError).toBe(
+        'purge step 11 of 11 (erasure webhook AnalyticsProvider): ErasureWebhookError: AnalyticsProvider: HTTP 503 after 4 attempts',
+      );
       expect(toStatusView(failed!).status).toBe('failed');
     }
     // Four calls per attempt (retried with backoff), each one alarmed once when it gives up.
