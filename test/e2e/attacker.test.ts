@@ -3,11 +3,17 @@
 // ours, or the other Meta platform's secret and login tokens. Each must change nothing of the victim.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHmac } from 'node:crypto';
-import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { makeIdentifierHasher } from '../../functions/core/keyed-hash.js';
 import { LOCAL_DEFAULTS } from '../../local/local-service.js';
 import { ANA, BEN, CLEO } from '../../local/seed-data.js';
-import { eventually, START_TIMEOUT_MS, startRunner, type RunningService } from '../support/local-runner.js';
+import {
+  eventually,
+  localQueues,
+  START_TIMEOUT_MS,
+  startRunner,
+  type RunningService,
+} from '../support/local-runner.js';
 import { linkIn, mailTo } from '../support/mailbox.js';
 import { runRequestsCli } from '../support/requests-cli.js';
 import { confirmLink } from '../support/verification-link.js';
@@ -311,16 +317,7 @@ describe('the support command files what it is given correctly (point 5)', () =>
 
 describe('redrive (point 6)', () => {
   it('moves every well-formed job and leaves (and reports) the malformed ones', async () => {
-    const info = (await (await fetch(`${service.baseUrl}/__local/info`)).json()) as {
-      deadLetterQueueUrl: string;
-      queueUrl: string;
-    };
-    const sqs = new SQSClient({
-      endpoint: service.endpoints.sqs,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      useQueueUrlAsEndpoint: false,
-    });
+    const { sqs, ...info } = await localQueues(service);
     try {
       for (const body of [
         'not json',

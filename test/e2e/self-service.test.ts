@@ -2,8 +2,14 @@
 // email, the single-use link, duplicates and rate limits, the deadline check, and the support command.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { SendMessageCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { eventually, START_TIMEOUT_MS, startRunner, type RunningService } from '../support/local-runner.js';
+import { SendMessageCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import {
+  eventually,
+  localQueues,
+  START_TIMEOUT_MS,
+  startRunner,
+  type RunningService,
+} from '../support/local-runner.js';
 import { linkIn, mailTo } from '../support/mailbox.js';
 import { runRequestsCli } from '../support/requests-cli.js';
 import { confirmLink } from '../support/verification-link.js';
@@ -483,15 +489,7 @@ describe('deadline check and support command', () => {
   });
 
   it('redrives the dead-letter queue', async () => {
-    const info = (await (await fetch(`${service.baseUrl}/__local/info`)).json()) as {
-      deadLetterQueueUrl: string;
-    };
-    const sqs = new SQSClient({
-      endpoint: service.endpoints.sqs,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      useQueueUrlAsEndpoint: false,
-    });
+    const { sqs, ...info } = await localQueues(service);
     try {
       await sqs.send(
         new SendMessageCommand({

@@ -3,8 +3,14 @@
 // listing what it moved, and the local rehearsal controls (fault injection and clearing, rate limits).
 import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { eventually, START_TIMEOUT_MS, startRunner, type RunningService } from '../support/local-runner.js';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import {
+  eventually,
+  localQueues,
+  START_TIMEOUT_MS,
+  startRunner,
+  type RunningService,
+} from '../support/local-runner.js';
 import { runRequestsCli, runScript } from '../support/requests-cli.js';
 
 let service: RunningService;
@@ -155,15 +161,7 @@ describe('redrive', () => {
   it('lists the requests it moved and records nothing on one already finished', async () => {
     const finished = await fileRequest('account_id=acct_nobody_redrive');
     await completed(finished.code);
-    const info = (await (await fetch(`${service.baseUrl}/__local/info`)).json()) as {
-      deadLetterQueueUrl: string;
-    };
-    const sqs = new SQSClient({
-      endpoint: service.endpoints.sqs,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      useQueueUrlAsEndpoint: false,
-    });
+    const { sqs, ...info } = await localQueues(service);
     try {
       for (const requestId of [finished.requestId, 'req_unknown_request'])
         await sqs.send(

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { TABLES } from '../../functions/declarations/tables.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -138,4 +139,21 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** The running service's queues and an SQS client on its stand-in, for tests that put jobs on them directly. */
+export async function localQueues(
+  service: Pick<RunningService, 'baseUrl' | 'endpoints'>,
+): Promise<{ sqs: SQSClient; queueUrl: string; deadLetterQueueUrl: string }> {
+  const info = (await (await fetch(`${service.baseUrl}/__local/info`)).json()) as {
+    queueUrl: string;
+    deadLetterQueueUrl: string;
+  };
+  const sqs = new SQSClient({
+    endpoint: service.endpoints.sqs,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    useQueueUrlAsEndpoint: false,
+  });
+  return { sqs, queueUrl: info.queueUrl, deadLetterQueueUrl: info.deadLetterQueueUrl };
 }
