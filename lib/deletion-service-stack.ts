@@ -12,7 +12,7 @@ import {
   type RouteDeclaration,
 } from '../functions/declarations/functions.js';
 import { DELETION_REQUESTS_TABLE, VERIFICATIONS_TABLE } from '../functions/declarations/tables.js';
-import { DEFAULT_METRICS_NAMESPACE, SERVICE_NAME } from '../functions/runtime/metric-names.js';
+import { DEFAULT_METRICS_NAMESPACE, SERVICE_NAME } from '../functions/declarations/metric-names.js';
 import { ApiConstruct } from './api-construct.js';
 import {
   CONFIG_KEYS,

@@ -19,8 +19,8 @@ import {
 import { DELETION_PIPELINE, QUEUE_URL_ENV } from '../functions/declarations/pipeline.js';
 import { tableEnvVar } from '../functions/declarations/tables.js';
 import { writesItems, type TableAccess } from '../functions/declarations/table-access.js';
-import { SERVICE_NAME } from '../functions/runtime/metric-names.js';
-import { secretArnEnvVar, type SecretName } from '../functions/runtime/secrets.js';
+import { SERVICE_NAME } from '../functions/declarations/metric-names.js';
+import { secretArnEnvVar, type SecretName } from '../functions/declarations/secrets.js';
 import type { DataConstruct } from './data-construct.js';
 import type { NotificationsConstruct } from './notifications-construct.js';
 import type { PipelineConstruct } from './pipeline-construct.js';

@@ -1,5 +1,5 @@
 // infra: what ops watch. The alarms (each explained in docs/operations.md), the one SNS topic they notify, and a
-// CloudWatch dashboard, built from the metric catalogue (functions/runtime/metric-names.ts) and the declarations.
+// CloudWatch dashboard, built from the metric catalogue (functions/declarations/metric-names.ts) and the declarations.
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -7,7 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { FUNCTIONS, type FunctionKey } from '../functions/declarations/functions.js';
-import { METRICS, SERVICE_NAME, type MetricName } from '../functions/runtime/metric-names.js';
+import { METRICS, SERVICE_NAME, type MetricName } from '../functions/declarations/metric-names.js';
 import type { ApiConstruct } from './api-construct.js';
 import type { FunctionsConstruct } from './functions-construct.js';
 import type { PipelineConstruct } from './pipeline-construct.js';

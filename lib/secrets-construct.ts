@@ -3,7 +3,7 @@ import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { SECRET_NAMES, type SecretName } from '../functions/runtime/secrets.js';
+import { SECRET_NAMES, type SecretName } from '../functions/declarations/secrets.js';
 import { serviceKeyPolicy } from './key-policy.js';
 
 interface SecretSpec {

@@ -14,7 +14,7 @@ import type {
   AttributeCorrector,
   ConsentPreferenceStore,
   CorrectionOutcome,
-} from '../use-cases/process-rights-job.js';
+} from '../use-cases/rights-ports.js';
 import { isConditionalFailure } from './dynamo-errors.js';
 
 type TableNames = (table: TableDeclaration) => string;

@@ -3,7 +3,7 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PurgeStep } from '../core/purge-plan.js';
 import type { MappedTable } from '../declarations/tables.js';
-import type { SubjectReader } from '../use-cases/build-export.js';
+import type { SubjectReader } from '../use-cases/rights-ports.js';
 
 export function makeDynamoSubjectReader(
   client: DynamoDBDocumentClient,

@@ -1,7 +1,14 @@
 // adapters: the one HTTP client for Meta's Graph API (Facebook, Instagram and the WhatsApp Cloud
 // API). Tokens travel only in the Authorization header, never in a URL; errors are classified by
 // Meta's `error.code` (never by HTTP status or message text); throttling and 5xx are retried with
-// jittered backoff that honours the usage headers Meta sends.
+// jittered backoff that honours the usage headers Meta sends. What the use cases see of a failure is
+// the ports' GraphApiError, built here from Meta's error payload.
+import {
+  GraphApiError,
+  type GraphApiClient,
+  type GraphErrorClass,
+  type GraphRequest,
+} from '../use-cases/ports.js';
 
 export interface GraphApiOptions {
   /** e.g. https://graph.facebook.com (the local runner points it at the fake Graph API). */
@@ -15,31 +22,6 @@ export interface GraphApiOptions {
   readonly timeoutMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly fetch?: typeof fetch;
-}
-
-export type GraphErrorClass =
-  | 'rate_limited'
-  | 'server_error'
-  | 'invalid_token'
-  | 'outside_window'
-  | 'undeliverable'
-  | 'permission'
-  | 'client_error';
-
-export class GraphApiError extends Error {
-  override readonly name = 'GraphApiError';
-  constructor(
-    readonly errorClass: GraphErrorClass,
-    readonly status: number,
-    readonly code: number | undefined,
-    readonly subcode: number | undefined,
-    /** Meta's short-lived support id: safe to log. */
-    readonly fbtraceId: string | undefined,
-    /** Meta's `error.message`, for people (may name an object id: mask it before storing). */
-    readonly graphMessage?: string,
-  ) {
-    super(`Graph API ${errorClass} (HTTP ${status}, code ${code ?? 'none'})`);
-  }
 }
 
 /** Throttling codes: 4 app, 17 user, 32 pages, 613 custom, 80007 WABA, 130429 Cloud API throughput, 131056 pair rate. */
@@ -83,18 +65,6 @@ export function appUsageExhausted(headers: Headers): boolean {
   } catch {
     return false;
   }
-}
-
-export interface GraphRequest {
-  readonly method: 'GET' | 'POST' | 'DELETE';
-  /** Path after the version, e.g. `/123/permissions`. */
-  readonly path: string;
-  readonly token: string;
-  readonly body?: unknown;
-}
-
-export interface GraphApiClient {
-  request<T = unknown>(call: GraphRequest): Promise<T>;
 }
 
 export function makeGraphApiClient(options: GraphApiOptions): GraphApiClient {

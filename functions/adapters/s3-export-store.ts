@@ -8,7 +8,7 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import type { ExportStore } from '../use-cases/build-export.js';
+import type { ExportStore } from '../use-cases/rights-ports.js';
 
 export function makeS3ExportStore(client: S3Client, bucket: string): ExportStore {
   async function list(prefix: string): Promise<string[]> {

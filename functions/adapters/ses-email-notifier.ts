@@ -5,7 +5,7 @@ import type { RequestType } from '../core/privacy-rights.js';
 import { completionSentence, completionSubject, NOT_COVERED_WORDS } from '../core/outcome-words.js';
 import { formatDay } from '../core/status-page.js';
 import type { EmailNotifier, VerificationNotifier } from '../use-cases/ports.js';
-import type { RightsNotifier } from '../use-cases/process-rights-job.js';
+import type { RightsNotifier } from '../use-cases/rights-ports.js';
 
 export interface SesNotifierOptions {
   readonly from: string;

@@ -1,7 +1,7 @@
 // adapters: sending WhatsApp messages through the Cloud API (`POST /{phone-number-id}/messages`),
 // using the one Graph API client (pinned version, token only in the Authorization header, errors
 // classified by code, backoff on throttling). Only the gateway in use-cases calls this.
-import type { GraphApiClient } from './graph-api-client.js';
+import type { GraphApiClient } from '../use-cases/ports.js';
 import type { WhatsAppSender } from '../use-cases/whatsapp-ports.js';
 
 interface SendResponse {

@@ -2,7 +2,7 @@
 // and what each platform means: whose secrets sign it, which identifier its user id is, which channel.
 import type { Channel, IdentifierKind, SubjectIdentifier } from './deletion-request.js';
 import { INTEGRATION_TOKENS_TABLE } from '../declarations/tables.js';
-import type { SecretName } from '../runtime/secrets.js';
+import type { SecretName } from '../declarations/secrets.js';
 
 export type MetaPlatform = 'facebook' | 'instagram';
 export type MetaCallbackKind = 'data_deletion' | 'deauthorize';

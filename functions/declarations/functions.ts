@@ -2,7 +2,7 @@
 // entry into a NodejsFunction with exactly the grants listed here; the local runner serves the same
 // routes with the same handlers.
 import type { MetaCallback } from '../core/meta-callback.js';
-import type { SecretName } from '../runtime/secrets.js';
+import type { SecretName } from './secrets.js';
 import { DELETION_PIPELINE } from './pipeline.js';
 import { JWKS_PATH } from './receipt-keys.js';
 import { access, mergeAccess, purgeAccess, type TableAccess } from './table-access.js';

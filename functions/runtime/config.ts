@@ -3,7 +3,7 @@
 import * as z from 'zod/mini';
 import { QUEUE_URL_ENV } from '../declarations/pipeline.js';
 import { RECEIPT_PUBLISHED_KEYS_ENV, RECEIPT_SIGNING_KEY_ENV } from '../declarations/receipt-keys.js';
-import { DEFAULT_METRICS_NAMESPACE } from './metric-names.js';
+import { DEFAULT_METRICS_NAMESPACE } from '../declarations/metric-names.js';
 import { tableEnvVar, type TableDeclaration } from '../declarations/tables.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;

@@ -3,7 +3,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { metricsNamespace } from './config.js';
-import { SERVICE_NAME, type MetricName } from './metric-names.js';
+import { SERVICE_NAME } from '../declarations/metric-names.js';
+import type { EventRecorder } from '../use-cases/ports.js';
 
 export const logger = new Logger({ serviceName: SERVICE_NAME });
 export const metrics = new Metrics({
@@ -22,11 +23,6 @@ export const metrics = new Metrics({
   },
 });
 export { MetricUnit };
-
-/** What the use cases need to report events: a port, so tests can record them. */
-export interface EventRecorder {
-  count(metric: MetricName, value?: number, dimensions?: Readonly<Record<string, string>>): void;
-}
 
 export const powertoolsEvents: EventRecorder = {
   count(metric, value = 1, dimensions) {

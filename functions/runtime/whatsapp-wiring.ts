@@ -19,7 +19,7 @@ import type { PhoneVerificationSender } from '../use-cases/ports.js';
 import { graphApiSettings, phoneVerificationSettings, tableName, type Env } from './config.js';
 import { dynamoDocumentClient } from './aws-clients.js';
 import { logger, powertoolsEvents } from './observability.js';
-import type { SecretReader } from './secrets.js';
+import type { SecretReader } from '../use-cases/ports.js';
 import { deletionJobQueue, deletionRequestStore, identifierHasher } from './wiring.js';
 
 /** Verification links for phone numbers by WhatsApp; undefined when no business number is configured. */

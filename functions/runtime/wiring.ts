@@ -5,7 +5,7 @@ import { makeIdentifierHasher, type IdentifierHasher } from '../core/keyed-hash.
 import { DELETION_REQUESTS_TABLE } from '../declarations/tables.js';
 import { queueUrl, tableName, type Env } from './config.js';
 import { dynamoDocumentClient, sqs } from './aws-clients.js';
-import type { SecretReader } from './secrets.js';
+import type { SecretReader } from '../use-cases/ports.js';
 
 export function deletionRequestStore(env: Env) {
   return makeDynamoDeletionRequestStore(dynamoDocumentClient(), tableName(env, DELETION_REQUESTS_TABLE));

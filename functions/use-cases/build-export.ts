@@ -9,23 +9,7 @@ import { planForCategories, type PurgeStep } from '../core/purge-plan.js';
 import { scopeOfRequest } from '../core/scope.js';
 import type { MappedTable } from '../declarations/tables.js';
 import type { Clock } from './ports.js';
-import type { AccessExporter } from './process-rights-job.js';
-
-export interface SubjectReader {
-  readPage(
-    step: PurgeStep,
-    startKey: Record<string, unknown> | undefined,
-    limit: number,
-  ): Promise<{ records: Record<string, unknown>[]; next?: Record<string, unknown> }>;
-}
-
-export interface ExportStore {
-  put(key: string, body: string, contentType: string): Promise<void>;
-  get(key: string): Promise<string | undefined>;
-  /** Keys under a prefix, sorted. */
-  list(prefix: string): Promise<string[]>;
-  deletePrefix(prefix: string): Promise<number>;
-}
+import type { AccessExporter, ExportStore, SubjectReader } from './rights-ports.js';
 
 export interface ExportBudget {
   readonly maxItems: number;

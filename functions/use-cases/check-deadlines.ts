@@ -1,8 +1,7 @@
 // use-cases: the scheduled deadline check. Marks open requests nearing or past their due date (an
 // audit event the first time) and reports how many there are, for the alarms.
 import { deadlineState } from '../core/due-date.js';
-import type { EventRecorder } from '../runtime/observability.js';
-import type { Clock, DeletionRequestStore } from './ports.js';
+import type { Clock, DeletionRequestStore, EventRecorder } from './ports.js';
 
 export interface DeadlinePorts {
   readonly store: Pick<DeletionRequestStore, 'listOpen' | 'markDeadlineState'>;

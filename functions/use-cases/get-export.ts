@@ -4,7 +4,8 @@
 import { isWellFormedConfirmationCode } from '../core/confirmation-code.js';
 import type { Clock, DeletionRequestStore } from './ports.js';
 import { withFileLink } from '../core/export-document.js';
-import { EXPORT_FILES, exportPrefix, type ExportStore } from './build-export.js';
+import { EXPORT_FILES, exportPrefix } from './build-export.js';
+import type { ExportStore } from './rights-ports.js';
 
 export type ExportAnswer =
   | { readonly kind: 'not_found' }

@@ -19,9 +19,15 @@ import {
   verifySignedRequest,
   type SignedRequestRejection,
 } from '../core/signed-request.js';
-import type { EventRecorder } from '../runtime/observability.js';
-import type { SecretReader } from '../runtime/secrets.js';
-import type { Clock, DeletionRequestStore, JobQueue, MetaTokenStore, OpenRequestIndex } from './ports.js';
+import type {
+  Clock,
+  DeletionRequestStore,
+  EventRecorder,
+  JobQueue,
+  MetaTokenStore,
+  OpenRequestIndex,
+  SecretReader,
+} from './ports.js';
 import { statusUrl } from './status-url.js';
 
 export interface MetaCallbackPorts {

@@ -11,8 +11,58 @@ import type {
 import type { ReceiptPublicJwk } from '../core/deletion-receipt.js';
 import type { PurgeStep } from '../core/purge-plan.js';
 import type { RequestType } from '../core/privacy-rights.js';
+import type { MetricName } from '../declarations/metric-names.js';
+import type { SecretName } from '../declarations/secrets.js';
 
 export type { MappedTable } from '../declarations/tables.js';
+
+/** What the use cases need to report events: a port, so tests can record them. */
+export interface EventRecorder {
+  count(metric: MetricName, value?: number, dimensions?: Readonly<Record<string, string>>): void;
+}
+
+/** Returns the candidate values of a secret, current first. */
+export type SecretReader = (name: SecretName) => Promise<readonly string[]>;
+
+/** How a Graph API call failed, as the use cases react to it (the adapter classifies Meta's error codes). */
+export type GraphErrorClass =
+  | 'rate_limited'
+  | 'server_error'
+  | 'invalid_token'
+  | 'outside_window'
+  | 'undeliverable'
+  | 'permission'
+  | 'client_error';
+
+/** A Graph API call that failed after the client's own retries. */
+export class GraphApiError extends Error {
+  override readonly name = 'GraphApiError';
+  constructor(
+    readonly errorClass: GraphErrorClass,
+    readonly status: number,
+    readonly code: number | undefined,
+    readonly subcode: number | undefined,
+    /** Meta's short-lived support id: safe to log. */
+    readonly fbtraceId: string | undefined,
+    /** Meta's `error.message`, for people (may name an object id: mask it before storing). */
+    readonly graphMessage?: string,
+  ) {
+    super(`Graph API ${errorClass} (HTTP ${status}, code ${code ?? 'none'})`);
+  }
+}
+
+export interface GraphRequest {
+  readonly method: 'GET' | 'POST' | 'DELETE';
+  /** Path after the version, e.g. `/123/permissions`. */
+  readonly path: string;
+  readonly token: string;
+  readonly body?: unknown;
+}
+
+/** Meta's Graph API (Facebook, Instagram, WhatsApp Cloud API); a failure throws GraphApiError. */
+export interface GraphApiClient {
+  request<T = unknown>(call: GraphRequest): Promise<T>;
+}
 
 export interface Clock {
   now(): Date;

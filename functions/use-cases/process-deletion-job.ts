@@ -16,12 +16,12 @@ import { isTerminal, type DeletionRequest, type TableOutcome } from '../core/del
 import type { IdentifierHasher } from '../core/keyed-hash.js';
 import { planPurge, type PurgeStep } from '../core/purge-plan.js';
 import { scopeOfRequest } from '../core/scope.js';
-import type { EventRecorder } from '../runtime/observability.js';
 import { describeFailure } from './failure-cause.js';
 import type {
   Clock,
   DeletionRequestStore,
   EmailNotifier,
+  EventRecorder,
   IdentityResolver,
   JobQueue,
   MappedTable,

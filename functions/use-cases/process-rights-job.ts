@@ -11,70 +11,29 @@ import { isTerminal, type DeletionRequest } from '../core/deletion-request.js';
 import type { IdentifierHasher } from '../core/keyed-hash.js';
 import { planForCategories } from '../core/purge-plan.js';
 import { scopeOfRequest } from '../core/scope.js';
-import type { RequestType } from '../core/privacy-rights.js';
 import {
   CONSENT_ACTIVITY_RULES,
   CORRECTABLE_ATTRIBUTES,
   type ConsentActivity,
-  type CorrectableAttributeDeclaration,
 } from '../declarations/rights.js';
-import type { EventRecorder } from '../runtime/observability.js';
 import type {
   Clock,
   DeletionRequestStore,
+  EventRecorder,
   IdentityResolver,
   MappedTable,
   SuppressionList,
   TablePurger,
   VerificationStore,
 } from './ports.js';
+import type {
+  AccessExporter,
+  AttributeCorrector,
+  ConsentPreferenceStore,
+  RightsCompletedMessage,
+  RightsNotifier,
+} from './rights-ports.js';
 import { statusUrl } from './status-url.js';
-
-/** Where the platform reads what a person allowed (the data map's preferences store). */
-export interface ConsentPreferenceStore {
-  /** Idempotent: records that the account withdrew consent for the activity. */
-  recordWithdrawal(accountId: string, activity: ConsentActivity, at: Date): Promise<void>;
-}
-
-export type CorrectionOutcome =
-  | { readonly outcome: 'changed'; readonly previous: string | undefined }
-  | { readonly outcome: 'unchanged' }
-  | { readonly outcome: 'not_found' };
-
-export interface AttributeCorrector {
-  /**
-   * Sets the attribute of the account's item to `value` with a conditional update (only if the item
-   * exists and still holds what was read), and returns what it held before.
-   */
-  correct(
-    declaration: CorrectableAttributeDeclaration,
-    accountId: string,
-    value: string,
-  ): Promise<CorrectionOutcome>;
-  /** Moves the account's email identity link from the old address to the new one. */
-  relinkEmail(accountId: string, from: string | undefined, to: string): Promise<void>;
-}
-
-export interface RightsCompletedMessage {
-  readonly type: Exclude<RequestType, 'deletion'>;
-  readonly confirmationCode: string;
-  readonly statusUrl: string;
-  /** What was done, in plain words, without any value of the person. */
-  readonly summary: string;
-  /** Access: the link to the export and until when it works. */
-  readonly exportLink?: { readonly url: string; readonly expiresAt: Date };
-}
-
-export interface RightsNotifier {
-  sendRightsCompleted(to: string, message: RightsCompletedMessage): Promise<void>;
-}
-
-/** Builds the export of a subject and gives the link that reaches it (see build-export.ts). */
-export interface AccessExporter {
-  /** Writes the export (resumable: false when the budget ran out and a continuation job is needed). */
-  build(request: DeletionRequest): Promise<boolean>;
-  link(request: DeletionRequest): { readonly url: string; readonly expiresAt: Date };
-}
 
 export interface RightsJobPorts {
   readonly store: DeletionRequestStore;

@@ -2,8 +2,7 @@
 // receipt signed before a rotation still verifies. A key that cannot be read is left out (and
 // reported) rather than taking the others down with it.
 import type { ReceiptPublicJwk } from '../core/deletion-receipt.js';
-import type { EventRecorder } from '../runtime/observability.js';
-import type { ReceiptPublicKeys } from './ports.js';
+import type { EventRecorder, ReceiptPublicKeys } from './ports.js';
 
 export interface PublishReceiptKeysPorts {
   readonly keys: ReceiptPublicKeys;

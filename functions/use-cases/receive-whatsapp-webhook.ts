@@ -6,8 +6,7 @@
 import type { IdentifierHasher } from '../core/keyed-hash.js';
 import { verifyHubSignature, type HubSignatureRejection } from '../core/whatsapp-signature.js';
 import { parseWebhook, type InboundMessage } from '../core/whatsapp-webhook.js';
-import type { EventRecorder } from '../runtime/observability.js';
-import type { Clock } from './ports.js';
+import type { Clock, EventRecorder } from './ports.js';
 import { needsHandling, type MessageOutcome } from './handle-whatsapp-message.js';
 import type { StoredInbound, WhatsAppInbox } from './whatsapp-ports.js';
 

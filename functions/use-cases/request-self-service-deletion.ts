@@ -9,8 +9,14 @@ import type { IdentifierHasher } from '../core/keyed-hash.js';
 import { mailboxKey } from '../core/identifiers.js';
 import { openRequestKey, reachableByPhone, type RightsRequest } from '../core/privacy-rights.js';
 import { newRequestId, readIdentifier, type IdentifierProblem } from '../core/self-service-identifier.js';
-import type { EventRecorder } from '../runtime/observability.js';
-import type { Clock, DeletionRequestStore, RateLimiter, RateLimitRule, VerificationQueue } from './ports.js';
+import type {
+  Clock,
+  DeletionRequestStore,
+  EventRecorder,
+  RateLimiter,
+  RateLimitRule,
+  VerificationQueue,
+} from './ports.js';
 
 export interface SelfServiceLimits {
   readonly perIdentifier: RateLimitRule;

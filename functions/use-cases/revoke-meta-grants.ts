@@ -7,10 +7,8 @@
 import { PLATFORM_OF_IDENTIFIER, metaTokenOwner } from '../core/meta-callback.js';
 import type { DeletionRequest } from '../core/deletion-request.js';
 import { scopeOfRequest } from '../core/scope.js';
-import { GraphApiError, type GraphApiClient } from '../adapters/graph-api-client.js';
-import type { EventRecorder } from '../runtime/observability.js';
 import type { JobStep } from './process-deletion-job.js';
-import type { MetaTokenStore } from './ports.js';
+import { type EventRecorder, type GraphApiClient, GraphApiError, type MetaTokenStore } from './ports.js';
 
 export interface MetaGrantRevocationPorts {
   readonly graph: GraphApiClient;

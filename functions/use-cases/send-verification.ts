@@ -6,10 +6,10 @@
 // not take, an expired WhatsApp token) is counted and dropped; only a transient failure is retried.
 import { openRequestKey } from '../core/privacy-rights.js';
 import { hashToken, verificationTokenFor } from '../core/self-service-identifier.js';
-import type { EventRecorder } from '../runtime/observability.js';
 import type {
   Clock,
   DeletionRequestStore,
+  EventRecorder,
   PhoneVerificationSender,
   VerificationNotifier,
   VerificationStore,

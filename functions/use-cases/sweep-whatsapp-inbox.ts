@@ -1,7 +1,6 @@
 // use-cases: the WhatsApp sweeper. Processes stored inbound messages still marked for processing
 // (an inline run failed, timed out or ran out of budget), oldest first.
-import type { EventRecorder } from '../runtime/observability.js';
-import type { Clock } from './ports.js';
+import type { Clock, EventRecorder } from './ports.js';
 import type { MessageOutcome } from './handle-whatsapp-message.js';
 import type { StoredInbound, WhatsAppInbox } from './whatsapp-ports.js';
 

@@ -10,8 +10,14 @@ import { dueDate } from '../core/due-date.js';
 import { openRequestKey, type RequestType } from '../core/privacy-rights.js';
 import { hashToken, TOKEN_PATTERN } from '../core/self-service-identifier.js';
 import { CORRECTABLE_ATTRIBUTES } from '../declarations/rights.js';
-import type { EventRecorder } from '../runtime/observability.js';
-import type { Clock, DeletionRequestStore, JobQueue, VerificationQueue, VerificationStore } from './ports.js';
+import type {
+  Clock,
+  DeletionRequestStore,
+  EventRecorder,
+  JobQueue,
+  VerificationQueue,
+  VerificationStore,
+} from './ports.js';
 
 export interface VerifyPorts {
   readonly store: DeletionRequestStore;

@@ -4,10 +4,10 @@
 // (131026) gives up on WhatsApp (the worker's email confirmation still goes out when an email is
 // linked). Rate limits beyond the client's own backoff fail the step, and the job retries it.
 import type { DeletionRequest } from '../core/deletion-request.js';
-import type { EventRecorder } from '../runtime/observability.js';
 import type { JobStep } from './process-deletion-job.js';
 import { statusUrl } from './status-url.js';
 import type { WhatsAppGateway } from './whatsapp-gateway.js';
+import type { EventRecorder } from './ports.js';
 
 export interface CompletionTemplate {
   readonly name: string;

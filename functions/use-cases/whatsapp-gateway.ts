@@ -5,9 +5,7 @@
 // are retried with backoff by the Graph API client and, past that, surface to the caller to retry).
 import { isTerminal, type DeletionRequest } from '../core/deletion-request.js';
 import type { IdentifierHasher } from '../core/keyed-hash.js';
-import { GraphApiError } from '../adapters/graph-api-client.js';
-import type { EventRecorder } from '../runtime/observability.js';
-import type { Clock, SuppressionList } from './ports.js';
+import { type Clock, type EventRecorder, GraphApiError, type SuppressionList } from './ports.js';
 import type { OutboundMessage, WhatsAppRecipient, WhatsAppSender } from './whatsapp-ports.js';
 
 export const CUSTOMER_SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;

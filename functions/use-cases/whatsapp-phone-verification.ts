@@ -2,8 +2,7 @@
 // gateway: free-form text inside the 24-hour window, else the configured template, else nothing.
 // The person's answer on the web never says which happened (it would reveal whether they wrote to us).
 import type { RequestType } from '../core/privacy-rights.js';
-import type { EventRecorder } from '../runtime/observability.js';
-import type { PhoneVerificationSender } from './ports.js';
+import type { EventRecorder, PhoneVerificationSender } from './ports.js';
 import type { WhatsAppGateway } from './whatsapp-gateway.js';
 
 export interface PhoneVerificationPorts {

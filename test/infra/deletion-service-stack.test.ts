@@ -22,7 +22,7 @@ import {
   RECEIPT_PUBLISHED_KEYS_ENV,
   RECEIPT_SIGNING_KEY_ENV,
 } from '../../functions/declarations/receipt-keys.js';
-import { secretArnEnvVar } from '../../functions/runtime/secrets.js';
+import { secretArnEnvVar } from '../../functions/declarations/secrets.js';
 import {
   INSTAGRAM_APP_ID_PARAMETER,
   META_APP_ID_PARAMETER,

@@ -8,7 +8,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { FUNCTIONS, ROUTES, type FunctionKey } from '../../functions/declarations/functions.js';
-import { METRICS, SERVICE_NAME } from '../../functions/runtime/metric-names.js';
+import { METRICS, SERVICE_NAME } from '../../functions/declarations/metric-names.js';
 import { SECRET_MAX_AGE_SECONDS } from '../../functions/runtime/secrets.js';
 import { DeploymentConfigError, loadDeploymentConfig, parseDeploymentConfig } from '../../lib/config.js';
 import {

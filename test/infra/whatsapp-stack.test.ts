@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { WHATSAPP_WEBHOOK_RECEIPTS_TABLE } from '../../functions/declarations/tables.js';
-import { secretArnEnvVar } from '../../functions/runtime/secrets.js';
+import { secretArnEnvVar } from '../../functions/declarations/secrets.js';
 import type { DeletionServiceStack } from '../../lib/deletion-service-stack.js';
 import { apiResourcePaths, buildStack, logicalIdOf, resource, resourcesOfType } from './template-queries.js';
 

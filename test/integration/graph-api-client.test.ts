@@ -1,6 +1,7 @@
 // integration: the Graph API client against the fake Graph API — retries, error classes, headers.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { GraphApiError, makeGraphApiClient } from '../../functions/adapters/graph-api-client.js';
+import { makeGraphApiClient } from '../../functions/adapters/graph-api-client.js';
+import { GraphApiError } from '../../functions/use-cases/ports.js';
 import { startFakeGraphApi, type FakeGraphApi } from '../../local/fake-graph-api.js';
 
 let graph: FakeGraphApi;

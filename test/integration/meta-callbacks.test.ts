@@ -7,7 +7,7 @@ import { makeDynamoMetaTokenStore } from '../../functions/adapters/dynamo-meta-t
 import { makeDynamoOpenRequestIndex } from '../../functions/adapters/dynamo-open-requests.js';
 import { makeIdentifierHasher } from '../../functions/core/keyed-hash.js';
 import type { MetaCallback } from '../../functions/core/meta-callback.js';
-import type { SecretName } from '../../functions/runtime/secrets.js';
+import type { SecretName } from '../../functions/declarations/secrets.js';
 import { makeHandleMetaCallback } from '../../functions/use-cases/handle-meta-callback.js';
 import type { DeletionRequestStore } from '../../functions/use-cases/ports.js';
 import { deletionPayload, signRequest } from '../support/signing.js';

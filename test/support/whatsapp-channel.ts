@@ -6,7 +6,7 @@ import { makeDynamoWhatsAppInbox } from '../../functions/adapters/dynamo-whatsap
 import { makeGraphApiClient } from '../../functions/adapters/graph-api-client.js';
 import { makeWhatsAppCloudApiSender } from '../../functions/adapters/whatsapp-cloud-api.js';
 import { makeIdentifierHasher } from '../../functions/core/keyed-hash.js';
-import type { MetricName } from '../../functions/runtime/metric-names.js';
+import type { MetricName } from '../../functions/declarations/metric-names.js';
 import { makeHandleWhatsAppMessage } from '../../functions/use-cases/handle-whatsapp-message.js';
 import type { Clock, DeletionRequestStore, JobQueue } from '../../functions/use-cases/ports.js';
 import { makeReceiveWhatsAppWebhook } from '../../functions/use-cases/receive-whatsapp-webhook.js';

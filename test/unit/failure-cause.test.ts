@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { GraphApiError } from '../../functions/adapters/graph-api-client.js';
+import { GraphApiError } from '../../functions/use-cases/ports.js';
 import { MetaRevocationError } from '../../functions/use-cases/revoke-meta-grants.js';
 import { describeFailure, maskIdentifiers } from '../../functions/use-cases/failure-cause.js';
 

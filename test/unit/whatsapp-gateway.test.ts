@@ -1,7 +1,7 @@
 // Unit tests for the WhatsApp gateway: the suppression list before every send, the 24-hour window,
 // the template fallback and Meta's error codes, with in-memory ports.
 import { describe, it, expect } from '@jest/globals';
-import { GraphApiError } from '../../functions/adapters/graph-api-client.js';
+import { GraphApiError } from '../../functions/use-cases/ports.js';
 import type { DeletionRequest } from '../../functions/core/deletion-request.js';
 import { makeIdentifierHasher } from '../../functions/core/keyed-hash.js';
 import type { SuppressionList } from '../../functions/use-cases/ports.js';

@@ -1,4 +1,4 @@
-// runtime: the catalogue of metrics (CloudWatch namespace DeletionService or the stage's, dimension service).
+// declarations: the catalogue of metrics (CloudWatch namespace DeletionService or the stage's, dimension service).
 // Names are past-tense events. Metrics that alarms watch are also emitted without extra dimensions,
 // so an alarm needs no list of routes or channels.
 
