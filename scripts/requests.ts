@@ -30,7 +30,12 @@ import { DeletionJobMessage } from '../functions/core/job-message.js';
 import { normaliseIdentifier } from '../functions/core/identifiers.js';
 import { makeIdentifierHasher } from '../functions/core/keyed-hash.js';
 import { newRequestId } from '../functions/core/self-service-identifier.js';
-import { isRequestType, openRequestKey, parseRightsRequest } from '../functions/core/privacy-rights.js';
+import {
+  isRequestType,
+  openRequestKey,
+  parseRightsRequest,
+  type RightsRequest,
+} from '../functions/core/privacy-rights.js';
 import { rightsFields } from '../functions/use-cases/request-self-service-deletion.js';
 import {
   IDENTITY_VERIFIED_STEP,
@@ -43,6 +48,7 @@ import {
   tableEnvVar,
 } from '../functions/declarations/tables.js';
 import { makeSecretReader } from '../functions/runtime/secrets.js';
+import type { DeletionRequestStore, JobQueue, VerificationStore } from '../functions/use-cases/ports.js';
 import { statusUrl } from '../functions/use-cases/status-url.js';
 
 const USAGE = `Usage: npm run requests -- <verb> [options]
@@ -317,14 +323,368 @@ export interface CommandContext {
   readonly print: (line: string) => void;
 }
 
+type Options = Readonly<Record<string, string | string[] | boolean | undefined>>;
+
+/** What every verb works with: the stores and queues of the target, who acts, and the output. */
+interface Session {
+  readonly target: Target;
+  /** Who acts, as recorded in the audit trail. */
+  readonly by: string;
+  readonly now: () => Date;
+  readonly print: (line: string) => void;
+  readonly store: DeletionRequestStore;
+  readonly verifications: VerificationStore;
+  readonly queue: JobQueue;
+  readonly sqs: SQSClient;
+  /** A string option, or undefined. */
+  readonly str: (name: string) => string | undefined;
+  /** A repeatable option's values. */
+  readonly list: (name: string) => string[];
+}
+
+type Verb = (session: Session, positionals: readonly string[]) => Promise<number>;
+
+async function find(session: Session, reference: string | undefined): Promise<DeletionRequest> {
+  if (!reference) throw new UsageError('Give a confirmation code or a request id');
+  const request = isWellFormedConfirmationCode(reference)
+    ? await session.store.getByCode(reference)
+    : await session.store.get(reference);
+  if (!request)
+    throw new RefusedError(
+      `No request has the ${isWellFormedConfirmationCode(reference) ? 'confirmation code' : 'id'} ${reference} in this stack.`,
+    );
+  return request;
+}
+
+function summary(request: DeletionRequest): string {
+  const flag = request.deadlineState ? ` [${request.deadlineState}]` : '';
+  const due = request.dueAt ? ` due ${request.dueAt.slice(0, 10)}` : '';
+  const detail = request.activity ?? request.correction?.attribute;
+  return `${request.requestId}  ${request.confirmationCode}  ${request.type ?? 'deletion'}${detail ? `(${detail})` : ''}  ${request.status}  ${request.channel}${request.priority === 'immediate' ? ' (immediate)' : ''}${due}${flag}`;
+}
+
+/** The kind of each identifier hash: recorded at intake, or found by hashing the identifiers still held. */
+async function hashKinds(session: Session, request: DeletionRequest): Promise<(string | undefined)[]> {
+  if (request.subjectHashKinds?.length === request.subjectHashes.length) return [...request.subjectHashKinds];
+  if (request.subject.length === 0) return [];
+  const hash = makeIdentifierHasher(await session.target.pepper());
+  const byHash = new Map(
+    request.subject.map((identifier) => [hash(identifier.kind, identifier.value), identifier.kind]),
+  );
+  return request.subjectHashes.map((subjectHash) => byHash.get(subjectHash));
+}
+
+/** The right asked for by `file`'s --type, --attribute, --value and --activity; a usage error otherwise. */
+function rightsAsked(session: Session): RightsRequest {
+  const rights = parseRightsRequest({
+    type: session.str('type') ?? 'deletion',
+    attribute: session.str('attribute'),
+    value: session.str('value'),
+    activity: session.str('activity'),
+  });
+  if (!rights.ok)
+    throw new UsageError(
+      {
+        unknown_type: '--type must be deletion, access, correction or withdraw_consent',
+        unknown_attribute: 'a correction needs --attribute name, email or company',
+        invalid_value: 'a correction needs --value (at most 200 characters; an email address for email)',
+        unknown_activity: 'a withdrawal needs --activity analytics, marketing_messages or ai_transcripts',
+      }[rights.problem],
+    );
+  return rights.request;
+}
+
+/** An email correction filed by support: the new address is confirmed by its owner, as on the form. */
+async function fileAwaitingNewAddress(
+  session: Session,
+  request: DeletionRequest,
+  note: string,
+): Promise<void> {
+  const { store, target, print, by } = session;
+  const now = session.now();
+  const pending: DeletionRequest = { ...request, status: 'pending_verification' };
+  await store.create(pending, {
+    by,
+    note: `identity verified: ${note}`,
+    expiresAt: new Date(now.getTime() + 7 * DAY),
+  });
+  await store.markStepDone(request.requestId, IDENTITY_VERIFIED_STEP, now);
+  // The worker sends the link to the new address, as it does for the form (send-verification.ts).
+  await makeSqsVerificationQueue(session.sqs, target.queueUrl).sendVerification(request.requestId);
+  print(`Filed ${request.requestId}; a link goes to the new address: it changes once that link is opened.`);
+  print(`Confirmation code: ${request.confirmationCode}`);
+  print(`Status page (send it to the person): ${statusUrl(target.publicBaseUrl, request.confirmationCode)}`);
+}
+
+/** `file`: a request that reached support, with a note of how identity was verified. */
+const fileRequest: Verb = async (session) => {
+  const { store, queue, target, print, by, str, list } = session;
+  const note = str('verified-by');
+  if (!note) throw new UsageError('file needs --verified-by "<how identity was checked>"');
+  const subject = parseIdentifiers(list('email'), list('identifier'));
+  if (subject.length === 0) throw new UsageError('file needs --email or --identifier');
+  const jurisdiction = str('jurisdiction');
+  if (jurisdiction !== undefined && !isJurisdiction(jurisdiction))
+    throw new UsageError('--jurisdiction must be gdpr or ccpa');
+  const priority = str('priority');
+  if (priority !== undefined && priority !== 'immediate' && priority !== 'normal')
+    throw new UsageError('--priority must be immediate or normal');
+  const asked = rightsAsked(session);
+  const hash = makeIdentifierHasher(await target.pepper());
+  const now = session.now();
+  for (const identifier of subject) {
+    const open = await store.openRequestFor(openRequestKey(asked, hash(identifier.kind, identifier.value)));
+    if (open) {
+      print(`A request for this ${identifier.kind} is already open: ${summary(open)}`);
+      print(`Status page: ${statusUrl(target.publicBaseUrl, open.confirmationCode)}`);
+      return 1;
+    }
+  }
+  const request: DeletionRequest = {
+    requestId: newRequestId(),
+    confirmationCode: newConfirmationCode(),
+    status: 'received',
+    // How the person reached us: an email address says email; otherwise support staff took it
+    // by phone, chat or letter (a WhatsApp number is not an email).
+    channel: subject.some((identifier) => identifier.kind === 'email') ? 'email' : 'support',
+    ...rightsFields(asked),
+    subject,
+    subjectHashes: subject.map((identifier) => hash(identifier.kind, identifier.value)),
+    receivedAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    outcomes: [],
+    attempts: 0,
+    // Children under 13: deleted at once; due the next day at the latest.
+    ...(priority === 'immediate'
+      ? { priority: 'immediate' as const, dueAt: new Date(now.getTime() + DAY).toISOString() }
+      : {
+          dueAt: dueDate(
+            now,
+            jurisdiction && isJurisdiction(jurisdiction) ? jurisdiction : 'gdpr',
+          ).toISOString(),
+        }),
+    ...(jurisdiction && isJurisdiction(jurisdiction) ? { jurisdiction } : {}),
+  };
+  if (needsNewAddressConfirmation(request)) {
+    await fileAwaitingNewAddress(session, request, note);
+    return 0;
+  }
+  await store.create(request, { by, note: `identity verified: ${note}` });
+  for (const subjectHash of request.subjectHashes)
+    await store.pointSubjectToRequest(openRequestKey(request, subjectHash), request.requestId, now);
+  try {
+    await queue.sendDeletionJob(request.requestId);
+    await store.transition(request.requestId, ['received'], 'queued', {
+      event: 'queued',
+      at: session.now(),
+      by,
+    });
+  } catch (error) {
+    // Persisted: the reconciler enqueues it within minutes.
+    print(`Not queued yet (${(error as Error).name}); the reconciler will queue it.`);
+  }
+  print(`Filed ${request.requestId}`);
+  print(`Confirmation code: ${request.confirmationCode}`);
+  print(`Status page (send it to the person): ${statusUrl(target.publicBaseUrl, request.confirmationCode)}`);
+  return 0;
+};
+
+/** `show`: one request, its last failure, its counts and its audit trail, without identifier values. */
+const showRequest: Verb = async (session, positionals) => {
+  const { store, target, print } = session;
+  const request = await find(session, positionals[0]);
+  print(summary(request));
+  print(
+    `received ${request.receivedAt}  updated ${request.updatedAt}${request.completedAt ? `  completed ${request.completedAt}` : ''}`,
+  );
+  if (request.subject.length > 0)
+    print(`identifiers: ${request.subject.map((identifier) => identifier.kind).join(', ')} (values hidden)`);
+  const kinds = await hashKinds(session, request);
+  print(
+    `identifier hashes: ${request.subjectHashes.map((hash, index) => `${kinds[index] ?? 'kind not recorded'} ${hash}`).join(', ')}`,
+  );
+  const trail = await store.events(request.requestId);
+  if (request.lastError) {
+    const failedAt = trail.filter((event) => event.event === 'failed').at(-1)?.at;
+    print(
+      `last failure${failedAt ? ` ${failedAt}` : ''} (attempt ${request.attempts}${request.retriesExhaustedAt ? ', the last automatic one' : ''}): ${request.lastError}`,
+    );
+  }
+  if (request.cancelReason) print(`cancel reason: ${request.cancelReason}`);
+  if (request.extensionReason) print(`extension reason: ${request.extensionReason}`);
+  for (const outcome of request.outcomes.filter((o) => o.deleted + o.anonymised + o.retained > 0))
+    print(
+      `  ${outcome.table}: deleted ${outcome.deleted}, anonymised ${outcome.anonymised}, retained ${outcome.retained}`,
+    );
+  print('audit trail:');
+  for (const event of trail)
+    print(
+      `  ${event.at}  ${event.event}${event.by ? `  by ${event.by}` : ''}${event.note ? `  — ${event.note}` : ''}`,
+    );
+  print(`status page: ${statusUrl(target.publicBaseUrl, request.confirmationCode)}`);
+  return 0;
+};
+
+/** `list`: open requests, or those overdue, nearing their due date, or failed; of one type or all. */
+const listRequests: Verb = async (session, positionals) => {
+  const which = positionals[0] ?? 'open';
+  if (!['open', 'overdue', 'nearing', 'failed'].includes(which))
+    throw new UsageError('list open, overdue, nearing or failed');
+  const now = session.now();
+  const open = await session.store.listOpen(10_000);
+  const type = session.str('type');
+  if (type !== undefined && !isRequestType(type))
+    throw new UsageError('--type must be deletion, access, correction or withdraw_consent');
+  const shown = open.filter((request) => {
+    if (type && (request.type ?? 'deletion') !== type) return false;
+    if (which === 'failed') return request.status === 'failed';
+    if (which === 'open') return true;
+    return request.dueAt !== undefined && deadlineState(new Date(request.dueAt), now, 7) === which;
+  });
+  for (const request of shown) session.print(summary(request));
+  session.print(`${shown.length} ${which}`);
+  return 0;
+};
+
+/** `cancel`: ends a request whose work has not started (or has failed), with the reason shown to the person. */
+const cancelRequest: Verb = async (session, positionals) => {
+  const { store, verifications, print, by } = session;
+  const reason = session.str('reason');
+  if (!reason) throw new UsageError('cancel needs --reason (shown to the person)');
+  const request = await find(session, positionals[0]);
+  const now = session.now();
+  const moved = await store.transition(
+    request.requestId,
+    ['pending_verification', 'received', 'queued', 'failed'],
+    'canceled',
+    {
+      event: 'canceled',
+      at: now,
+      by,
+      note: reason,
+      cancelReason: reason,
+      forgetSubject: true,
+      expiresAt: new Date(now.getTime() + 400 * DAY),
+    },
+  );
+  if (!moved)
+    throw new RefusedError(
+      `Cannot cancel ${request.requestId}: it is ${request.status}, and only a request whose deletion has not started (or has failed) can be canceled.`,
+    );
+  await verifications.forgetRequest(request.requestId, request.confirmationCode);
+  print(`Canceled ${request.requestId}`);
+  return 0;
+};
+
+/** `retry`: sends a failed request's job again. */
+const retryRequest: Verb = async (session, positionals) => {
+  const request = await find(session, positionals[0]);
+  if (request.status !== 'failed')
+    throw new RefusedError(
+      `Cannot retry ${request.requestId}: it is ${request.status}, and only a failed request can be retried.`,
+    );
+  await session.store.appendEvent(request.requestId, {
+    at: session.now().toISOString(),
+    event: 'retry_requested',
+    by: session.by,
+  });
+  await session.queue.sendDeletionJob(request.requestId);
+  session.print(`Retrying ${request.requestId}`);
+  return 0;
+};
+
+/** `extend`: moves an open request's due date later, once, and tells the person by email when it can. */
+const extendRequest: Verb = async (session, positionals) => {
+  const { store, target, print, by, str } = session;
+  const reason = str('reason');
+  if (!reason) throw new UsageError('extend needs --reason (shown to the person)');
+  const request = await find(session, positionals[0]);
+  if (!request.dueAt || isTerminal(request.status))
+    throw new RefusedError(`Only an open request can be extended (it is ${request.status})`);
+  const amount = (name: string) => (str(name) === undefined ? undefined : Number(str(name)));
+  const decision = extendDueDate(
+    {
+      dueAt: new Date(request.dueAt),
+      ...(request.jurisdiction ? { jurisdiction: request.jurisdiction } : {}),
+      alreadyExtended: request.extensionReason !== undefined,
+    },
+    {
+      ...(amount('months') !== undefined ? { months: amount('months') } : {}),
+      ...(amount('days') !== undefined ? { days: amount('days') } : {}),
+    },
+  );
+  if (!decision.ok) throw new RefusedError(decision.why);
+  const due = decision.dueAt;
+  if (!(await store.extendDueDate(request.requestId, due, reason, session.now(), by)))
+    throw new RefusedError('Could not extend: the request is no longer open, or was already extended');
+  const email = request.subject.find((identifier) => identifier.kind === 'email');
+  if (email && target.fromAddress) {
+    const ses = new SESClient({ ...target.sesConfig });
+    try {
+      await makeSesVerificationNotifier(ses, { from: target.fromAddress }).sendExtension(email.value, {
+        statusUrl: statusUrl(target.publicBaseUrl, request.confirmationCode),
+        dueAt: due,
+        reason,
+      });
+    } finally {
+      ses.destroy();
+    }
+    await store.appendEvent(request.requestId, {
+      at: session.now().toISOString(),
+      event: 'extension_notified',
+      by,
+    });
+    print('The person was told by email.');
+  } else {
+    print('No email address on the request: tell the person through the channel they used.');
+  }
+  print(`Extended ${request.requestId} to ${due.toISOString().slice(0, 10)}`);
+  return 0;
+};
+
+/** `redrive`: moves jobs from the dead-letter queue back to the job queue, one line per job moved. */
+const redriveDeadLetters: Verb = async (session) => {
+  const { store, print, by } = session;
+  const max = Number(session.str('max') ?? '100');
+  if (!Number.isInteger(max) || max < 1) throw new UsageError('--max must be a positive whole number');
+  // Only a request still open gets `redriven` in its audit trail.
+  const result = await redrive(session.sqs, session.target, max, async (requestId) => {
+    const request = await store.get(requestId);
+    if (!request) {
+      print(`  ${requestId}  no such request: the worker will drop the job`);
+    } else if (isTerminal(request.status)) {
+      print(`  ${summary(request)}  already finished: the worker will drop the job; nothing recorded`);
+    } else {
+      await store.appendEvent(requestId, { at: session.now().toISOString(), event: 'redriven', by });
+      print(`  ${summary(request)}  queued again`);
+    }
+  });
+  print(`Redrove ${result.moved} job(s) from the dead-letter queue`);
+  if (result.malformed.length === 0) return 0;
+  // Left where they are (never printed: a malformed body may hold anything).
+  print(
+    `Left ${result.malformed.length} message(s) that are not deletion jobs in the dead-letter queue: ${result.malformed.join(', ')}`,
+  );
+  return 1;
+};
+
+const VERBS: Readonly<Record<string, Verb>> = {
+  file: fileRequest,
+  show: showRequest,
+  list: listRequests,
+  cancel: cancelRequest,
+  retry: retryRequest,
+  extend: extendRequest,
+  redrive: redriveDeadLetters,
+};
+
 export async function runCommand(
   verb: string,
   positionals: readonly string[],
-  options: Record<string, string | string[] | boolean | undefined>,
+  options: Options,
   context: CommandContext,
 ): Promise<number> {
-  const { target, print } = context;
-  const by = `support:${context.by}`;
+  const { target } = context;
   const dynamo = new DynamoDBClient({
     ...target.clientConfig,
     endpoint: target.clientConfig.endpoint as string | undefined,
@@ -335,323 +695,22 @@ export async function runCommand(
     endpoint: target.clientConfig.sqsEndpoint as string | undefined,
     useQueueUrlAsEndpoint: false,
   });
-  const store = makeDynamoDeletionRequestStore(documents, target.requestsTable);
-  const verifications = makeDynamoVerificationStore(documents, target.verificationsTable);
-  const queue = makeSqsJobQueue(sqs, target.queueUrl);
-  const str = (name: string) => (typeof options[name] === 'string' ? (options[name] as string) : undefined);
-  const list = (name: string) => (Array.isArray(options[name]) ? (options[name] as string[]) : []);
-
-  async function find(reference: string | undefined): Promise<DeletionRequest> {
-    if (!reference) throw new UsageError('Give a confirmation code or a request id');
-    const request = isWellFormedConfirmationCode(reference)
-      ? await store.getByCode(reference)
-      : await store.get(reference);
-    if (!request)
-      throw new RefusedError(
-        `No request has the ${isWellFormedConfirmationCode(reference) ? 'confirmation code' : 'id'} ${reference} in this stack.`,
-      );
-    return request;
-  }
-
-  async function fileAwaitingNewAddress(request: DeletionRequest, note: string): Promise<void> {
-    const now = context.now();
-    const pending: DeletionRequest = { ...request, status: 'pending_verification' };
-    await store.create(pending, {
-      by,
-      note: `identity verified: ${note}`,
-      expiresAt: new Date(now.getTime() + 7 * DAY),
-    });
-    await store.markStepDone(request.requestId, IDENTITY_VERIFIED_STEP, now);
-    // The worker sends the link to the new address, as it does for the form (send-verification.ts).
-    await makeSqsVerificationQueue(sqs, target.queueUrl).sendVerification(request.requestId);
-    print(`Filed ${request.requestId}; a link goes to the new address: it changes once that link is opened.`);
-    print(`Confirmation code: ${request.confirmationCode}`);
-    print(
-      `Status page (send it to the person): ${statusUrl(target.publicBaseUrl, request.confirmationCode)}`,
-    );
-  }
-
-  function summary(request: DeletionRequest): string {
-    const flag = request.deadlineState ? ` [${request.deadlineState}]` : '';
-    const due = request.dueAt ? ` due ${request.dueAt.slice(0, 10)}` : '';
-    const detail = request.activity ?? request.correction?.attribute;
-    return `${request.requestId}  ${request.confirmationCode}  ${request.type ?? 'deletion'}${detail ? `(${detail})` : ''}  ${request.status}  ${request.channel}${request.priority === 'immediate' ? ' (immediate)' : ''}${due}${flag}`;
-  }
-
-  /** The kind of each identifier hash: recorded at intake, or found by hashing the identifiers still held. */
-  async function hashKinds(request: DeletionRequest): Promise<(string | undefined)[]> {
-    if (request.subjectHashKinds?.length === request.subjectHashes.length)
-      return [...request.subjectHashKinds];
-    if (request.subject.length === 0) return [];
-    const hash = makeIdentifierHasher(await target.pepper());
-    const byHash = new Map(
-      request.subject.map((identifier) => [hash(identifier.kind, identifier.value), identifier.kind]),
-    );
-    return request.subjectHashes.map((subjectHash) => byHash.get(subjectHash));
-  }
-
+  const session: Session = {
+    target,
+    by: `support:${context.by}`,
+    now: context.now,
+    print: context.print,
+    store: makeDynamoDeletionRequestStore(documents, target.requestsTable),
+    verifications: makeDynamoVerificationStore(documents, target.verificationsTable),
+    queue: makeSqsJobQueue(sqs, target.queueUrl),
+    sqs,
+    str: (name) => (typeof options[name] === 'string' ? (options[name] as string) : undefined),
+    list: (name) => (Array.isArray(options[name]) ? (options[name] as string[]) : []),
+  };
   try {
-    switch (verb) {
-      case 'file': {
-        const note = str('verified-by');
-        if (!note) throw new UsageError('file needs --verified-by "<how identity was checked>"');
-        const subject = parseIdentifiers(list('email'), list('identifier'));
-        if (subject.length === 0) throw new UsageError('file needs --email or --identifier');
-        const jurisdiction = str('jurisdiction');
-        if (jurisdiction !== undefined && !isJurisdiction(jurisdiction))
-          throw new UsageError('--jurisdiction must be gdpr or ccpa');
-        const priority = str('priority');
-        if (priority !== undefined && priority !== 'immediate' && priority !== 'normal')
-          throw new UsageError('--priority must be immediate or normal');
-        const rights = parseRightsRequest({
-          type: str('type') ?? 'deletion',
-          attribute: str('attribute'),
-          value: str('value'),
-          activity: str('activity'),
-        });
-        if (!rights.ok)
-          throw new UsageError(
-            {
-              unknown_type: '--type must be deletion, access, correction or withdraw_consent',
-              unknown_attribute: 'a correction needs --attribute name, email or company',
-              invalid_value:
-                'a correction needs --value (at most 200 characters; an email address for email)',
-              unknown_activity:
-                'a withdrawal needs --activity analytics, marketing_messages or ai_transcripts',
-            }[rights.problem],
-          );
-        const asked = rights.request;
-        const hash = makeIdentifierHasher(await target.pepper());
-        const now = context.now();
-        for (const identifier of subject) {
-          const open = await store.openRequestFor(
-            openRequestKey(asked, hash(identifier.kind, identifier.value)),
-          );
-          if (open) {
-            print(`A request for this ${identifier.kind} is already open: ${summary(open)}`);
-            print(`Status page: ${statusUrl(target.publicBaseUrl, open.confirmationCode)}`);
-            return 1;
-          }
-        }
-        const request: DeletionRequest = {
-          requestId: newRequestId(),
-          confirmationCode: newConfirmationCode(),
-          status: 'received',
-          // How the person reached us: an email address says email; otherwise support staff took it
-          // by phone, chat or letter (a WhatsApp number is not an email).
-          channel: subject.some((identifier) => identifier.kind === 'email') ? 'email' : 'support',
-          ...rightsFields(asked),
-          subject,
-          subjectHashes: subject.map((identifier) => hash(identifier.kind, identifier.value)),
-          receivedAt: now.toISOString(),
-          updatedAt: now.toISOString(),
-          outcomes: [],
-          attempts: 0,
-          // Children under 13: deleted at once; due the next day at the latest.
-          ...(priority === 'immediate'
-            ? { priority: 'immediate' as const, dueAt: new Date(now.getTime() + DAY).toISOString() }
-            : {
-                dueAt: dueDate(
-                  now,
-                  jurisdiction && isJurisdiction(jurisdiction) ? jurisdiction : 'gdpr',
-                ).toISOString(),
-              }),
-          ...(jurisdiction && isJurisdiction(jurisdiction) ? { jurisdiction } : {}),
-        };
-        if (needsNewAddressConfirmation(request)) {
-          // Support confirmed who the person is; the new address is confirmed by its owner, as on the form.
-          await fileAwaitingNewAddress(request, note);
-          return 0;
-        }
-        await store.create(request, { by, note: `identity verified: ${note}` });
-        for (const subjectHash of request.subjectHashes)
-          await store.pointSubjectToRequest(openRequestKey(request, subjectHash), request.requestId, now);
-        try {
-          await queue.sendDeletionJob(request.requestId);
-          await store.transition(request.requestId, ['received'], 'queued', {
-            event: 'queued',
-            at: context.now(),
-            by,
-          });
-        } catch (error) {
-          // Persisted: the reconciler enqueues it within minutes.
-          print(`Not queued yet (${(error as Error).name}); the reconciler will queue it.`);
-        }
-        print(`Filed ${request.requestId}`);
-        print(`Confirmation code: ${request.confirmationCode}`);
-        print(
-          `Status page (send it to the person): ${statusUrl(target.publicBaseUrl, request.confirmationCode)}`,
-        );
-        return 0;
-      }
-      case 'show': {
-        const request = await find(positionals[0]);
-        print(summary(request));
-        print(
-          `received ${request.receivedAt}  updated ${request.updatedAt}${request.completedAt ? `  completed ${request.completedAt}` : ''}`,
-        );
-        if (request.subject.length > 0)
-          print(
-            `identifiers: ${request.subject.map((identifier) => identifier.kind).join(', ')} (values hidden)`,
-          );
-        const kinds = await hashKinds(request);
-        print(
-          `identifier hashes: ${request.subjectHashes.map((hash, index) => `${kinds[index] ?? 'kind not recorded'} ${hash}`).join(', ')}`,
-        );
-        const trail = await store.events(request.requestId);
-        if (request.lastError) {
-          const failedAt = trail.filter((event) => event.event === 'failed').at(-1)?.at;
-          print(
-            `last failure${failedAt ? ` ${failedAt}` : ''} (attempt ${request.attempts}${request.retriesExhaustedAt ? ', the last automatic one' : ''}): ${request.lastError}`,
-          );
-        }
-        if (request.cancelReason) print(`cancel reason: ${request.cancelReason}`);
-        if (request.extensionReason) print(`extension reason: ${request.extensionReason}`);
-        for (const outcome of request.outcomes.filter((o) => o.deleted + o.anonymised + o.retained > 0))
-          print(
-            `  ${outcome.table}: deleted ${outcome.deleted}, anonymised ${outcome.anonymised}, retained ${outcome.retained}`,
-          );
-        print('audit trail:');
-        for (const event of trail)
-          print(
-            `  ${event.at}  ${event.event}${event.by ? `  by ${event.by}` : ''}${event.note ? `  — ${event.note}` : ''}`,
-          );
-        print(`status page: ${statusUrl(target.publicBaseUrl, request.confirmationCode)}`);
-        return 0;
-      }
-      case 'list': {
-        const which = positionals[0] ?? 'open';
-        if (!['open', 'overdue', 'nearing', 'failed'].includes(which))
-          throw new UsageError('list open, overdue, nearing or failed');
-        const now = context.now();
-        const open = await store.listOpen(10_000);
-        const type = str('type');
-        if (type !== undefined && !isRequestType(type))
-          throw new UsageError('--type must be deletion, access, correction or withdraw_consent');
-        const shown = open.filter((request) => {
-          if (type && (request.type ?? 'deletion') !== type) return false;
-          if (which === 'failed') return request.status === 'failed';
-          if (which === 'open') return true;
-          return request.dueAt !== undefined && deadlineState(new Date(request.dueAt), now, 7) === which;
-        });
-        for (const request of shown) print(summary(request));
-        print(`${shown.length} ${which}`);
-        return 0;
-      }
-      case 'cancel': {
-        const reason = str('reason');
-        if (!reason) throw new UsageError('cancel needs --reason (shown to the person)');
-        const request = await find(positionals[0]);
-        const now = context.now();
-        const moved = await store.transition(
-          request.requestId,
-          ['pending_verification', 'received', 'queued', 'failed'],
-          'canceled',
-          {
-            event: 'canceled',
-            at: now,
-            by,
-            note: reason,
-            cancelReason: reason,
-            forgetSubject: true,
-            expiresAt: new Date(now.getTime() + 400 * DAY),
-          },
-        );
-        if (!moved)
-          throw new RefusedError(
-            `Cannot cancel ${request.requestId}: it is ${request.status}, and only a request whose deletion has not started (or has failed) can be canceled.`,
-          );
-        await verifications.forgetRequest(request.requestId, request.confirmationCode);
-        print(`Canceled ${request.requestId}`);
-        return 0;
-      }
-      case 'retry': {
-        const request = await find(positionals[0]);
-        if (request.status !== 'failed')
-          throw new RefusedError(
-            `Cannot retry ${request.requestId}: it is ${request.status}, and only a failed request can be retried.`,
-          );
-        await store.appendEvent(request.requestId, {
-          at: context.now().toISOString(),
-          event: 'retry_requested',
-          by,
-        });
-        await queue.sendDeletionJob(request.requestId);
-        print(`Retrying ${request.requestId}`);
-        return 0;
-      }
-      case 'extend': {
-        const reason = str('reason');
-        if (!reason) throw new UsageError('extend needs --reason (shown to the person)');
-        const request = await find(positionals[0]);
-        if (!request.dueAt || isTerminal(request.status))
-          throw new RefusedError(`Only an open request can be extended (it is ${request.status})`);
-        const amount = (name: string) => (str(name) === undefined ? undefined : Number(str(name)));
-        const decision = extendDueDate(
-          {
-            dueAt: new Date(request.dueAt),
-            ...(request.jurisdiction ? { jurisdiction: request.jurisdiction } : {}),
-            alreadyExtended: request.extensionReason !== undefined,
-          },
-          {
-            ...(amount('months') !== undefined ? { months: amount('months') } : {}),
-            ...(amount('days') !== undefined ? { days: amount('days') } : {}),
-          },
-        );
-        if (!decision.ok) throw new RefusedError(decision.why);
-        const due = decision.dueAt;
-        if (!(await store.extendDueDate(request.requestId, due, reason, context.now(), by)))
-          throw new RefusedError('Could not extend: the request is no longer open, or was already extended');
-        const email = request.subject.find((identifier) => identifier.kind === 'email');
-        if (email && target.fromAddress) {
-          const ses = new SESClient({ ...target.sesConfig });
-          try {
-            await makeSesVerificationNotifier(ses, { from: target.fromAddress }).sendExtension(email.value, {
-              statusUrl: statusUrl(target.publicBaseUrl, request.confirmationCode),
-              dueAt: due,
-              reason,
-            });
-          } finally {
-            ses.destroy();
-          }
-          await store.appendEvent(request.requestId, {
-            at: context.now().toISOString(),
-            event: 'extension_notified',
-            by,
-          });
-          print('The person was told by email.');
-        } else {
-          print('No email address on the request: tell the person through the channel they used.');
-        }
-        print(`Extended ${request.requestId} to ${due.toISOString().slice(0, 10)}`);
-        return 0;
-      }
-      case 'redrive': {
-        const max = Number(str('max') ?? '100');
-        if (!Number.isInteger(max) || max < 1) throw new UsageError('--max must be a positive whole number');
-        // One line per job moved; only a request still open gets `redriven` in its audit trail.
-        const result = await redrive(sqs, target, max, async (requestId) => {
-          const request = await store.get(requestId);
-          if (!request) {
-            print(`  ${requestId}  no such request: the worker will drop the job`);
-          } else if (isTerminal(request.status)) {
-            print(`  ${summary(request)}  already finished: the worker will drop the job; nothing recorded`);
-          } else {
-            await store.appendEvent(requestId, { at: context.now().toISOString(), event: 'redriven', by });
-            print(`  ${summary(request)}  queued again`);
-          }
-        });
-        print(`Redrove ${result.moved} job(s) from the dead-letter queue`);
-        if (result.malformed.length === 0) return 0;
-        // Left where they are (never printed: a malformed body may hold anything).
-        print(
-          `Left ${result.malformed.length} message(s) that are not deletion jobs in the dead-letter queue: ${result.malformed.join(', ')}`,
-        );
-        return 1;
-      }
-      default:
-        throw new UsageError(`Unknown verb "${verb}"`);
-    }
+    const run = Object.hasOwn(VERBS, verb) ? VERBS[verb] : undefined;
+    if (!run) throw new UsageError(`Unknown verb "${verb}"`);
+    return await run(session, positionals);
   } finally {
     documents.destroy();
     sqs.destroy();
