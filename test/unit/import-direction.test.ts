@@ -3,8 +3,9 @@
 // implement ports; the runtime and the handlers wire it all. Every file under functions/ is parsed
 // and each import checked against these lines.
 import { describe, it, expect } from '@jest/globals';
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
@@ -35,7 +36,7 @@ function layerOf(pathInFunctions: string): Layer | undefined {
   return LAYERS.includes(top) ? top : undefined;
 }
 
-/** Why an import from `from` (a path under functions/) of `specifier` crosses a line, or undefined. */
+/** Why an import from `from` (a path under the functions root) of `specifier` crosses a line, or undefined. */
 function crossing(from: string, specifier: string): string | undefined {
   const fromLayer = layerOf(from);
   if (!fromLayer) return `${from} is in no known layer`;
@@ -44,9 +45,9 @@ function crossing(from: string, specifier: string): string | undefined {
       return `${fromLayer} may not import the package ${specifier}`;
     return undefined;
   }
-  const target = relative(FUNCTIONS, resolve(FUNCTIONS, dirname(from), specifier))
-    .split(sep)
-    .join('/');
+  // Resolved as a path relative to the root, so the check does not depend on where the root is.
+  const target = posix.normalize(posix.join(posix.dirname(from), specifier));
+  if (target.startsWith('../')) return `${from} imports ${specifier}, outside the layers`;
   const toLayer = layerOf(target);
   if (!toLayer) return `${from} imports ${specifier}, outside the layers`;
   if (!MAY_IMPORT[fromLayer].includes(toLayer)) return `${fromLayer} may not import ${toLayer}`;
@@ -55,42 +56,98 @@ function crossing(from: string, specifier: string): string | undefined {
   return undefined;
 }
 
+/** Every source file under a directory: TypeScript and JavaScript of any module flavour. */
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
     entry.isDirectory()
       ? sourceFiles(join(dir, entry.name))
-      : entry.name.endsWith('.ts')
+      : SOURCE.test(entry.name)
         ? [join(dir, entry.name)]
         : [],
   );
 }
+const SOURCE = /\.(c|m)?(t|j)sx?$/;
 
 /** Every module specifier of a file: imports, re-exports, type-only imports and dynamic imports. */
 function importsOf(text: string): string[] {
   return ts.preProcessFile(text, true, true).importedFiles.map((file) => file.fileName);
 }
 
-describe('import direction', () => {
-  const files = sourceFiles(FUNCTIONS).map((path) => ({
-    path: relative(FUNCTIONS, path).split(sep).join('/'),
+/** The source files of a tree (paths relative to it, with `/`) and what each imports. */
+function readTree(root: string) {
+  return sourceFiles(root).map((path) => ({
+    path: relative(root, path).split(sep).join('/'),
     imports: importsOf(readFileSync(path, 'utf8')),
   }));
+}
 
-  it('reads every layer and their imports', () => {
+/** Every import of the tree that crosses a line, as `<file>: '<specifier>' (<why>)`. */
+function crossingsIn(root: string): string[] {
+  return readTree(root).flatMap((file) => {
+    const stray = layerOf(file.path) ? [] : [`${file.path}: (${file.path} is in no known layer)`];
+    return [
+      ...stray,
+      ...file.imports.flatMap((specifier) => {
+        const why = crossing(file.path, specifier);
+        return why ? [`${file.path}: '${specifier}' (${why})`] : [];
+      }),
+    ];
+  });
+}
+
+describe('import direction', () => {
+  const files = readTree(FUNCTIONS);
+
+  it('reads every source file under functions/ and their imports', () => {
     for (const layer of LAYERS) expect(files.some((file) => file.path.startsWith(`${layer}/`))).toBe(true);
+    // Counted another way: every file under functions/ is one the check reads (none of another kind is skipped).
+    const everyFile = readdirSync(FUNCTIONS, { recursive: true, withFileTypes: true }).filter((entry) =>
+      entry.isFile(),
+    );
+    expect(files).toHaveLength(everyFile.length);
     expect(files.find((file) => file.path === 'handlers/meta-callbacks.ts')?.imports).toContain(
       '../use-cases/handle-meta-callback.js',
     );
   });
 
   it('no file under functions/ imports across the lines', () => {
-    const crossings = files.flatMap((file) =>
-      file.imports.flatMap((specifier) => {
-        const why = crossing(file.path, specifier);
-        return why ? [`${file.path}: '${specifier}' (${why})`] : [];
-      }),
-    );
-    expect(crossings).toEqual([]);
+    expect(crossingsIn(FUNCTIONS)).toEqual([]);
+  });
+
+  it('fails on a tree whose files cross the lines, naming each file and import', () => {
+    const root = mkdtempSync(join(tmpdir(), 'import-direction-'));
+    try {
+      const write = (path: string, text: string) => {
+        mkdirSync(dirname(join(root, path)), { recursive: true });
+        writeFileSync(join(root, path), text);
+      };
+      write('core/rule.ts', "import type { SecretName } from '../runtime/secrets.js';\n");
+      write('declarations/tables.ts', "export { x } from '../use-cases/ports.js';\n");
+      write('use-cases/job.ts', "const client = await import('../adapters/s3-client.js');\n");
+      write('use-cases/ports.ts', "import { S3Client } from '@aws-sdk/client-s3';\nimport './job.js';\n");
+      write(
+        'adapters/s3-client.ts',
+        "import { job } from '../use-cases/job.js';\nimport '../use-cases/ports.js';\n",
+      );
+      write('runtime/wiring.ts', "import '../handlers/worker.js';\n");
+      write('handlers/worker.ts', "import '../runtime/wiring.js';\nimport '../../lib/stack.js';\n");
+      write('stray.ts', "import './core/rule.js';\n");
+      expect(crossingsIn(root).sort()).toEqual(
+        [
+          "adapters/s3-client.ts: '../use-cases/job.js' (adapters may import only the ports of the use cases)",
+          "core/rule.ts: '../runtime/secrets.js' (core may not import runtime)",
+          "declarations/tables.ts: '../use-cases/ports.js' (declarations may not import use-cases)",
+          "handlers/worker.ts: '../../lib/stack.js' (handlers/worker.ts imports ../../lib/stack.js, outside the layers)",
+          "runtime/wiring.ts: '../handlers/worker.js' (runtime may not import handlers)",
+          'stray.ts: (stray.ts is in no known layer)',
+          "stray.ts: './core/rule.js' (stray.ts is in no known layer)",
+          "use-cases/job.ts: '../adapters/s3-client.js' (use-cases may not import adapters)",
+          "use-cases/ports.ts: '@aws-sdk/client-s3' (use-cases may not import the package @aws-sdk/client-s3)",
+        ].sort(),
+      );
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('flags the crossings it is meant to catch', () => {
