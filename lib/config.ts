@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { PLATFORM_CHANNELS } from '../functions/declarations/channels.js';
 import { GRAPH_API_DEFAULT_VERSION } from '../functions/runtime/config.js';
 
 /** CloudWatch Logs accepts only these retention periods (days). */
@@ -107,6 +108,27 @@ export const DeploymentConfigSchema = z
           'must be the ARN of a regional WAFv2 web ACL',
         ),
     ),
+    /**
+     * The platform channels the stage serves: the company's Facebook app, Instagram app, WhatsApp business
+     * number. A channel left out gets no route, secret, function, parameter or alarm, and no page promises
+     * it; the web form, email and support requests are always served.
+     */
+    channels: z.preprocess(
+      // From CDK context (-c channels=facebook,whatsapp) it is a comma-separated string; "" serves none.
+      (value) =>
+        typeof value === 'string'
+          ? value
+              .split(',')
+              .map((name) => name.trim())
+              .filter(Boolean)
+          : value,
+      z
+        .array(
+          z.enum(PLATFORM_CHANNELS, { error: `must list channels among ${PLATFORM_CHANNELS.join(', ')}` }),
+        )
+        .refine((names) => new Set(names).size === names.length, 'must not repeat a channel')
+        .default([...PLATFORM_CHANNELS]),
+    ),
     /** Defaults of the MetaAppId and InstagramAppId stack parameters (public app ids, not secrets). */
     metaAppId: optionalText(z.string().regex(/^[0-9]{1,32}$/, 'must be a numeric app id')),
     instagramAppId: optionalText(z.string().regex(/^[0-9]{1,32}$/, 'must be a numeric app id')),
@@ -186,6 +208,29 @@ export const DeploymentConfigSchema = z
         path: ['hostedZoneName'],
         message: `must be ${domainName} or a parent of it`,
       });
+    }
+    // A setting of a channel the stage leaves out would do nothing: say so rather than ignore it.
+    const channelSettings = {
+      facebook: ['metaAppId'],
+      instagram: ['instagramAppId'],
+      whatsapp: [
+        'whatsappCompletionTemplate',
+        'whatsappPhoneNumberId',
+        'whatsappVerificationTemplate',
+        'whatsappBusinessNumberIds',
+      ],
+    } as const satisfies Record<(typeof PLATFORM_CHANNELS)[number], readonly (keyof typeof config)[]>;
+    for (const channel of PLATFORM_CHANNELS) {
+      if (config.channels.includes(channel)) continue;
+      for (const key of channelSettings[channel]) {
+        const value = config[key];
+        if (value === undefined || (Array.isArray(value) && value.length === 0)) continue;
+        context.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `is a setting of ${channel}, but channels leaves ${channel} out: remove it or add ${channel} to channels`,
+        });
+      }
     }
     if (config.stage === 'prod' && !config.alarmEmail) {
       context.addIssue({

@@ -4,11 +4,11 @@
 import { CfnOutput, CfnParameter, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { PLATFORM_CHANNELS, type PlatformChannel } from '../functions/declarations/channels.js';
 import {
   FUNCTIONS,
-  ROUTES,
+  servedRoutes,
   type FunctionDeclaration,
-  type FunctionKey,
   type RouteDeclaration,
 } from '../functions/declarations/functions.js';
 import { DELETION_REQUESTS_TABLE, VERIFICATIONS_TABLE } from '../functions/declarations/tables.js';
@@ -30,6 +30,7 @@ import {
   ACCEPTANCE_COMMAND_OUTPUT,
   API_BASE_URL_OUTPUT,
   NAMED_ROUTE_OUTPUTS,
+  SERVED_CHANNELS_OUTPUT,
   routeOutputId,
   secretOutputId,
 } from './output-names.js';
@@ -66,6 +67,10 @@ export class DeletionServiceStack extends Stack {
   readonly webAcl?: WebAclConstruct;
   /** The base URL the functions use for status links. */
   readonly publicBaseUrl: string;
+  /** The platform channels the stage serves (`channels`); the others have no part in it. */
+  readonly channels: ReadonlySet<PlatformChannel>;
+  /** The routes of the served channels (and every channel-free route). */
+  readonly routes: readonly RouteDeclaration[];
 
   constructor(scope: Construct, id: string, props: DeletionServiceStackProps) {
     const { configInput, stackProps } = splitProps(props);
@@ -80,10 +85,13 @@ export class DeletionServiceStack extends Stack {
     Tags.of(this).add('service', SERVICE_NAME);
     Tags.of(this).add('stage', stage);
     const logRetention = config.logRetentionDays as logs.RetentionDays;
+    this.channels = new Set(config.channels);
+    this.routes = servedRoutes(this.channels);
+    const serves = (channel: PlatformChannel) => this.channels.has(channel);
 
     this.data = new DataConstruct(this, 'Data');
     this.pipeline = new PipelineConstruct(this, 'Pipeline');
-    this.secrets = new SecretsConstruct(this, 'Secrets');
+    this.secrets = new SecretsConstruct(this, 'Secrets', { channels: this.channels });
     this.notifications = new NotificationsConstruct(this, 'Notifications', {
       defaultFromAddress: config.emailFromAddress,
       configurationSet: config.sesConfigurationSet,
@@ -93,7 +101,7 @@ export class DeletionServiceStack extends Stack {
     });
     this.api = new ApiConstruct(this, 'Api', {
       stage,
-      routes: ROUTES,
+      routes: this.routes,
       logRetention,
       wafWebAclArn: config.wafWebAclArn,
       ownWebAcl: !config.demo && !config.wafWebAclArn,
@@ -127,10 +135,28 @@ export class DeletionServiceStack extends Stack {
         statusRetentionDays: config.statusRetentionDays,
         deadlineNearingDays: config.deadlineNearingDays,
       },
+      // A parameter only for a served platform: a left-out one needs no app id at deploy.
       metaAppIds: {
-        facebook: this.appIdParameter(META_APP_ID_PARAMETER, 'Meta (Facebook) app id', config.metaAppId),
-        instagram: this.appIdParameter(INSTAGRAM_APP_ID_PARAMETER, 'Instagram app id', config.instagramAppId),
+        ...(serves('facebook')
+          ? {
+              facebook: this.appIdParameter(
+                META_APP_ID_PARAMETER,
+                'Meta (Facebook) app id',
+                config.metaAppId,
+              ),
+            }
+          : {}),
+        ...(serves('instagram')
+          ? {
+              instagram: this.appIdParameter(
+                INSTAGRAM_APP_ID_PARAMETER,
+                'Instagram app id',
+                config.instagramAppId,
+              ),
+            }
+          : {}),
       },
+      channels: this.channels,
     });
     if (config.whatsappPhoneNumberId) {
       // Phone numbers are verified by WhatsApp only with a business number to send from.
@@ -153,20 +179,20 @@ export class DeletionServiceStack extends Stack {
         ...(config.whatsappPhoneNumberId ? [config.whatsappPhoneNumberId] : []),
       ]),
     ];
+    // (Configuration refuses WhatsApp settings on a stage without WhatsApp, so the webhook exists here.)
     if (businessNumbers.length > 0)
-      this.functions.byKey.whatsappWebhook.addEnvironment(
-        'WHATSAPP_BUSINESS_NUMBER_IDS',
-        businessNumbers.join(','),
-      );
+      this.functions
+        .function('whatsappWebhook')
+        .addEnvironment('WHATSAPP_BUSINESS_NUMBER_IDS', businessNumbers.join(','));
     if (config.whatsappCompletionTemplate) {
       const worker = this.functions.byKey.deletionWorker;
       worker.addEnvironment('WHATSAPP_COMPLETION_TEMPLATE', config.whatsappCompletionTemplate);
       worker.addEnvironment('WHATSAPP_TEMPLATE_LANGUAGE', config.whatsappTemplateLanguage);
     }
     this.exports = new ExportsConstruct(this, 'Exports', { linkDays: EXPORT_LINK_DAYS });
-    for (const key of Object.keys(FUNCTIONS) as FunctionKey[]) {
+    for (const key of this.functions.keys) {
       const access = (FUNCTIONS[key] as FunctionDeclaration).exportAccess;
-      if (access) this.exports.grantTo(this.functions.byKey[key], access);
+      if (access) this.exports.grantTo(this.functions.function(key), access);
     }
     this.api.integrate((functionId) => this.functions.byId(functionId));
     this.monitoring = new MonitoringConstruct(this, 'Monitoring', {
@@ -198,13 +224,19 @@ export class DeletionServiceStack extends Stack {
   private addOutputs(): void {
     // One output per route path (the callback, webhook, form, status and receipt-key URLs), under the
     // names the README gives them.
-    for (const path of [...new Set(ROUTES.map((route) => route.path))]) {
-      const methods = ROUTES.filter((route) => route.path === path).map((route) => route.method);
+    for (const path of [...new Set(this.routes.map((route) => route.path))]) {
+      const methods = this.routes.filter((route) => route.path === path).map((route) => route.method);
       new CfnOutput(this, routeOutputId(path), {
         description: NAMED_ROUTE_OUTPUTS[path]?.description ?? `${methods.join(', ')} ${path}`,
         value: this.publicUrlOf(routeFor(path)),
       });
     }
+    // What the acceptance suite (and an operator) reads to know which channels to expect.
+    new CfnOutput(this, SERVED_CHANNELS_OUTPUT, {
+      description:
+        'Platform channels this stage serves (channels in config/<stage>.json); "none" when it serves only the form, email and support.',
+      value: [...this.channels].join(',') || 'none',
+    });
     new CfnOutput(this, 'ReceiptSigningKeyId', {
       description: 'KMS key that signs new receipts (the first of receiptKeyGenerations).',
       value: this.receiptKeys.current.keyId,
@@ -296,7 +328,7 @@ function splitProps(props: DeletionServiceStackProps): {
 }
 
 function routeFor(path: string): RouteDeclaration {
-  const route = ROUTES.find((candidate) => candidate.path === path);
+  const route = servedRoutes(new Set(PLATFORM_CHANNELS)).find((candidate) => candidate.path === path);
   if (!route) throw new Error(`No route declared for ${path}`);
   return route;
 }

@@ -13,14 +13,18 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import {
   FUNCTIONS,
+  servedFunctionKeys,
+  servedSecrets,
+  type ChannelFunctionKey,
   type FunctionDeclaration,
   type FunctionKey,
 } from '../functions/declarations/functions.js';
+import { SERVED_CHANNELS_ENV, type PlatformChannel } from '../functions/declarations/channels.js';
 import { DELETION_PIPELINE, QUEUE_URL_ENV } from '../functions/declarations/pipeline.js';
 import { tableEnvVar } from '../functions/declarations/tables.js';
 import { writesItems, type TableAccess } from '../functions/declarations/table-access.js';
 import { SERVICE_NAME } from '../functions/declarations/metric-names.js';
-import { secretArnEnvVar, type SecretName } from '../functions/declarations/secrets.js';
+import { secretArnEnvVar } from '../functions/declarations/secrets.js';
 import type { DataConstruct } from './data-construct.js';
 import type { NotificationsConstruct } from './notifications-construct.js';
 import type { PipelineConstruct } from './pipeline-construct.js';
@@ -59,8 +63,10 @@ export interface FunctionsConstructProps {
   readonly logRetention: logs.RetentionDays;
   /** Settings every function gets (functions/runtime/config.ts reads them). */
   readonly settings: RuntimeSettings;
-  /** Meta and Instagram app ids (public configuration): CloudFormation parameter values. */
-  readonly metaAppIds: { readonly facebook: string; readonly instagram: string };
+  /** The app ids of the Meta platforms the stage serves (public configuration): CloudFormation parameter values. */
+  readonly metaAppIds: { readonly facebook?: string; readonly instagram?: string };
+  /** The platform channels the stage serves: a function of none of them is not created. */
+  readonly channels: ReadonlySet<PlatformChannel>;
 }
 
 /** Deployment settings that reach the functions as environment variables. */
@@ -79,22 +85,30 @@ export const RUNTIME_SETTING_ENV: Record<keyof RuntimeSettings, string> = {
   deadlineNearingDays: 'DEADLINE_NEARING_DAYS',
 };
 
+/** The stage's functions by key: those of a platform channel only when the stage serves it. */
+export type FunctionsByKey = Record<Exclude<FunctionKey, ChannelFunctionKey>, NodejsFunction> &
+  Partial<Record<ChannelFunctionKey, NodejsFunction>>;
+
 export class FunctionsConstruct extends Construct {
-  readonly byKey: Record<FunctionKey, NodejsFunction>;
+  readonly byKey: FunctionsByKey;
+  /** The keys of the functions this stage has, in declaration order. */
+  readonly keys: readonly FunctionKey[];
 
   constructor(scope: Construct, id: string, props: FunctionsConstructProps) {
     super(scope, id);
     assertQueueOutlastsWorker();
 
-    const keys = Object.keys(FUNCTIONS) as FunctionKey[];
+    const keys = servedFunctionKeys(props.channels);
+    this.keys = keys;
     this.byKey = Object.fromEntries(
       keys.map((key) => [key, this.createFunction(FUNCTIONS[key], props)]),
-    ) as Record<FunctionKey, NodejsFunction>;
+    ) as FunctionsByKey;
 
     for (const key of keys) {
+      const fn = this.function(key);
       const { trigger, id: functionId, description } = FUNCTIONS[key];
       if (trigger === 'deletionJobs') {
-        this.byKey[key].addEventSource(
+        fn.addEventSource(
           new SqsEventSource(props.pipeline.queue, {
             batchSize: DELETION_PIPELINE.batchSize,
             // The worker answers with the failed message ids only (Powertools partial batch response).
@@ -105,10 +119,17 @@ export class FunctionsConstruct extends Construct {
         new events.Rule(this, `${functionId}Schedule`, {
           description: `Runs ${functionId}: ${description}`,
           schedule: events.Schedule.rate(Duration.minutes(trigger.everyMinutes)),
-          targets: [new targets.LambdaFunction(this.byKey[key])],
+          targets: [new targets.LambdaFunction(fn)],
         });
       }
     }
+  }
+
+  /** A function of the stage; asking for one of a channel the stage leaves out is a bug in the stack. */
+  function(key: FunctionKey): NodejsFunction {
+    const fn = (this.byKey as Partial<Record<FunctionKey, NodejsFunction>>)[key];
+    if (!fn) throw new Error(`No ${FUNCTIONS[key].id} function: its channels are not among the stage's`);
+    return fn;
   }
 
   /** The function with a declaration id (as routes name them). */
@@ -117,13 +138,14 @@ export class FunctionsConstruct extends Construct {
       (candidate) => FUNCTIONS[candidate].id === functionId,
     );
     if (!key) throw new Error(`No function declared with id ${functionId}`);
-    return this.byKey[key];
+    return this.function(key);
   }
 
   private createFunction(declaration: FunctionDeclaration, props: FunctionsConstructProps) {
     const tables = declaration.tables.map((entry) => entry.table);
     assertOneEntryPerTable(declaration);
-    const secretNames = [...new Set<SecretName>(declaration.secrets)];
+    // Only the served channels' secrets: a left-out channel has none to point at.
+    const secretNames = servedSecrets(declaration, props.channels);
 
     const environment: Record<string, string> = {
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
@@ -136,9 +158,11 @@ export class FunctionsConstruct extends Construct {
     if (declaration.sendsJobs) environment[QUEUE_URL_ENV] = props.pipeline.queue.queueUrl;
     for (const name of secretNames) environment[secretArnEnvVar(name)] = props.secrets.secret(name).secretArn;
     if (declaration.usesPublicBaseUrl) environment.PUBLIC_BASE_URL = props.publicBaseUrl;
+    if (declaration.usesServedChannels)
+      environment[SERVED_CHANNELS_ENV] = [...props.channels].join(',') || 'none';
     if (declaration.usesMetaAppIds) {
-      environment.META_APP_ID = props.metaAppIds.facebook;
-      environment.INSTAGRAM_APP_ID = props.metaAppIds.instagram;
+      if (props.metaAppIds.facebook) environment.META_APP_ID = props.metaAppIds.facebook;
+      if (props.metaAppIds.instagram) environment.INSTAGRAM_APP_ID = props.metaAppIds.instagram;
     }
     if (declaration.receiptKeys === 'sign') {
       environment[RECEIPT_SIGNING_KEY_ENV] = props.receiptKeys.current.keyId;

@@ -79,8 +79,9 @@ export class MonitoringConstruct extends Construct {
       metric: pipeline.queue.metricApproximateAgeOfOldestMessage({ period: PERIOD, statistic: 'Maximum' }),
       threshold: props.oldestJobAlarmMinutes * 60,
     });
-    for (const key of backgroundFunctions()) {
-      const fn = functions.byKey[key];
+    // A function's error alarm exists only where the function does (a left-out channel has neither).
+    for (const key of backgroundFunctions().filter((candidate) => functions.keys.includes(candidate))) {
+      const fn = functions.function(key);
       this.addAlarm(`${kebab(FUNCTIONS[key].id)}-errors`, {
         description: `The ${FUNCTIONS[key].id} function failed: ${FUNCTIONS[key].description}`,
         metric: fn.metricErrors({ period: PERIOD, statistic: 'Sum' }),
@@ -169,7 +170,7 @@ export class MonitoringConstruct extends Construct {
     const { pipeline, api, functions } = this.props;
     const graph = (title: string, left: cloudwatch.IMetric[], width = 8) =>
       new cloudwatch.GraphWidget({ title, left, width, height: 6 });
-    const fnKeys = Object.keys(FUNCTIONS) as FunctionKey[];
+    const fnKeys = functions.keys;
 
     this.dashboard.addWidgets(
       new cloudwatch.AlarmStatusWidget({
@@ -238,8 +239,10 @@ export class MonitoringConstruct extends Construct {
       graph(
         'Function errors and throttles',
         fnKeys.flatMap((key) => [
-          functions.byKey[key].metricErrors({ period: PERIOD, label: `${FUNCTIONS[key].id} errors` }),
-          functions.byKey[key].metricThrottles({ period: PERIOD, label: `${FUNCTIONS[key].id} throttles` }),
+          functions.function(key).metricErrors({ period: PERIOD, label: `${FUNCTIONS[key].id} errors` }),
+          functions
+            .function(key)
+            .metricThrottles({ period: PERIOD, label: `${FUNCTIONS[key].id} throttles` }),
         ]),
       ),
     );
@@ -247,7 +250,7 @@ export class MonitoringConstruct extends Construct {
       graph(
         'Function duration p90 (ms)',
         fnKeys.map((key) =>
-          functions.byKey[key].metricDuration({
+          functions.function(key).metricDuration({
             period: PERIOD,
             statistic: 'p90',
             label: FUNCTIONS[key].id,

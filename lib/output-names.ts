@@ -54,6 +54,8 @@ export function secretOutputId(name: string): string {
 
 /** The API stage's own URL (execute-api), also when a custom domain is in front of it. */
 export const API_BASE_URL_OUTPUT = 'ApiBaseUrl';
+/** The platform channels the stage serves, comma-separated (`none` for none): the acceptance suite skips the rest. */
+export const SERVED_CHANNELS_OUTPUT = 'ServedChannels';
 /** The command that runs the acceptance suite against the deployed stage. */
 export const ACCEPTANCE_COMMAND_OUTPUT = 'AcceptanceTestCommand';
 

@@ -3,6 +3,7 @@ import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { secretIsServed, type PlatformChannel } from '../functions/declarations/channels.js';
 import { SECRET_NAMES, type SecretName } from '../functions/declarations/secrets.js';
 import { serviceKeyPolicy } from './key-policy.js';
 
@@ -81,11 +82,16 @@ const SECRET_SPECS: Readonly<Record<string, SecretSpec | undefined>> = {
   },
 };
 
+export interface SecretsConstructProps {
+  /** The platform channels the stage serves: a left-out channel's secrets are not created. */
+  readonly channels: ReadonlySet<PlatformChannel>;
+}
+
 export class SecretsConstruct extends Construct {
   readonly secretsKey: kms.Key;
-  private readonly secretsByName: Record<SecretName, secretsmanager.Secret>;
+  private readonly secretsByName: Partial<Record<SecretName, secretsmanager.Secret>>;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: SecretsConstructProps) {
     super(scope, id);
 
     this.secretsKey = new kms.Key(this, 'SecretsKey', {
@@ -96,9 +102,10 @@ export class SecretsConstruct extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    // One secret per SecretName, so secrets added to the runtime are created (and output) without changes here.
+    // One secret per SecretName of a served channel, so secrets added to the runtime are created (and output)
+    // without changes here.
     this.secretsByName = Object.fromEntries(
-      SECRET_NAMES.map((name) => {
+      SECRET_NAMES.filter((name) => secretIsServed(name, props.channels)).map((name) => {
         const spec = SECRET_SPECS[name];
         if (!spec)
           throw new Error(
@@ -118,7 +125,7 @@ export class SecretsConstruct extends Construct {
         Validations.of(secret).acknowledge({ id: 'AwsSolutions-SMG4', reason: spec.noRotationReason });
         return [name, secret];
       }),
-    ) as Record<SecretName, secretsmanager.Secret>;
+    ) as Partial<Record<SecretName, secretsmanager.Secret>>;
   }
 
   /** Every secret's name, in declaration order. */
@@ -126,7 +133,10 @@ export class SecretsConstruct extends Construct {
     return Object.keys(this.secretsByName) as SecretName[];
   }
 
+  /** A secret of the stage; asking for one of a channel the stage leaves out is a bug in the stack. */
   secret(name: SecretName): secretsmanager.Secret {
-    return this.secretsByName[name];
+    const secret = this.secretsByName[name];
+    if (!secret) throw new Error(`No secret ${name}: its channel is not among the stage's channels`);
+    return secret;
   }
 }

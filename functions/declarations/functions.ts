@@ -3,6 +3,7 @@
 // routes with the same handlers.
 import type { MetaCallback } from '../core/meta-callback.js';
 import type { SecretName } from './secrets.js';
+import { secretIsServed, type PlatformChannel } from './channels.js';
 import { DELETION_PIPELINE } from './pipeline.js';
 import { JWKS_PATH } from './receipt-keys.js';
 import { access, mergeAccess, purgeAccess, type TableAccess } from './table-access.js';
@@ -58,9 +59,14 @@ export interface FunctionDeclaration {
   readonly usesPublicBaseUrl: boolean;
   /** Sends email through SES (the confirmation after a deletion). */
   readonly sendsEmail: boolean;
+  /** The secrets it reads; a secret of a channel the stage does not serve is left out (channels.ts). */
   readonly secrets: readonly SecretId[];
-  /** Reads the Meta and Instagram app ids (META_APP_ID, INSTAGRAM_APP_ID). */
+  /** Exists only on a stage that serves at least one of these channels; without it, on every stage. */
+  readonly channels?: readonly PlatformChannel[];
+  /** Reads the app ids of the Meta platforms its stage serves (META_APP_ID, INSTAGRAM_APP_ID). */
   readonly usesMetaAppIds?: boolean;
+  /** Acts on which platform channels its stage serves (SERVED_CHANNELS): pages, callbacks, notices. */
+  readonly usesServedChannels?: boolean;
   /**
    * Receipt keys: `sign` (kms:Sign with the current key, nothing else) or `publish`
    * (kms:GetPublicKey on the current and previous keys).
@@ -82,6 +88,8 @@ export interface RouteDeclaration {
   readonly throttle: { readonly ratePerSecond: number; readonly burst: number };
   /** For a Meta signed-request callback: which platform and which callback it is. */
   readonly metaCallback?: MetaCallback;
+  /** The platform channel it belongs to: absent from a stage that does not serve it. */
+  readonly channel?: PlatformChannel;
 }
 
 export const FUNCTIONS = {
@@ -102,7 +110,9 @@ export const FUNCTIONS = {
     sendsJobs: true,
     sendsEmail: false,
     secrets: ['metaAppSecret', 'instagramAppSecret', 'identifierPepper'],
+    channels: ['facebook', 'instagram'],
     usesMetaAppIds: true,
+    usesServedChannels: true,
   },
   deletionStatus: {
     id: 'DeletionStatus',
@@ -154,6 +164,7 @@ export const FUNCTIONS = {
     // whatsappAccessToken: the WhatsApp completion notice and verification links to phone numbers.
     secrets: ['identifierPepper', 'metaAppSecret', 'whatsappAccessToken'],
     usesMetaAppIds: true,
+    usesServedChannels: true,
     // The receipt of a finished request, signed in KMS.
     receiptKeys: 'sign',
     // Access requests: the worker writes the copy (a page at a time) and puts it together.
@@ -202,6 +213,7 @@ export const FUNCTIONS = {
     sendsJobs: true,
     sendsEmail: false,
     secrets: WHATSAPP_INBOX_SECRETS,
+    channels: ['whatsapp'],
   },
   whatsappSweeper: {
     id: 'WhatsAppSweeper',
@@ -216,6 +228,7 @@ export const FUNCTIONS = {
     sendsJobs: true,
     sendsEmail: false,
     secrets: ['whatsappAccessToken', 'identifierPepper'],
+    channels: ['whatsapp'],
   },
   selfService: {
     id: 'SelfService',
@@ -237,6 +250,8 @@ export const FUNCTIONS = {
     sendsJobs: true,
     sendsEmail: false,
     secrets: ['identifierPepper'],
+    // The pages offer only the served channels (no phone number field without WhatsApp).
+    usesServedChannels: true,
   },
   deadlineCheck: {
     id: 'DeadlineCheck',
@@ -276,6 +291,7 @@ export const ROUTES: readonly RouteDeclaration[] = [
     maxBodyBytes: 8 * 1024,
     throttle: { ratePerSecond: 500, burst: 1_000 },
     metaCallback,
+    channel: metaCallback.platform,
   })),
   {
     method: 'GET',
@@ -297,6 +313,7 @@ export const ROUTES: readonly RouteDeclaration[] = [
     functionId: FUNCTIONS.whatsappWebhook.id,
     maxBodyBytes: 0,
     throttle: { ratePerSecond: 1_000, burst: 2_000 },
+    channel: 'whatsapp',
   },
   {
     // WhatsApp batches up to 1,000 updates and sends bodies up to 3 MB.
@@ -305,6 +322,7 @@ export const ROUTES: readonly RouteDeclaration[] = [
     functionId: FUNCTIONS.whatsappWebhook.id,
     maxBodyBytes: 3 * 1024 * 1024,
     throttle: { ratePerSecond: 1_000, burst: 2_000 },
+    channel: 'whatsapp',
   },
   {
     method: 'GET',
@@ -366,4 +384,39 @@ export const ROUTES: readonly RouteDeclaration[] = [
 /** The Meta callback a route path serves, if any. */
 export function metaCallbackOf(path: string): MetaCallback | undefined {
   return ROUTES.find((route) => route.path === path)?.metaCallback;
+}
+
+/** The functions whose declaration names its channels: absent from a stage that serves none of them. */
+export type ChannelFunctionKey = {
+  [K in FunctionKey]: (typeof FUNCTIONS)[K] extends { readonly channels: readonly PlatformChannel[] }
+    ? K
+    : never;
+}[FunctionKey];
+
+/** Whether a stage serving `channels` has this function. */
+export function functionIsServed(
+  declaration: FunctionDeclaration,
+  channels: ReadonlySet<PlatformChannel>,
+): boolean {
+  return declaration.channels === undefined || declaration.channels.some((channel) => channels.has(channel));
+}
+
+/** The functions of a stage serving `channels`, by key. */
+export function servedFunctionKeys(channels: ReadonlySet<PlatformChannel>): FunctionKey[] {
+  return (Object.keys(FUNCTIONS) as FunctionKey[]).filter((key) =>
+    functionIsServed(FUNCTIONS[key] as FunctionDeclaration, channels),
+  );
+}
+
+/** The routes of a stage serving `channels`: a left-out channel's paths are not in its API at all. */
+export function servedRoutes(channels: ReadonlySet<PlatformChannel>): RouteDeclaration[] {
+  return ROUTES.filter((route) => route.channel === undefined || channels.has(route.channel));
+}
+
+/** The secrets a function reads on a stage serving `channels`. */
+export function servedSecrets(
+  declaration: FunctionDeclaration,
+  channels: ReadonlySet<PlatformChannel>,
+): SecretId[] {
+  return [...new Set(declaration.secrets)].filter((name) => secretIsServed(name, channels));
 }

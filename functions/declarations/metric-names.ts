@@ -57,6 +57,8 @@ export const METRICS = {
   IntegrationRevokeFailed: 'IntegrationRevokeFailed',
   /** The app's grant was revoked with DELETE /{user-id}/permissions (or found already revoked). */
   GrantRevoked: 'GrantRevoked',
+  /** A subject's Meta identity of a platform the stage does not serve: nothing to revoke with. Dimension: platform. */
+  MetaRevocationSkipped: 'MetaRevocationSkipped',
   /** The app was unsubscribed from a page's webhooks (or the page token was already dead). */
   WebhookUnsubscribed: 'WebhookUnsubscribed',
   /** A self-service request was refused by a rate limit. Dimension: by (identifier, source). */
@@ -92,7 +94,7 @@ export const METRICS = {
   WhatsAppMessageSent: 'WhatsAppMessageSent',
   /** A send was refused because the recipient is on the suppression list. */
   WhatsAppSendSuppressed: 'WhatsAppSendSuppressed',
-  /** Dimension: outcome (outside_window, undeliverable). */
+  /** Dimension: outcome (outside_window, undeliverable, channel_not_served). */
   WhatsAppNoticeNotSent: 'WhatsAppNoticeNotSent',
 } as const;
 

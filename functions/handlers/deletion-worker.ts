@@ -41,6 +41,7 @@ import {
   purgeSettings,
   selfServiceSettings,
   receiptSigningKeyId,
+  servedChannels,
   statusRetentionDays,
   tableName,
 } from '../runtime/config.js';
@@ -48,7 +49,10 @@ import { dynamoDocumentClient, kms, s3, ses } from '../runtime/aws-clients.js';
 import { logger, metrics, powertoolsEvents } from '../runtime/observability.js';
 import { makeSecretReader } from '../runtime/secrets.js';
 import { deletionJobQueue, deletionRequestStore, identifierHasher } from '../runtime/wiring.js';
-import { makeWhatsAppCompletionNotice } from '../use-cases/whatsapp-completion-notice.js';
+import {
+  makeWhatsAppCompletionNotice,
+  skippedWhatsAppCompletionNotice,
+} from '../use-cases/whatsapp-completion-notice.js';
 import { whatsappSettings } from '../runtime/config.js';
 import { whatsappGateway, whatsappPhoneVerification } from '../runtime/whatsapp-wiring.js';
 import {
@@ -65,15 +69,20 @@ const physicalNames = new Map(tables.map((table) => [table.id, tableName(env, ta
 const documents = dynamoDocumentClient();
 const secrets = makeSecretReader(env);
 
-// Meta: end the app's access (page webhooks, the user's grant) before the purge deletes the tokens.
+// Meta: end the app's access (page webhooks, the user's grant) before the purge deletes the tokens. Only
+// for the platforms the stage serves: a left-out one has no app id or secret here.
+const channels = servedChannels(env);
 const metaApps = metaAppIds(env);
 const metaSteps: JobStep[] = [
   metaGrantRevocation({
     graph: makeGraphApiClient(graphApiSettings(env)),
     tokens: makeDynamoMetaTokenStore(documents, tableName(env, INTEGRATION_TOKENS_TABLE)),
-    appAccessToken: async () => `${metaApps.facebook}|${(await secrets('metaAppSecret'))[0] ?? ''}`,
+    appAccessToken: async () => `${metaApps.facebook ?? ''}|${(await secrets('metaAppSecret'))[0] ?? ''}`,
     events: powertoolsEvents,
     log: (level, message, fields) => logger[level](message, fields),
+    servedPlatforms: new Set(
+      (['facebook', 'instagram'] as const).filter((platform) => metaApps[platform] !== undefined),
+    ),
   }),
 ];
 
@@ -91,15 +100,22 @@ const forgetVerification: JobStep = {
 };
 
 // --- WhatsApp: completion notice (after the purge, before the request forgets the number) ---
+// A stage that leaves WhatsApp out has no token to send with: the step records why no notice went.
 const whatsappSettingsForWorker = whatsappSettings(env);
-const whatsappCompletionNotice = makeWhatsAppCompletionNotice({
-  gateway: whatsappGateway(env, secrets),
-  events: powertoolsEvents,
-  publicBaseUrl: publicBaseUrl(env),
-  ...(whatsappSettingsForWorker.completionTemplate
-    ? { template: whatsappSettingsForWorker.completionTemplate }
-    : {}),
-});
+const whatsappCompletionNotice = channels.has('whatsapp')
+  ? makeWhatsAppCompletionNotice({
+      gateway: whatsappGateway(env, secrets),
+      events: powertoolsEvents,
+      publicBaseUrl: publicBaseUrl(env),
+      ...(whatsappSettingsForWorker.completionTemplate
+        ? { template: whatsappSettingsForWorker.completionTemplate }
+        : {}),
+    })
+  : skippedWhatsAppCompletionNotice({
+      store: deletionRequestStore(env),
+      clock: systemClock,
+      events: powertoolsEvents,
+    });
 // --- end WhatsApp ---
 
 const store = deletionRequestStore(env);

@@ -38,6 +38,8 @@ import { deletionJobQueue, deletionRequestStore, identifierHasher } from '../run
 const env = process.env;
 const secrets = makeSecretReader(env);
 const documents = dynamoDocumentClient();
+// Only the platforms the stage serves: a left-out one has no app id, no secret and no route.
+const appIds = metaAppIds(env);
 
 const handleMetaCallback = makeHandleMetaCallback({
   store: deletionRequestStore(env),
@@ -50,7 +52,7 @@ const handleMetaCallback = makeHandleMetaCallback({
   events: powertoolsEvents,
   log: (level, message, fields) => logger[level](message, fields),
   publicBaseUrl: publicBaseUrl(env),
-  appIds: metaAppIds(env),
+  appIds,
   window: signedRequestWindow(env),
   reuseDays: subjectReuseDays(env),
   pointerDays: statusRetentionDays(env),
@@ -62,7 +64,7 @@ const FORBIDDEN = new Set(['bad_signature']);
 async function metaCallbacks(event: APIGatewayProxyEvent): Promise<HttpResponse> {
   const route = ROUTES.find((candidate) => candidate.path === event.resource);
   const callback: MetaCallback | undefined = route ? metaCallbackOf(route.path) : undefined;
-  if (!route || !callback) return errorResponse(404, 'not_found');
+  if (!route || !callback || appIds[callback.platform] === undefined) return errorResponse(404, 'not_found');
   if (event.httpMethod !== 'POST') return errorResponse(405, 'method_not_allowed', { Allow: 'POST' });
   const body = readBody(event, route.maxBodyBytes);
   if (!body.ok) return errorResponse(413, 'body_too_large');
@@ -70,6 +72,7 @@ async function metaCallbacks(event: APIGatewayProxyEvent): Promise<HttpResponse>
   if (!form.ok) return errorResponse(form.status, form.error);
 
   const result = await handleMetaCallback(callback, form.signedRequest);
+  if (!result.ok && result.reason === 'channel_not_served') return errorResponse(404, 'not_found');
   if (!result.ok) {
     logger.info('Signed request rejected', { route: route.path, reason: result.reason });
     return errorResponse(FORBIDDEN.has(result.reason) ? 403 : 400, result.reason);

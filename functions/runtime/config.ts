@@ -1,6 +1,12 @@
 // runtime: the one reader of process.env. Each function reads only what it needs and fails at cold
 // start, with the variable's name, when something is missing.
 import * as z from 'zod/mini';
+import {
+  PLATFORM_CHANNELS,
+  SERVED_CHANNELS_ENV,
+  parseChannelList,
+  type PlatformChannel,
+} from '../declarations/channels.js';
 import { QUEUE_URL_ENV } from '../declarations/pipeline.js';
 import { RECEIPT_PUBLISHED_KEYS_ENV, RECEIPT_SIGNING_KEY_ENV } from '../declarations/receipt-keys.js';
 import { DEFAULT_METRICS_NAMESPACE } from '../declarations/metric-names.js';
@@ -108,21 +114,45 @@ export function graphApiSettings(env: Env): GraphApiSettings {
   return { baseUrl: env.GRAPH_API_BASE_URL || 'https://graph.facebook.com', version };
 }
 
-export interface MetaAppIds {
-  /** The Facebook (Meta) app id: half of the app access token `{app-id}|{app-secret}`. */
-  readonly facebook: string;
-  /** The Instagram app id of Business Login for Instagram (App Dashboard › Instagram › API setup). */
-  readonly instagram: string;
+/**
+ * The platform channels the stage serves (SERVED_CHANNELS, comma-separated; `none`: none of them). Unset, as
+ * in local runs, it is every channel. A function reads a channel's settings only when it is served, so a
+ * stage that leaves a channel out needs no placeholder for it.
+ */
+export function servedChannels(env: Env): ReadonlySet<PlatformChannel> {
+  const value = env[SERVED_CHANNELS_ENV];
+  if (value === undefined) return new Set(PLATFORM_CHANNELS);
+  if (value.trim() === 'none') return new Set();
+  const { channels, unknown } = parseChannelList(value);
+  if (unknown.length > 0)
+    throw new ConfigError(
+      `${SERVED_CHANNELS_ENV} names unknown channels (${unknown.join(', ')}): use ${PLATFORM_CHANNELS.join(', ')}`,
+    );
+  return new Set(channels);
 }
 
-/** App ids are public configuration, not secrets; they scope subjects (ids are per app). */
+export interface MetaAppIds {
+  /** The Facebook (Meta) app id: half of the app access token `{app-id}|{app-secret}`. */
+  readonly facebook?: string;
+  /** The Instagram app id of Business Login for Instagram (App Dashboard › Instagram › API setup). */
+  readonly instagram?: string;
+}
+
+/**
+ * App ids are public configuration, not secrets; they scope subjects (ids are per app). Only the served
+ * platforms' ids are read (and required): a platform the stage leaves out has none.
+ */
 export function metaAppIds(env: Env): MetaAppIds {
+  const channels = servedChannels(env);
   const id = (name: string) => {
     const value = required(env, name);
     if (!/^[0-9]{1,32}$/.test(value)) throw new ConfigError(`${name} must be a numeric app id`);
     return value;
   };
-  return { facebook: id('META_APP_ID'), instagram: id('INSTAGRAM_APP_ID') };
+  return {
+    ...(channels.has('facebook') ? { facebook: id('META_APP_ID') } : {}),
+    ...(channels.has('instagram') ? { instagram: id('INSTAGRAM_APP_ID') } : {}),
+  };
 }
 
 /**
@@ -218,10 +248,13 @@ export interface PhoneVerificationSettings {
   readonly template?: { readonly name: string; readonly language: string };
 }
 
-/** Verification of phone numbers by WhatsApp; undefined (not offered) without a business number. */
+/**
+ * Verification of phone numbers by WhatsApp; undefined (not offered) without a business number, or when the
+ * stage does not serve WhatsApp.
+ */
 export function phoneVerificationSettings(env: Env): PhoneVerificationSettings | undefined {
   const phoneNumberId = env.WHATSAPP_PHONE_NUMBER_ID;
-  if (!phoneNumberId) return undefined;
+  if (!phoneNumberId || !servedChannels(env).has('whatsapp')) return undefined;
   if (!/^\d{1,32}$/.test(phoneNumberId))
     throw new ConfigError('WHATSAPP_PHONE_NUMBER_ID must be a numeric id');
   const template = env.WHATSAPP_VERIFICATION_TEMPLATE;

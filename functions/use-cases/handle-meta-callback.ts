@@ -41,7 +41,8 @@ export interface MetaCallbackPorts {
   readonly events: EventRecorder;
   readonly log: (level: 'info' | 'warn', message: string, fields: Record<string, unknown>) => void;
   readonly publicBaseUrl: string;
-  readonly appIds: Readonly<Record<MetaPlatform, string>>;
+  /** The app id of each platform the stage serves; a callback for another platform is not served. */
+  readonly appIds: Readonly<Partial<Record<MetaPlatform, string>>>;
   readonly window: { readonly maxAgeSeconds: number; readonly maxSkewSeconds: number };
   /** Days after completion during which a further callback still answers with that request. */
   readonly reuseDays: number;
@@ -59,7 +60,9 @@ export type MetaCallbackResult =
       readonly created: boolean;
       readonly secret: string;
     }
-  | { readonly ok: false; readonly reason: SignedRequestRejection };
+  | { readonly ok: false; readonly reason: SignedRequestRejection }
+  /** The stage does not serve this platform: it holds no secret to check the request with. */
+  | { readonly ok: false; readonly reason: 'channel_not_served' };
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -147,6 +150,8 @@ export function makeHandleMetaCallback(ports: MetaCallbackPorts) {
     callback: MetaCallback,
     signedRequest: string,
   ): Promise<MetaCallbackResult> {
+    const appId = ports.appIds[callback.platform];
+    if (appId === undefined) return { ok: false, reason: 'channel_not_served' };
     const now = ports.clock.now();
     const verification = await verify(callback, signedRequest, now);
     if (!verification.ok) return verification;
@@ -156,7 +161,7 @@ export function makeHandleMetaCallback(ports: MetaCallbackPorts) {
     const userId = verification.payload.userId;
     const hash = await ports.hashIdentifier();
     const identifierHash = hash(platform.identifier, userId);
-    const subjectKey = `${callback.platform}#${ports.appIds[callback.platform]}#${identifierHash}`;
+    const subjectKey = `${callback.platform}#${appId}#${identifierHash}`;
     // Same id as the walking skeleton for Facebook deletions: a replay lands on the same request.
     const intakeKind = `${callback.platform}-${callback.kind === 'data_deletion' ? 'data-deletion' : 'deauthorize'}`;
     const ownId = requestIdForIntake(intakeKind, canonicalSignedRequest(signedRequest));

@@ -4,7 +4,7 @@
 // Facebook, revoke the app's grant with DELETE /{user-id}/permissions and the app access token.
 // Business Login for Instagram has no documented grant revocation (docs/meta.md): its tokens are
 // marked revoked and deleted by the purge, with no Graph call.
-import { PLATFORM_OF_IDENTIFIER, metaTokenOwner } from '../core/meta-callback.js';
+import { PLATFORM_OF_IDENTIFIER, metaTokenOwner, type MetaPlatform } from '../core/meta-callback.js';
 import type { DeletionRequest } from '../core/deletion-request.js';
 import { scopeOfRequest } from '../core/scope.js';
 import type { JobStep } from './process-deletion-job.js';
@@ -17,6 +17,11 @@ export interface MetaGrantRevocationPorts {
   readonly appAccessToken: () => Promise<string>;
   readonly events: EventRecorder;
   readonly log: (level: 'info' | 'warn', message: string, fields: Record<string, unknown>) => void;
+  /**
+   * The platforms the stage serves (default: both). For another platform it has no app and no secret: the
+   * step calls nothing there, says so in the log, and the purge still deletes the stored tokens.
+   */
+  readonly servedPlatforms?: ReadonlySet<MetaPlatform>;
 }
 
 export const META_GRANT_REVOCATION_STEP = 'meta-grant-revocation';
@@ -66,6 +71,14 @@ export function metaGrantRevocation(ports: MetaGrantRevocationPorts): JobStep {
         const platform = PLATFORM_OF_IDENTIFIER[identifier.kind];
         const owner = metaTokenOwner(identifier);
         if (!platform || !owner) continue;
+        if (ports.servedPlatforms && !ports.servedPlatforms.has(platform)) {
+          ports.events.count('MetaRevocationSkipped', 1, { platform });
+          ports.log('info', 'Meta access not revoked: the stage does not serve this platform', {
+            requestId: request.requestId,
+            platform,
+          });
+          continue;
+        }
         const tokens = await ports.tokens.list(owner);
 
         // Pages first: their tokens derive from the user's grant and die with it.

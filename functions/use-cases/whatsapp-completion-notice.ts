@@ -5,6 +5,7 @@
 // linked). Rate limits beyond the client's own backoff fail the step, and the job retries it.
 import type { DeletionRequest } from '../core/deletion-request.js';
 import type { JobStep } from './process-deletion-job.js';
+import type { Clock, DeletionRequestStore } from './ports.js';
 import { statusUrl } from './status-url.js';
 import type { WhatsAppGateway } from './whatsapp-gateway.js';
 import type { EventRecorder } from './ports.js';
@@ -67,6 +68,36 @@ export function makeWhatsAppCompletionNotice(ports: CompletionNoticePorts): JobS
       if (outcome === 'sent' || outcome === 'sent_template')
         ports.events.count('ConfirmationSent', 1, { channel: 'whatsapp' });
       else ports.events.count('WhatsAppNoticeNotSent', 1, { outcome });
+    },
+  };
+}
+
+export interface SkippedNoticePorts {
+  readonly store: Pick<DeletionRequestStore, 'appendEvent'>;
+  readonly clock: Clock;
+  readonly events: EventRecorder;
+}
+
+/** Why a WhatsApp request got no notice on a stage that does not serve WhatsApp (its audit trail says so). */
+export const NOTICE_NOT_SERVED_NOTE =
+  'No WhatsApp completion notice: this stage does not serve WhatsApp (no number or token to send from). The status page and, when an email address is linked, the confirmation email still tell the person.';
+
+/**
+ * The same step on a stage that leaves WhatsApp out: nothing is sent (there is no number or token), and a
+ * request that came by WhatsApp (made before the channel was left out) records why it got no notice.
+ */
+export function skippedWhatsAppCompletionNotice(ports: SkippedNoticePorts): JobStep {
+  return {
+    name: WHATSAPP_COMPLETION_STEP,
+    async run(request: DeletionRequest) {
+      if (request.channel !== 'whatsapp') return;
+      ports.events.count('WhatsAppNoticeNotSent', 1, { outcome: 'channel_not_served' });
+      await ports.store.appendEvent(request.requestId, {
+        at: ports.clock.now().toISOString(),
+        event: 'notice_skipped',
+        by: 'deletion-worker',
+        note: NOTICE_NOT_SERVED_NOTE,
+      });
     },
   };
 }

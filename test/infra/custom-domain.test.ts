@@ -113,7 +113,7 @@ describe('with domainName and certificateArn', () => {
     expect(outputs.DataDeletionInstructionsUrl?.Value).toBe('https://privacy.example.com/delete-my-data');
     expect(outputs.StatusBaseUrl?.Value).toBe('https://privacy.example.com/deletion-status');
     for (const key of ['metaCallbacks', 'deletionWorker', 'selfService'] as const) {
-      const fn = resource(template, logicalIdOf(stack.functions.byKey[key]));
+      const fn = resource(template, logicalIdOf(stack.functions.function(key)));
       expect(fn.Properties?.Environment).toMatchObject({
         Variables: { PUBLIC_BASE_URL: 'https://privacy.example.com' },
       });

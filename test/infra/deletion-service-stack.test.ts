@@ -10,6 +10,7 @@ import {
   type FunctionDeclaration,
   type FunctionKey,
 } from '../../functions/declarations/functions.js';
+import { SERVED_CHANNELS_ENV } from '../../functions/declarations/channels.js';
 import { DELETION_PIPELINE, QUEUE_URL_ENV } from '../../functions/declarations/pipeline.js';
 import {
   INTEGRATION_TOKENS_TABLE,
@@ -54,8 +55,8 @@ beforeAll(() => {
 });
 
 const functionKeys = Object.keys(FUNCTIONS) as FunctionKey[];
-const functionId = (key: FunctionKey) => logicalIdOf(stack.functions.byKey[key]);
-const roleId = (key: FunctionKey) => logicalIdOf(stack.functions.byKey[key].role!);
+const functionId = (key: FunctionKey) => logicalIdOf(stack.functions.function(key));
+const roleId = (key: FunctionKey) => logicalIdOf(stack.functions.function(key).role!);
 const functionProperties = (key: FunctionKey) => resource(template, functionId(key)).Properties ?? {};
 const environmentOf = (key: FunctionKey) =>
   (functionProperties(key).Environment as { Variables: Record<string, unknown> }).Variables;
@@ -177,6 +178,7 @@ describe('functions', () => {
       ...(handlerReads(key, 'publicBaseUrl') ? ['PUBLIC_BASE_URL'] : []),
       ...(declaration.sendsEmail ? ['SES_FROM_ADDRESS'] : []),
       ...(declaration.usesMetaAppIds ? ['META_APP_ID', 'INSTAGRAM_APP_ID'] : []),
+      ...(declaration.usesServedChannels ? [SERVED_CHANNELS_ENV] : []),
       ...(declaration.receiptKeys === 'sign' ? [RECEIPT_SIGNING_KEY_ENV] : []),
       ...(declaration.receiptKeys === 'publish' ? [RECEIPT_PUBLISHED_KEYS_ENV] : []),
       ...(declaration.exportAccess ? ['EXPORT_BUCKET_NAME', 'EXPORT_LINK_DAYS'] : []),
@@ -551,7 +553,7 @@ describe('publicBaseUrl', () => {
   it('uses a given public base URL for status links, without its trailing slash', () => {
     const custom = buildStack({ publicBaseUrl: 'https://privacy.example.com/' });
     for (const key of ['metaCallbacks', 'deletionWorker'] as const) {
-      const fn = resource(custom.template, logicalIdOf(custom.stack.functions.byKey[key]));
+      const fn = resource(custom.template, logicalIdOf(custom.stack.functions.function(key)));
       expect(fn.Properties?.Environment).toMatchObject({
         Variables: { PUBLIC_BASE_URL: 'https://privacy.example.com' },
       });

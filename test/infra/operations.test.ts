@@ -71,7 +71,7 @@ const alarmNamed = (t: Template, id: string): Resource => {
 };
 const environmentOf = (t: Template, s: DeletionServiceStack, key: FunctionKey) =>
   (
-    resource(t, logicalIdOf(s.functions.byKey[key])).Properties?.Environment as {
+    resource(t, logicalIdOf(s.functions.function(key))).Properties?.Environment as {
       Variables: Record<string, unknown>;
     }
   ).Variables;
@@ -182,7 +182,7 @@ describe('runtime settings', () => {
       ]);
       const sesResources = roleStatements(
         withSet.template,
-        logicalIdOf(withSet.stack.functions.byKey[key].role!),
+        logicalIdOf(withSet.stack.functions.function(key).role!),
       )
         .filter((statement) => actionsOf(statement).includes('ses:SendEmail'))
         .map((statement) => JSON.stringify(statement.Resource));

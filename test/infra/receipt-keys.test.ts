@@ -44,10 +44,10 @@ function buildStack(props: { receiptKeyGenerations: string[] }) {
 describe('receipt keys', () => {
   const { stack, template } = buildStack({ receiptKeyGenerations: ['2', '1'] });
   const [current, previous] = stack.receiptKeys.published.map((key) => logicalIdOf(key)) as [string, string];
-  const roleId = (key: FunctionKey) => logicalIdOf(stack.functions.byKey[key].role!);
+  const roleId = (key: FunctionKey) => logicalIdOf(stack.functions.function(key).role!);
   const environmentOf = (key: FunctionKey) =>
     (
-      resource(template, logicalIdOf(stack.functions.byKey[key])).Properties?.Environment as {
+      resource(template, logicalIdOf(stack.functions.function(key))).Properties?.Environment as {
         Variables: Record<string, unknown>;
       }
     ).Variables;

@@ -16,7 +16,7 @@ beforeAll(() => {
 
 const environmentOf = (key: keyof DeletionServiceStack['functions']['byKey']) =>
   (
-    resource(template, logicalIdOf(stack.functions.byKey[key])).Properties?.Environment as {
+    resource(template, logicalIdOf(stack.functions.function(key))).Properties?.Environment as {
       Variables: Record<string, unknown>;
     }
   ).Variables;
@@ -28,7 +28,7 @@ describe('WhatsApp channel', () => {
       (method) => paths.get((method.Properties?.ResourceId as { Ref: string }).Ref) === '/whatsapp/webhook',
     );
     expect(methods.map((method) => method.Properties?.HttpMethod).sort()).toEqual(['GET', 'POST']);
-    const webhook = logicalIdOf(stack.functions.byKey.whatsappWebhook);
+    const webhook = logicalIdOf(stack.functions.function('whatsappWebhook'));
     for (const method of methods) expect(JSON.stringify(method.Properties?.Integration)).toContain(webhook);
   });
 
@@ -38,7 +38,7 @@ describe('WhatsApp channel', () => {
       State: 'ENABLED',
       Targets: [
         Match.objectLike({
-          Arn: { 'Fn::GetAtt': [logicalIdOf(stack.functions.byKey.whatsappSweeper), 'Arn'] },
+          Arn: { 'Fn::GetAtt': [logicalIdOf(stack.functions.function('whatsappSweeper')), 'Arn'] },
         }),
       ],
     });
