@@ -4,7 +4,7 @@
 // Each form's submit button carries the request's `type` (a button, not a hidden field: every field
 // a person meets has a label, and pressing Enter submits through the same button).
 import type { RequestType } from './privacy-rights.js';
-import { deletionSection, type FormState } from './self-service-pages.js';
+import { EVERY_CHANNEL, deletionSection, type ChannelOffer, type FormState } from './self-service-pages.js';
 import { contactSection, escapeHtml, layout, type ContactDetails } from './status-page.js';
 
 /** What one form shows again after a refused submission: its values and the error. */
@@ -41,6 +41,22 @@ export const ACTIVITY_WORDS: Readonly<Record<string, { label: string; effect: st
   },
 };
 
+/** What each form asks for where the stage serves no WhatsApp: an email address only. */
+const EMAIL_ONLY_IDENTIFIER_WORDS = {
+  copy: {
+    label: 'Email address you used with us',
+    hint: 'We send a confirmation link to it. Nothing happens until you open the link.',
+  },
+  correct: {
+    label: 'Email address of your account',
+    hint: 'We send a confirmation link to it. Nothing changes until you open the link.',
+  },
+  stop: {
+    label: 'Email address of your account',
+    hint: 'We send a confirmation link to it. Nothing happens until you open the link.',
+  },
+} as const;
+
 /** What each form asks for: a phone number reaches only the WhatsApp data held for it. */
 const IDENTIFIER_WORDS = {
   copy: {
@@ -57,8 +73,12 @@ const IDENTIFIER_WORDS = {
   },
 } as const;
 
-function identifierFields(prefix: keyof typeof IDENTIFIER_WORDS, state: RightsFormState | undefined): string {
-  const words = IDENTIFIER_WORDS[prefix];
+function identifierFields(
+  prefix: keyof typeof IDENTIFIER_WORDS,
+  state: RightsFormState | undefined,
+  offer: ChannelOffer,
+): string {
+  const words = (offer.whatsapp ? IDENTIFIER_WORDS : EMAIL_ONLY_IDENTIFIER_WORDS)[prefix];
   const error = state?.error
     ? `<p class="error" id="${prefix}-error" role="alert">${escapeHtml(state.error)}</p>`
     : '';
@@ -83,23 +103,31 @@ function options(words: Readonly<Record<string, string>>, selected: string | und
     .join('\n');
 }
 
-function accessSection(state: RightsFormState | undefined): string {
+function accessSection(state: RightsFormState | undefined, offer: ChannelOffer): string {
   return `<section id="copy" aria-labelledby="copy-title">
 <h2 id="copy-title">Get a copy of my data</h2>
 <p>We send you a link to a copy of everything we hold about you: for each kind of data, what it is, where it came from, why we keep it and for how long. You get it as a page to read and as a file for other programs. The link works for 7 days, only together with your confirmation code, and then the copy is deleted. Nothing else is deleted or changed.</p>
 <form method="post" action="privacy-requests">
-${identifierFields('copy', state)}
+${identifierFields('copy', state, offer)}
 <button type="submit" name="type" value="access">Send me a confirmation link</button>
 </form>
 </section>`;
 }
 
-function correctionSection(state: RightsFormState | undefined): string {
+function correctionSection(state: RightsFormState | undefined, offer: ChannelOffer): string {
+  const platforms = [
+    ...offer.metaPlatforms.map((platform) => (platform === 'facebook' ? 'Facebook' : 'Instagram')),
+    ...(offer.whatsapp ? ['WhatsApp'] : []),
+  ];
+  const fromPlatforms =
+    platforms.length === 0
+      ? ''
+      : ` Details that came from ${platforms.length === 1 ? platforms[0] : `${platforms.slice(0, -1).join(', ')} or ${platforms.at(-1)}`} can only be changed there.`;
   return `<section id="correct" aria-labelledby="correct-title">
 <h2 id="correct-title">Correct my data</h2>
-<p>Tell us what is wrong and what it should be. We change exactly that and tell you what changed. A new email address is confirmed too: we send a second link to it. Details that came from Facebook, Instagram or WhatsApp can only be changed there.</p>
+<p>Tell us what is wrong and what it should be. We change exactly that and tell you what changed. A new email address is confirmed too: we send a second link to it.${fromPlatforms}</p>
 <form method="post" action="privacy-requests">
-${identifierFields('correct', state)}
+${identifierFields('correct', state, offer)}
 <label for="correct-attribute">What should we correct?</label>
 <select id="correct-attribute" name="attribute">
 ${options(ATTRIBUTE_WORDS, state?.attribute)}
@@ -111,11 +139,15 @@ ${options(ATTRIBUTE_WORDS, state?.attribute)}
 </section>`;
 }
 
-function withdrawSection(state: RightsFormState | undefined): string {
-  const effects = Object.values(ACTIVITY_WORDS)
-    .map((words) => `<li><strong>${escapeHtml(words.label)}:</strong> ${escapeHtml(words.effect)}</li>`)
+function withdrawSection(state: RightsFormState | undefined, offer: ChannelOffer): string {
+  // WhatsApp messages are stopped only where the stage sends any.
+  const offered = Object.entries(ACTIVITY_WORDS).filter(
+    ([key]) => offer.whatsapp || key !== 'marketing_messages',
+  );
+  const effects = offered
+    .map(([, words]) => `<li><strong>${escapeHtml(words.label)}:</strong> ${escapeHtml(words.effect)}</li>`)
     .join('\n');
-  const labels = Object.fromEntries(Object.entries(ACTIVITY_WORDS).map(([key, words]) => [key, words.label]));
+  const labels = Object.fromEntries(offered.map(([key, words]) => [key, words.label]));
   return `<section id="stop" aria-labelledby="stop-title">
 <h2 id="stop-title">Stop a use of my data</h2>
 <p>You can withdraw your consent to one use of your data without deleting everything:</p>
@@ -123,7 +155,7 @@ function withdrawSection(state: RightsFormState | undefined): string {
 ${effects}
 </ul>
 <form method="post" action="privacy-requests">
-${identifierFields('stop', state)}
+${identifierFields('stop', state, offer)}
 <label for="stop-activity">What should we stop?</label>
 <select id="stop-activity" name="activity">
 ${options(labels, state?.activity)}
@@ -133,26 +165,35 @@ ${options(labels, state?.activity)}
 </section>`;
 }
 
-export function renderRightsPage(state: RightsPageState, contact: ContactDetails): string {
+/** `offer`: the platform channels the stage serves; a left-out one is neither offered nor promised. */
+export function renderRightsPage(
+  state: RightsPageState,
+  contact: ContactDetails,
+  offer: ChannelOffer = EVERY_CHANNEL,
+): string {
   return layout(
     'Your data and your rights',
     `<h1>Your data and your rights</h1>
-<p>Choose what you want us to do with the data we hold about you. Every request is confirmed through a link we send to your email address or WhatsApp number, and answered within one month (45 days in California). Each request gets a status page.</p>
+<p>Choose what you want us to do with the data we hold about you. Every request is confirmed through a link we send to your email address${offer.whatsapp ? ' or WhatsApp number' : ''}, and answered within one month (45 days in California). Each request gets a status page.</p>
 <ul>
 <li><a href="#delete">Delete my data</a></li>
 <li><a href="#copy">Get a copy of my data</a></li>
 <li><a href="#correct">Correct my data</a></li>
-<li><a href="#stop">Stop a use of my data</a> (analytics, marketing messages, AI assistant transcripts)</li>
+<li><a href="#stop">Stop a use of my data</a> (analytics, ${offer.whatsapp ? 'marketing messages, ' : ''}AI assistant transcripts)</li>
 </ul>
-${deletionSection(state.deletion ?? {})}
-${accessSection(state.access)}
-${correctionSection(state.correction)}
-${withdrawSection(state.withdraw_consent)}
+${deletionSection(state.deletion ?? {}, offer)}
+${accessSection(state.access, offer)}
+${correctionSection(state.correction, offer)}
+${withdrawSection(state.withdraw_consent, offer)}
 ${contactSection(contact)}`,
   );
 }
 
 /** The page for every right, with the deletion form showing `state` (the path Meta links to). */
-export function renderRequestForm(state: FormState, contact: ContactDetails): string {
-  return renderRightsPage({ deletion: state }, contact);
+export function renderRequestForm(
+  state: FormState,
+  contact: ContactDetails,
+  offer: ChannelOffer = EVERY_CHANNEL,
+): string {
+  return renderRightsPage({ deletion: state }, contact, offer);
 }

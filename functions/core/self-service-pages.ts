@@ -14,35 +14,77 @@ export interface FormState {
   readonly jurisdiction?: Jurisdiction;
 }
 
-const WAYS = `<h3>Every way to ask</h3>
-<ul>
-<li><strong>Facebook or Instagram:</strong> remove our app in your Facebook or Instagram settings (Settings and privacy, then Apps and websites), and choose to send a deletion request. Facebook tells us, and you get a confirmation code and a link to follow it.</li>
-<li><strong>WhatsApp:</strong> send us the message <strong>DELETE MY DATA</strong> from the phone number you used with us.</li>
-<li><strong>Email:</strong> write to our privacy team from the address you used with us. We may ask you to confirm it is you.</li>
-<li><strong>This form:</strong> below. We send a confirmation link to the email address or phone number you give.</li>
-</ul>`;
+/**
+ * The platform channels the stage serves, as the pages offer them: a channel the stage leaves out is never
+ * offered or promised (no "send DELETE MY DATA on WhatsApp", no phone number field).
+ */
+export interface ChannelOffer {
+  /** The Meta apps a person can delete from in their settings (Facebook, Instagram). */
+  readonly metaPlatforms: readonly ('facebook' | 'instagram')[];
+  /** WhatsApp: DELETE MY DATA, and phone numbers on the forms (their links go by WhatsApp). */
+  readonly whatsapp: boolean;
+}
 
-const WHAT_HAPPENS = `<h3>What happens next</h3>
-<p>We send a link to the address or number you give. Once you open it, we delete everything we hold about you, within one month at the latest, and show the progress on a status page. Invoices and fraud-prevention records are kept only as long as the law requires, without your name or contact details. We tell you when it is done.</p>`;
+export const EVERY_CHANNEL: ChannelOffer = { metaPlatforms: ['facebook', 'instagram'], whatsapp: true };
+
+const PLATFORM_NAMES = { facebook: 'Facebook', instagram: 'Instagram' } as const;
+
+/** "Facebook or Instagram", "Facebook", "Instagram" (or "" when the stage serves neither). */
+export function metaPlatformWords(offer: ChannelOffer, joiner = 'or'): string {
+  return offer.metaPlatforms.map((platform) => PLATFORM_NAMES[platform]).join(` ${joiner} `);
+}
+
+/** What a person types to be reached: an email address, and a phone number only where WhatsApp is served. */
+export function identifierWords(offer: ChannelOffer): { readonly label: string; readonly noun: string } {
+  return offer.whatsapp
+    ? { label: 'Email address or phone number you used with us', noun: 'the email address or phone number' }
+    : { label: 'Email address you used with us', noun: 'the email address' };
+}
+
+function ways(offer: ChannelOffer): string {
+  const platforms = metaPlatformWords(offer);
+  const teller = offer.metaPlatforms.includes('facebook') ? 'Facebook' : 'Instagram';
+  return `<h3>Every way to ask</h3>
+<ul>
+${
+  platforms
+    ? `<li><strong>${platforms}:</strong> remove our app in your ${platforms} settings (Settings and privacy, then Apps and websites), and choose to send a deletion request. ${teller} tells us, and you get a confirmation code and a link to follow it.</li>\n`
+    : ''
+}${
+    offer.whatsapp
+      ? '<li><strong>WhatsApp:</strong> send us the message <strong>DELETE MY DATA</strong> from the phone number you used with us.</li>\n'
+      : ''
+  }<li><strong>Email:</strong> write to our privacy team from the address you used with us. We may ask you to confirm it is you.</li>
+<li><strong>This form:</strong> below. We send a confirmation link to ${identifierWords(offer).noun} you give.</li>
+</ul>`;
+}
+
+function whatHappens(offer: ChannelOffer): string {
+  return `<h3>What happens next</h3>
+<p>We send a link to the ${offer.whatsapp ? 'address or number' : 'address'} you give. Once you open it, we delete everything we hold about you, within one month at the latest, and show the progress on a status page. Invoices and fraud-prevention records are kept only as long as the law requires, without your name or contact details. We tell you when it is done.</p>`;
+}
 
 /** On the confirm page the link was already opened: what pressing the button starts, for whatever the request covers. */
 const AFTER_CONFIRMING = `<h2>What happens next</h2>
 <p>Once you confirm, we delete the data this request covers, within one month at the latest, and show the progress on a status page, with anything we must keep and why. We tell you when it is done.</p>`;
 
 /** The deletion part of the page for every right: every way to ask, and the form. */
-export function deletionSection(state: FormState): string {
+export function deletionSection(state: FormState, offer: ChannelOffer = EVERY_CHANNEL): string {
   const error = state.error
     ? `<p class="error" id="identifier-error" role="alert">${escapeHtml(state.error)}</p>`
     : '';
   const described = state.error ? 'identifier-hint identifier-error' : 'identifier-hint';
+  const hint = offer.whatsapp
+    ? 'For example name@example.com, or a phone number with its country code such as +1 555 000 0001.'
+    : 'For example name@example.com.';
   return `<section id="delete" aria-labelledby="delete-title">
 <h2 id="delete-title">Delete my data</h2>
 <p>You can ask us to delete all the data we hold about you. This part explains every way to do it.</p>
-${WAYS}
+${ways(offer)}
 <h3>Ask here</h3>
 <form method="post" action="deletion-requests">
-<label for="identifier">Email address or phone number you used with us</label>
-<p class="hint" id="identifier-hint">For example name@example.com, or a phone number with its country code such as +1 555 000 0001.</p>
+<label for="identifier">${identifierWords(offer).label}</label>
+<p class="hint" id="identifier-hint">${hint}</p>
 ${error}
 <input id="identifier" name="identifier" type="text" autocomplete="email" required maxlength="254" aria-describedby="${described}"${state.error ? ' aria-invalid="true"' : ''} value="${escapeHtml(state.identifier ?? '')}">
 <label for="jurisdiction">Where do you live?</label>
@@ -52,7 +94,7 @@ ${error}
 </select>
 <button type="submit">Send me a confirmation link</button>
 </form>
-${WHAT_HAPPENS}
+${whatHappens(offer)}
 </section>`;
 }
 
@@ -89,6 +131,44 @@ export const IDENTIFIER_PROBLEM_WORDS: Record<IdentifierProblem, string> = {
   unrecognised:
     'Enter an email address (name@example.com) or a phone number with its country code (+1 555 000 0001).',
 };
+
+/** On a stage without WhatsApp, any phone number or failed identifier is answered in email-only words. */
+const EMAIL_ONLY_WORDS = {
+  phone: 'We confirm requests by email. Please give the email address you used with us.',
+  missing: 'Enter the email address you used with us.',
+  too_long: 'That is longer than any email address (at most 254 characters). Check it and try again.',
+  unrecognised: 'Enter an email address, such as name@example.com.',
+} as const;
+
+/** What is wrong with what was typed, in the words of what the stage offers. */
+export function identifierProblemWords(problem: IdentifierProblem, offer: ChannelOffer): string {
+  if (offer.whatsapp) return IDENTIFIER_PROBLEM_WORDS[problem];
+  switch (problem) {
+    case 'phone_needs_country_code':
+    case 'phone_invalid':
+      return EMAIL_ONLY_WORDS.phone;
+    case 'email_invalid':
+      return IDENTIFIER_PROBLEM_WORDS.email_invalid;
+    default:
+      return EMAIL_ONLY_WORDS[problem];
+  }
+}
+
+/** A phone number where no phone verification is offered, and a social account name, in the offer's words. */
+export function refusedIdentifierWords(
+  outcome: 'whatsapp_unavailable' | 'use_platform_settings' | 'invalid_identifier',
+  offer: ChannelOffer,
+): string {
+  if (outcome === 'whatsapp_unavailable')
+    return offer.whatsapp ? ANSWER_WORDS.whatsapp_unavailable : EMAIL_ONLY_WORDS.phone;
+  if (outcome === 'invalid_identifier')
+    return offer.whatsapp ? ANSWER_WORDS.invalid_identifier : EMAIL_ONLY_WORDS.missing;
+  const platforms = metaPlatformWords(offer);
+  if (platforms === metaPlatformWords(EVERY_CHANNEL)) return ANSWER_WORDS.use_platform_settings;
+  return platforms
+    ? `We cannot confirm a ${platforms} account from this form. Remove our app in your ${platforms} settings and send the deletion request from there, or give your email address instead.`
+    : 'We cannot confirm a social media account from this form. Please give your email address instead.';
+}
 
 /** The rate-limit answer, with the true time until the limit resets (what Retry-After says too). */
 export function rateLimitedWords(retryAfterSeconds: number): string {

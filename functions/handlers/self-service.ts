@@ -20,13 +20,15 @@ import {
 import { renderRightsPage, type RightsFormState } from '../core/rights-pages.js';
 import {
   ANSWER_WORDS,
-  IDENTIFIER_PROBLEM_WORDS,
   VERIFY_ERROR_WORDS,
+  identifierProblemWords,
   rateLimitedWords,
+  refusedIdentifierWords,
   renderAlreadyConfirmedPage,
   renderConfirmPage,
   renderLinkSentPage,
   renderMessagePage,
+  type ChannelOffer,
 } from '../core/self-service-pages.js';
 import { STATUS_PAGE_CSP } from '../core/status-page.js';
 import { ROUTES } from '../declarations/functions.js';
@@ -48,6 +50,7 @@ import {
   publicBaseUrl,
   queueUrl,
   selfServiceSettings,
+  servedChannels,
   tableName,
 } from '../runtime/config.js';
 import { dynamoDocumentClient, sqs } from '../runtime/aws-clients.js';
@@ -72,6 +75,12 @@ const verifications = makeDynamoVerificationStore(documents, tableName(env, VERI
 const baseUrl = publicBaseUrl(env);
 const contact = privacyContact(env);
 const formUrl = `${baseUrl}/delete-my-data`;
+// The pages offer and promise only the platform channels the stage serves.
+const channels = servedChannels(env);
+const offer: ChannelOffer = {
+  metaPlatforms: (['facebook', 'instagram'] as const).filter((platform) => channels.has(platform)),
+  whatsapp: channels.has('whatsapp'),
+};
 const maxBodyBytes = (path: string) =>
   ROUTES.find((route) => route.path === path && route.method === 'POST')?.maxBodyBytes ?? 4096;
 // The worker sends every link after the answer (use-cases/send-verification.ts).
@@ -152,8 +161,9 @@ const PROBLEM_WORDS: Record<RightsProblem, string> = {
   unknown_attribute: 'Choose what to correct: your name, your email address or your company name.',
   invalid_value:
     'Enter what it should be (at most 200 characters, and a valid email address for an email correction).',
-  unknown_activity:
-    'Choose what to stop: analytics, marketing messages on WhatsApp, or keeping AI assistant transcripts.',
+  unknown_activity: offer.whatsapp
+    ? 'Choose what to stop: analytics, marketing messages on WhatsApp, or keeping AI assistant transcripts.'
+    : 'Choose what to stop: analytics, or keeping AI assistant transcripts.',
 };
 
 /** Words after a link was sent: nothing happens (for deletion: nothing is deleted) until it is opened. */
@@ -164,8 +174,7 @@ function sentWords(via: 'email' | 'whatsapp', type: RequestType): string {
     : words.replace('Nothing is deleted until you do.', 'Nothing happens until you do.');
 }
 
-const RIGHTS_PLATFORM_WORDS =
-  'We cannot confirm a Facebook or Instagram account from this form. Please give the email address of your account instead.';
+const rightsPlatformWords = `We cannot confirm a ${offer.metaPlatforms.length > 0 ? offer.metaPlatforms.map((platform) => (platform === 'facebook' ? 'Facebook' : 'Instagram')).join(' or ') : 'social media'} account from this form. Please give the email address of your account instead.`;
 
 /** The words of an answer; deletion keeps its own, the other rights are not sent to Meta's settings. */
 function answerWords(result: SelfServiceResult, type: RequestType): string {
@@ -175,9 +184,11 @@ function answerWords(result: SelfServiceResult, type: RequestType): string {
     case 'rate_limited':
       return rateLimitedWords(result.retryAfterSeconds);
     case 'invalid_identifier':
-      return IDENTIFIER_PROBLEM_WORDS[result.problem];
+      return identifierProblemWords(result.problem, offer);
     case 'use_platform_settings':
-      return type === 'deletion' ? ANSWER_WORDS.use_platform_settings : RIGHTS_PLATFORM_WORDS;
+      return type === 'deletion' ? refusedIdentifierWords(result.outcome, offer) : rightsPlatformWords;
+    case 'whatsapp_unavailable':
+      return refusedIdentifierWords(result.outcome, offer);
     default:
       return ANSWER_WORDS[result.outcome];
   }
@@ -202,7 +213,7 @@ function refuseRights(problem: RightsProblem, submission: Submission): HttpRespo
   if (type === 'access' || type === 'correction' || type === 'withdraw_consent')
     return htmlResponse(
       400,
-      renderRightsPage({ [type]: formState(submission, message) }, contact),
+      renderRightsPage({ [type]: formState(submission, message) }, contact, offer),
       PRIVATE_HEADERS,
     );
   return htmlResponse(
@@ -248,7 +259,7 @@ function answer(result: SelfServiceResult, submission: Submission, type: Request
     });
   return htmlResponse(
     result.outcome === 'invalid_identifier' ? 400 : 200,
-    renderRightsPage({ [type]: formState(submission, message) }, contact),
+    renderRightsPage({ [type]: formState(submission, message) }, contact, offer),
     PRIVATE_HEADERS,
   );
 }
@@ -266,7 +277,7 @@ async function submit(event: APIGatewayProxyEvent, route: string): Promise<HttpR
     if (isFormPost(event)) {
       return htmlResponse(
         413,
-        renderRightsPage({ deletion: { error: IDENTIFIER_PROBLEM_WORDS.too_long } }, contact),
+        renderRightsPage({ deletion: { error: identifierProblemWords('too_long', offer) } }, contact, offer),
         PRIVATE_HEADERS,
       );
     }
@@ -337,7 +348,7 @@ async function selfService(event: APIGatewayProxyEvent): Promise<HttpResponse> {
   const path = event.resource ?? event.path;
   if ((path === '/delete-my-data' || path === '/privacy') && event.httpMethod === 'GET') {
     // Public instructions page (Meta's Data Deletion Instructions URL): cacheable by nobody but harmless.
-    return htmlResponse(200, renderRightsPage({}, contact), PAGE_HEADERS);
+    return htmlResponse(200, renderRightsPage({}, contact, offer), PAGE_HEADERS);
   }
   if ((path === '/deletion-requests' || path === '/privacy-requests') && event.httpMethod === 'POST')
     return submit(event, path);
