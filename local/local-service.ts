@@ -11,10 +11,16 @@ import {
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
-import { FUNCTIONS, ROUTES, type FunctionDeclaration } from '../functions/declarations/functions.js';
+import {
+  FUNCTIONS,
+  functionIsServed,
+  servedRoutes,
+  type FunctionDeclaration,
+} from '../functions/declarations/functions.js';
 import { DELETION_PIPELINE } from '../functions/declarations/pipeline.js';
 import { RATE_LIMITS_TABLE } from '../functions/declarations/tables.js';
 import { dynamoDocumentClient } from '../functions/runtime/aws-clients.js';
+import { servedChannels } from '../functions/runtime/config.js';
 import { lambdaContext, startLocalApi, type ApiHandler } from './api-gateway.js';
 import { asFunction, recordDynamoDbCalls, type DynamoDbCall } from './dynamodb-call-recorder.js';
 import { provision } from './provision.js';
@@ -124,6 +130,9 @@ async function loadHandler<T>(fn: FunctionDeclaration): Promise<T> {
 export async function startLocalService(options: LocalServiceOptions = {}): Promise<LocalService> {
   const env = options.env ?? process.env;
   const log = options.log ?? (() => undefined);
+  // SERVED_CHANNELS rehearses a stage that leaves channels out: their routes, functions and settings are
+  // absent here too, so a handler that still demanded one would fail at load as it would in Lambda.
+  const channels = servedChannels({ SERVED_CHANNELS: env.SERVED_CHANNELS });
   const apiHandlers = new Map<string, ApiHandler>();
   /** Filled once the queues exist; the control routes answer before that. */
   const queues: { queueUrl?: string; deadLetterQueueUrl?: string } = {};
@@ -185,7 +194,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
   let ready = false;
   const api = await startLocalApi({
     port: port(env, 'PORT'),
-    routes: ROUTES,
+    routes: servedRoutes(channels),
     handlerFor: (route) => apiHandlers.get(route.functionId),
     controlRoutes,
     isReady: () => ready,
@@ -207,16 +216,26 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     GRAPH_API_BASE_URL: standIns.endpoints.graph,
     PUBLIC_BASE_URL: publicBaseUrl,
     SES_FROM_ADDRESS: env.SES_FROM_ADDRESS || 'privacy@example.com',
-    META_APP_SECRET: setting(env, 'META_APP_SECRET'),
-    INSTAGRAM_APP_SECRET: setting(env, 'INSTAGRAM_APP_SECRET'),
-    META_APP_ID: setting(env, 'META_APP_ID'),
-    INSTAGRAM_APP_ID: setting(env, 'INSTAGRAM_APP_ID'),
-    WHATSAPP_APP_SECRET: setting(env, 'WHATSAPP_APP_SECRET'),
-    WHATSAPP_VERIFY_TOKEN: setting(env, 'WHATSAPP_VERIFY_TOKEN'),
-    WHATSAPP_ACCESS_TOKEN: setting(env, 'WHATSAPP_ACCESS_TOKEN'),
-    WHATSAPP_PHONE_NUMBER_ID: setting(env, 'WHATSAPP_PHONE_NUMBER_ID'),
-    WHATSAPP_BUSINESS_NUMBER_IDS: setting(env, 'WHATSAPP_BUSINESS_NUMBER_IDS'),
-    WHATSAPP_SWEEP_GRACE_SECONDS: setting(env, 'WHATSAPP_SWEEP_GRACE_SECONDS'),
+    ...(channels.has('facebook')
+      ? { META_APP_SECRET: setting(env, 'META_APP_SECRET'), META_APP_ID: setting(env, 'META_APP_ID') }
+      : {}),
+    ...(channels.has('instagram')
+      ? {
+          INSTAGRAM_APP_SECRET: setting(env, 'INSTAGRAM_APP_SECRET'),
+          INSTAGRAM_APP_ID: setting(env, 'INSTAGRAM_APP_ID'),
+        }
+      : {}),
+    ...(channels.has('whatsapp')
+      ? {
+          WHATSAPP_APP_SECRET: setting(env, 'WHATSAPP_APP_SECRET'),
+          WHATSAPP_VERIFY_TOKEN: setting(env, 'WHATSAPP_VERIFY_TOKEN'),
+          WHATSAPP_ACCESS_TOKEN: setting(env, 'WHATSAPP_ACCESS_TOKEN'),
+          WHATSAPP_PHONE_NUMBER_ID: setting(env, 'WHATSAPP_PHONE_NUMBER_ID'),
+          WHATSAPP_BUSINESS_NUMBER_IDS: setting(env, 'WHATSAPP_BUSINESS_NUMBER_IDS'),
+          WHATSAPP_SWEEP_GRACE_SECONDS: setting(env, 'WHATSAPP_SWEEP_GRACE_SECONDS'),
+        }
+      : {}),
+    ...(env.SERVED_CHANNELS !== undefined ? { SERVED_CHANNELS: env.SERVED_CHANNELS } : {}),
     IDENTIFIER_PEPPER: setting(env, 'IDENTIFIER_PEPPER'),
     RECONCILE_GRACE_SECONDS: setting(env, 'RECONCILE_GRACE_SECONDS'),
     POWERTOOLS_METRICS_DISABLED: env.POWERTOOLS_METRICS_DISABLED ?? 'true',
@@ -227,7 +246,9 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
   Object.assign(process.env, settings);
   const dynamoDbCalls = recordDynamoDbCalls(dynamoDocumentClient());
 
-  const declared = Object.values(FUNCTIONS) as FunctionDeclaration[];
+  const declared = (Object.values(FUNCTIONS) as FunctionDeclaration[]).filter((fn) =>
+    functionIsServed(fn, channels),
+  );
   for (const fn of declared.filter((candidate) => candidate.trigger === 'api')) {
     const handler = await loadHandler<ApiHandler>(fn);
     apiHandlers.set(fn.id, (event, context) => asFunction(fn.id, () => handler(event, context)));

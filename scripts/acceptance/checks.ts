@@ -4,7 +4,8 @@
 // unless the answer is one only the real service gives: a server that answers 200 to everything fails.
 import { createHash, createHmac, randomBytes, randomInt } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
-import type { AcceptanceTarget } from './target.js';
+import type { PlatformChannel } from '../../functions/declarations/channels.js';
+import type { AcceptanceTarget, RouteKey, SecretKey } from './target.js';
 
 export interface HttpAnswer {
   readonly status: number;
@@ -45,6 +46,12 @@ export interface CheckContext {
 
 export interface Check {
   readonly name: string;
+  /**
+   * The platform channels it exercises: on a stage that leaves them out it is skipped, and the run says so.
+   * It needs every one of them, or with `anyChannel` at least one (it then covers the served ones).
+   */
+  readonly channels?: readonly PlatformChannel[];
+  readonly anyChannel?: boolean;
   /** Throws CheckFailure (or any error) when the service does not behave; may return a short detail. */
   readonly run: (context: CheckContext) => Promise<string | void>;
 }
@@ -60,6 +67,37 @@ function expect(condition: unknown, message: string): asserts condition {
 function expectStatus(answer: HttpAnswer, wanted: number, what: string): void {
   expect(answer.status === wanted, `${what}: expected HTTP ${wanted}, got ${answer.status}`);
 }
+
+/** Why a check does not run on this target (a channel the stage does not serve), or undefined when it runs. */
+export function skipReason(check: Check, target: AcceptanceTarget): string | undefined {
+  const missing = (check.channels ?? []).filter((channel) => !target.channels.has(channel));
+  if (missing.length === 0 || (check.anyChannel && missing.length < (check.channels ?? []).length))
+    return undefined;
+  return `the stage does not serve ${missing.join(' or ')}`;
+}
+
+/** A route's URL; a check runs only where its channel's routes exist, so a missing one is the stage's fault. */
+function urlOf(target: AcceptanceTarget, key: RouteKey): string {
+  const url = target.urls[key];
+  expect(url, `the stage has no URL for ${key}`);
+  return url;
+}
+
+function secretOf(target: AcceptanceTarget, key: SecretKey): string {
+  const secret = target.secrets[key];
+  expect(secret !== undefined, `no ${key} to sign with`);
+  return secret;
+}
+
+type MetaPlatform = 'facebook' | 'instagram';
+
+/** The Meta platforms the stage serves, Facebook first. */
+function metaPlatformsOf(target: AcceptanceTarget): MetaPlatform[] {
+  return (['facebook', 'instagram'] as const).filter((platform) => target.channels.has(platform));
+}
+
+const DELETION_ROUTE = { facebook: 'facebookDeletion', instagram: 'instagramDeletion' } as const;
+const APP_SECRET = { facebook: 'metaAppSecret', instagram: 'instagramAppSecret' } as const;
 
 function json(answer: HttpAnswer): Record<string, unknown> {
   try {
@@ -137,8 +175,8 @@ async function deletionCallback(
 ): Promise<CreatedRequest> {
   const { target, state } = context;
   const userId = platform === 'facebook' ? state.facebookUserId : state.instagramUserId;
-  const secret = platform === 'facebook' ? target.secrets.metaAppSecret : target.secrets.instagramAppSecret;
-  const url = platform === 'facebook' ? target.urls.facebookDeletion : target.urls.instagramDeletion;
+  const secret = secretOf(target, APP_SECRET[platform]);
+  const url = urlOf(target, DELETION_ROUTE[platform]);
   const signed = signedRequest(deletionPayload(userId), secret);
   const response = await postCallback(context, url, formBody(signed));
   // The likeliest cause of a refusal here is the suite's secret, not the stage: say so.
@@ -250,6 +288,9 @@ const sha256Base64url = (value: string) => createHash('sha256').update(value, 'u
  */
 export const RECEIPT_CHECK: Check = {
   name: "Each finished request's receipt verifies against the published keys",
+  // The requests it looks at come from the Meta callbacks.
+  channels: ['facebook', 'instagram'],
+  anyChannel: true,
   async run({ target, state, request }) {
     const url = target.routeUrl(JWKS_PATH);
     expect(url, `no ${JWKS_PATH} route`);
@@ -303,14 +344,15 @@ export function checksFor(target: AcceptanceTarget): readonly Check[] {
 export const CHECKS: readonly Check[] = [
   {
     name: 'WhatsApp handshake echoes the challenge for the verify token',
+    channels: ['whatsapp'],
     async run({ target, request }) {
       const challenge = String(randomInt(1e9, 1e10));
       const query = new URLSearchParams({
         'hub.mode': 'subscribe',
         'hub.challenge': challenge,
-        'hub.verify_token': target.secrets.whatsappVerifyToken,
+        'hub.verify_token': secretOf(target, 'whatsappVerifyToken'),
       });
-      const answer = await request(`${target.urls.whatsappWebhook}?${query}`);
+      const answer = await request(`${urlOf(target, 'whatsappWebhook')}?${query}`);
       expectStatus(answer, 200, 'handshake');
       expect(answer.text === challenge, 'the answer is not the challenge, verbatim');
       expect(hasHeader(answer, 'content-type', /^text\/plain/i), 'the challenge is not text/plain');
@@ -318,6 +360,7 @@ export const CHECKS: readonly Check[] = [
   },
   {
     name: 'WhatsApp handshake with a wrong verify token is refused (403)',
+    channels: ['whatsapp'],
     async run({ target, request }) {
       const challenge = String(randomInt(1e9, 1e10));
       const query = new URLSearchParams({
@@ -325,13 +368,14 @@ export const CHECKS: readonly Check[] = [
         'hub.challenge': challenge,
         'hub.verify_token': forgedSecret(),
       });
-      const answer = await request(`${target.urls.whatsappWebhook}?${query}`);
+      const answer = await request(`${urlOf(target, 'whatsappWebhook')}?${query}`);
       expectStatus(answer, 403, 'wrong verify token');
       expect(!answer.text.includes(challenge), 'the challenge was echoed');
     },
   },
   {
     name: 'Facebook deletion callback (synthetic id) answers {url, confirmation_code}',
+    channels: ['facebook'],
     async run(context) {
       const created = await deletionCallback(context, 'facebook');
       return `code ${created.confirmationCode}`;
@@ -339,6 +383,7 @@ export const CHECKS: readonly Check[] = [
   },
   {
     name: 'Instagram deletion callback (synthetic id) answers {url, confirmation_code}',
+    channels: ['instagram'],
     async run(context) {
       const created = await deletionCallback(context, 'instagram');
       const facebook = context.state.created.get('facebook');
@@ -351,13 +396,12 @@ export const CHECKS: readonly Check[] = [
   },
   {
     name: 'A replayed callback gets the same confirmation code',
+    channels: ['facebook', 'instagram'],
+    anyChannel: true,
     async run(context) {
-      for (const platform of ['facebook', 'instagram'] as const) {
+      for (const platform of metaPlatformsOf(context.target)) {
         const created = createdBy(context, platform);
-        const url =
-          platform === 'facebook'
-            ? context.target.urls.facebookDeletion
-            : context.target.urls.instagramDeletion;
+        const url = urlOf(context.target, DELETION_ROUTE[platform]);
         const again = deletionAnswer(
           await postCallback(context, url, formBody(created.signedRequest)),
           'replay',
@@ -368,15 +412,18 @@ export const CHECKS: readonly Check[] = [
   },
   {
     name: 'Forged and mis-signed callbacks are refused (403)',
+    channels: ['facebook', 'instagram'],
+    anyChannel: true,
     async run(context) {
       const { target, state } = context;
       const forged = formBody(signedRequest(deletionPayload(syntheticUserId()), forgedSecret()));
-      for (const url of [
-        target.urls.facebookDeletion,
-        target.urls.facebookDeauthorize,
-        target.urls.instagramDeletion,
-        target.urls.instagramDeauthorize,
-      ]) {
+      const callbackRoutes = {
+        facebook: ['facebookDeletion', 'facebookDeauthorize'],
+        instagram: ['instagramDeletion', 'instagramDeauthorize'],
+      } as const;
+      for (const url of metaPlatformsOf(target).flatMap((platform) =>
+        callbackRoutes[platform].map((key) => urlOf(target, key)),
+      )) {
         expectStatus(
           await postCallback(context, url, forged),
           403,
@@ -384,11 +431,13 @@ export const CHECKS: readonly Check[] = [
         );
       }
       // A genuine signature over another payload: the user id swapped after signing.
-      const genuine = signedRequest(deletionPayload(state.facebookUserId), target.secrets.metaAppSecret);
+      const [platform = 'facebook'] = metaPlatformsOf(target);
+      const userId = platform === 'facebook' ? state.facebookUserId : state.instagramUserId;
+      const genuine = signedRequest(deletionPayload(userId), secretOf(target, APP_SECRET[platform]));
       const [signature] = genuine.split('.');
       const swapped = `${signature}.${base64url(JSON.stringify(deletionPayload(syntheticUserId())))}`;
       expectStatus(
-        await postCallback(context, target.urls.facebookDeletion, formBody(swapped)),
+        await postCallback(context, urlOf(target, DELETION_ROUTE[platform]), formBody(swapped)),
         403,
         'signature of another payload',
       );
@@ -396,17 +445,27 @@ export const CHECKS: readonly Check[] = [
   },
   {
     name: "Each Meta route refuses the other platform's secret (403)",
+    channels: ['facebook', 'instagram'],
     async run(context) {
       const { target } = context;
-      const { metaAppSecret, instagramAppSecret } = target.secrets;
+      const metaAppSecret = secretOf(target, 'metaAppSecret');
+      const instagramAppSecret = secretOf(target, 'instagramAppSecret');
       // With one secret for both, a Facebook-signed request would be read as an Instagram user.
       expect(
         metaAppSecret !== instagramAppSecret,
         'the Facebook and Instagram app secrets are the same value: each platform issues its own',
       );
       for (const [what, url, secret] of [
-        ['Facebook-signed callback on the Instagram route', target.urls.instagramDeletion, metaAppSecret],
-        ['Instagram-signed callback on the Facebook route', target.urls.facebookDeletion, instagramAppSecret],
+        [
+          'Facebook-signed callback on the Instagram route',
+          urlOf(target, 'instagramDeletion'),
+          metaAppSecret,
+        ],
+        [
+          'Instagram-signed callback on the Facebook route',
+          urlOf(target, 'facebookDeletion'),
+          instagramAppSecret,
+        ],
       ] as const) {
         const signed = signedRequest(deletionPayload(syntheticUserId()), secret);
         expectStatus(await postCallback(context, url, formBody(signed)), 403, what);
@@ -415,24 +474,26 @@ export const CHECKS: readonly Check[] = [
   },
   {
     name: 'A login-shaped signed_request (code or oauth_token) is refused (400)',
+    channels: ['facebook', 'instagram'],
+    anyChannel: true,
     async run(context) {
       const { target } = context;
       // What the JavaScript SDK hands browsers (and the fbsr_ cookie): correctly signed, but not a callback.
-      // One request per field (each is a rejection the signature alarm counts).
-      for (const [what, url, secret, extra] of [
-        [
+      // One request per field (each is a rejection the signature alarm counts), on each served platform.
+      const cases = {
+        facebook: [
           'Facebook callback carrying code',
-          target.urls.facebookDeletion,
-          target.secrets.metaAppSecret,
           { code: `AQD${randomBytes(24).toString('base64url')}` },
         ],
-        [
+        instagram: [
           'Instagram callback carrying oauth_token',
-          target.urls.instagramDeletion,
-          target.secrets.instagramAppSecret,
           { oauth_token: `EAAB${randomBytes(24).toString('base64url')}` },
         ],
-      ] as const) {
+      } as const;
+      for (const platform of metaPlatformsOf(target)) {
+        const [what, extra] = cases[platform];
+        const url = urlOf(target, DELETION_ROUTE[platform]);
+        const secret = secretOf(target, APP_SECRET[platform]);
         const signed = signedRequest({ ...deletionPayload(syntheticUserId()), ...extra }, secret);
         expectStatus(await postCallback(context, url, formBody(signed)), 400, what);
       }
@@ -440,8 +501,11 @@ export const CHECKS: readonly Check[] = [
   },
   {
     name: 'Malformed callbacks are refused (400, 415)',
+    channels: ['facebook', 'instagram'],
+    anyChannel: true,
     async run(context) {
-      const url = context.target.urls.facebookDeletion;
+      const [platform = 'facebook'] = metaPlatformsOf(context.target);
+      const url = urlOf(context.target, DELETION_ROUTE[platform]);
       expectStatus(await postCallback(context, url, ''), 400, 'empty body');
       expectStatus(await postCallback(context, url, 'user_id=1'), 400, 'no signed_request');
       expectStatus(await postCallback(context, url, formBody('not-a-signed-request')), 400, 'no dot');
@@ -451,16 +515,23 @@ export const CHECKS: readonly Check[] = [
   },
   {
     name: 'An oversized callback is refused (413)',
+    channels: ['facebook', 'instagram'],
+    anyChannel: true,
     async run(context) {
       const padding = 'x'.repeat(9 * 1024);
       const body = `${formBody(signedRequest(deletionPayload(syntheticUserId()), forgedSecret()))}&padding=${padding}`;
-      expectStatus(await postCallback(context, context.target.urls.facebookDeletion, body), 413, '9 KB body');
+      const [platform = 'facebook'] = metaPlatformsOf(context.target);
+      const url = urlOf(context.target, DELETION_ROUTE[platform]);
+      expectStatus(await postCallback(context, url, body), 413, '9 KB body');
     },
   },
   {
     name: 'Stale and future-dated callbacks are refused (400)',
+    channels: ['facebook', 'instagram'],
+    anyChannel: true,
     async run(context) {
       const { target } = context;
+      const [platform = 'facebook'] = metaPlatformsOf(target);
       const now = nowSeconds();
       for (const [what, issuedAt] of [
         ['issued two days ago', now - 2 * 24 * 3600],
@@ -468,18 +539,20 @@ export const CHECKS: readonly Check[] = [
       ] as const) {
         const signed = signedRequest(
           deletionPayload(syntheticUserId(), issuedAt),
-          target.secrets.metaAppSecret,
+          secretOf(target, APP_SECRET[platform]),
         );
-        expectStatus(await postCallback(context, target.urls.facebookDeletion, formBody(signed)), 400, what);
+        const url = urlOf(target, DELETION_ROUTE[platform]);
+        expectStatus(await postCallback(context, url, formBody(signed)), 400, what);
       }
     },
   },
   {
     name: 'Unsigned and mis-signed WhatsApp webhooks are refused (401)',
+    channels: ['whatsapp'],
     async run({ target, request }) {
       const body = whatsappStatusUpdate(`wamid.ACCEPTANCE${randomBytes(8).toString('hex')}`);
       const post = (headers: Record<string, string>) =>
-        request(target.urls.whatsappWebhook, {
+        request(urlOf(target, 'whatsappWebhook'), {
           method: 'POST',
           headers: { 'Content-Type': 'application/json', ...headers },
           body,
@@ -494,13 +567,14 @@ export const CHECKS: readonly Check[] = [
   },
   {
     name: 'A signed WhatsApp status update is accepted (200)',
+    channels: ['whatsapp'],
     async run({ target, request, state }) {
       const body = whatsappStatusUpdate(`wamid.ACCEPTANCE${randomBytes(8).toString('hex')}`);
-      const answer = await request(target.urls.whatsappWebhook, {
+      const answer = await request(urlOf(target, 'whatsappWebhook'), {
         method: 'POST',
         headers: {
           'Content-Type': 'application/json',
-          'X-Hub-Signature-256': hubSignature(body, target.secrets.whatsappAppSecret),
+          'X-Hub-Signature-256': hubSignature(body, secretOf(target, 'whatsappAppSecret')),
         },
         body,
       });
@@ -511,7 +585,7 @@ export const CHECKS: readonly Check[] = [
   {
     name: 'An unknown confirmation code gets 404 (JSON and HTML)',
     async run({ target, request }) {
-      const unknown = `${target.urls.status}?code=${randomBytes(18).toString('base64url').replace(/[-_]/g, 'A').slice(0, 24)}`;
+      const unknown = `${urlOf(target, 'status')}?code=${randomBytes(18).toString('base64url').replace(/[-_]/g, 'A').slice(0, 24)}`;
       const asJson = await request(unknown, { headers: { Accept: 'application/json' } });
       expectStatus(asJson, 404, 'JSON');
       expect(!('status' in json(asJson)), 'the 404 carries a status');
@@ -523,30 +597,31 @@ export const CHECKS: readonly Check[] = [
   {
     name: 'The self-service form page posts to the request route',
     async run({ target, request }) {
-      const answer = await request(target.urls.form);
+      const form = urlOf(target, 'form');
+      const answer = await request(form);
       expectStatus(answer, 200, 'form page');
       expect(hasHeader(answer, 'content-type', /^text\/html/i), 'the form page is not text/html');
       expect(hasHeader(answer, 'content-security-policy', /default-src 'none'/), 'no restrictive CSP');
-      const form = /<form\b[^>]*>/i.exec(answer.text)?.[0];
-      expect(form, 'the page has no form');
-      expect(/method="post"/i.test(form), 'the form does not POST');
-      const action = /action="([^"]*)"/i.exec(form)?.[1];
+      const element = /<form\b[^>]*>/i.exec(answer.text)?.[0];
+      expect(element, 'the page has no form');
+      expect(/method="post"/i.test(element), 'the form does not POST');
+      const action = /action="([^"]*)"/i.exec(element)?.[1];
       expect(action !== undefined, 'the form has no action');
       // The browser resolves the action against the page's own URL (a stage path included).
-      const resolved = new URL(action, target.urls.form).href;
-      expect(
-        resolved === target.urls.selfServiceRequests,
-        `the form posts to ${resolved}, not ${target.urls.selfServiceRequests}`,
-      );
+      const resolved = new URL(action, form).href;
+      const requests = urlOf(target, 'selfServiceRequests');
+      expect(resolved === requests, `the form posts to ${resolved}, not ${requests}`);
     },
   },
   {
     name: 'Both status pages reach a finished state, holding no data',
+    channels: ['facebook', 'instagram'],
+    anyChannel: true,
     async run(context) {
       // Each request on its own: one that was never created must not hide whether the other finished.
       const details: string[] = [];
       const failures: string[] = [];
-      for (const platform of ['facebook', 'instagram'] as const) {
+      for (const platform of metaPlatformsOf(context.target)) {
         try {
           const created = createdBy(context, platform);
           const view = await untilFinished(context, created);

@@ -2,12 +2,14 @@
 // behind. Every request has a timeout and the whole run a time budget, so it ends within a minute.
 import {
   checksFor,
+  skipReason,
   syntheticUserId,
   type Check,
   type CheckContext,
   type HttpAnswer,
   type SuiteState,
 } from './checks.js';
+import { PLATFORM_CHANNELS } from '../../functions/declarations/channels.js';
 import { RECEIPT_TTL_DAYS } from '../../functions/adapters/dynamo-whatsapp-inbox.js';
 import type { AcceptanceTarget } from './target.js';
 
@@ -22,6 +24,8 @@ export interface AcceptanceOptions {
 export interface CheckResult {
   readonly name: string;
   readonly passed: boolean;
+  /** Why it did not run: a channel the stage does not serve (it then counts as neither passed nor failed). */
+  readonly skipped?: string;
   readonly detail?: string;
   readonly millis: number;
 }
@@ -66,8 +70,18 @@ export async function runAcceptance(
   };
 
   print(`Acceptance suite against ${target.label}`);
+  const served = [...target.channels];
+  print(
+    `Channels the stage serves: ${served.length > 0 ? served.join(', ') : 'none (form, email and support only)'}`,
+  );
   const results: CheckResult[] = [];
   for (const check of checks) {
+    const skipped = skipReason(check, target);
+    if (skipped) {
+      results.push({ name: check.name, passed: true, skipped, millis: 0 });
+      print(`SKIP  ${check.name}: ${skipped}`);
+      continue;
+    }
     const started = Date.now();
     let result: CheckResult;
     try {
@@ -88,10 +102,18 @@ export async function runAcceptance(
   }
 
   const failed = results.filter((result) => !result.passed).length;
+  const ran = results.filter((result) => !result.skipped);
+  const skipped = results.length - ran.length;
   const leftBehind = describeLeftBehind(state);
   print(
-    `${failed === 0 ? 'PASSED' : 'FAILED'}: ${results.length - failed} of ${results.length} checks passed in ${((Date.now() - state.startedAt) / 1000).toFixed(1)} s`,
+    `${failed === 0 ? 'PASSED' : 'FAILED'}: ${ran.length - failed} of ${ran.length} checks passed in ${((Date.now() - state.startedAt) / 1000).toFixed(1)} s`,
   );
+  if (skipped > 0) {
+    const missing = PLATFORM_CHANNELS.filter((channel) => !target.channels.has(channel));
+    print(
+      `Skipped ${skipped} ${skipped === 1 ? 'check' : 'checks'} of the channels the stage does not serve: ${missing.join(', ')}.`,
+    );
+  }
   print(leftBehind);
   return { passed: failed === 0, results, leftBehind };
 }

@@ -2,8 +2,20 @@
 // secrets the platforms sign with, either from a base URL and the environment variables `npm start`
 // reads, or from `cdk deploy --outputs-file` and Secrets Manager.
 import { readFileSync } from 'node:fs';
+import {
+  PLATFORM_CHANNELS,
+  SECRET_CHANNEL,
+  SERVED_CHANNELS_ENV,
+  parseChannelList,
+  type PlatformChannel,
+} from '../../functions/declarations/channels.js';
 import { ROUTES } from '../../functions/declarations/functions.js';
-import { API_BASE_URL_OUTPUT, routeOutputId, secretOutputId } from '../../lib/output-names.js';
+import {
+  API_BASE_URL_OUTPUT,
+  SERVED_CHANNELS_OUTPUT,
+  routeOutputId,
+  secretOutputId,
+} from '../../lib/output-names.js';
 import { LOCAL_DEFAULTS } from '../../local/local-service.js';
 
 /** The routes the suite calls, by what they are. */
@@ -33,10 +45,14 @@ export type SecretKey = keyof typeof ACCEPTANCE_SECRETS;
 export interface AcceptanceTarget {
   /** Where the suite runs, for the report. */
   readonly label: string;
-  readonly urls: Readonly<Record<RouteKey, string>>;
+  /** The platform channels the stage serves: checks of the others are skipped, and say so. */
+  readonly channels: ReadonlySet<PlatformChannel>;
+  /** The URL of each route the stage has (a left-out channel's routes are absent). */
+  readonly urls: Readonly<Partial<Record<RouteKey, string>>>;
   /** Every declared GET route's URL, for public endpoints beyond the ones above (e.g. a JWKS). */
   readonly routeUrl: (path: string) => string | undefined;
-  readonly secrets: Readonly<Record<SecretKey, string>>;
+  /** The secrets of the served channels. */
+  readonly secrets: Readonly<Partial<Record<SecretKey, string>>>;
   /** Secrets that still hold the stack's generated placeholder (known only when read from Secrets Manager). */
   readonly placeholderSecrets?: readonly SecretKey[];
 }
@@ -56,6 +72,31 @@ const META_ISSUED: readonly SecretKey[] = ['metaAppSecret', 'instagramAppSecret'
 export class TargetError extends Error {
   override readonly name = 'TargetError';
 }
+
+/** The channel a suite route or secret belongs to, if any. */
+const channelOfRoute = (key: RouteKey) =>
+  ROUTES.find((route) => route.path === ACCEPTANCE_ROUTES[key])?.channel;
+const channelOfSecret = (key: SecretKey) => SECRET_CHANNEL[key];
+
+/** A served-channels list (the stack's output, or SERVED_CHANNELS for npm start): unset means every channel. */
+export function channelsFrom(value: string | undefined, where: string): ReadonlySet<PlatformChannel> {
+  if (value === undefined) return new Set(PLATFORM_CHANNELS);
+  if (value.trim() === 'none') return new Set();
+  const { channels, unknown } = parseChannelList(value);
+  if (unknown.length > 0) throw new TargetError(`${where} names unknown channels: ${unknown.join(', ')}`);
+  return new Set(channels);
+}
+
+const servedRouteKeys = (channels: ReadonlySet<PlatformChannel>) =>
+  (Object.keys(ACCEPTANCE_ROUTES) as RouteKey[]).filter((key) => {
+    const channel = channelOfRoute(key);
+    return channel === undefined || channels.has(channel);
+  });
+const servedSecretKeys = (channels: ReadonlySet<PlatformChannel>) =>
+  (Object.keys(ACCEPTANCE_SECRETS) as SecretKey[]).filter((key) => {
+    const channel = channelOfSecret(key);
+    return channel === undefined || channels.has(channel);
+  });
 
 const isLoopback = (url: URL) => ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
 
@@ -91,7 +132,12 @@ function fromEnv(env: Env, name: (typeof ACCEPTANCE_SECRETS)[SecretKey]): string
 export function targetFromBaseUrl(baseUrl: string, env: Env): AcceptanceTarget {
   const url = requireSecureUrl(baseUrl, '--base-url');
   const base = url.href.replace(/\/+$/, '');
-  const unset = Object.values(ACCEPTANCE_SECRETS).filter((name) => !env[name]?.split(',')[0]?.trim());
+  // The same variable npm start reads: a stage that leaves a channel out has no secret for it to sign with.
+  const channels = channelsFrom(env[SERVED_CHANNELS_ENV], SERVED_CHANNELS_ENV);
+  const secretKeys = servedSecretKeys(channels);
+  const unset = secretKeys
+    .map((key) => ACCEPTANCE_SECRETS[key])
+    .filter((name) => !env[name]?.split(',')[0]?.trim());
   if (!isLoopback(url) && unset.length > 0) {
     throw new TargetError(
       `Set the stage's secrets before running against ${base}: ${unset.join(', ')} (or use --outputs cdk-outputs.json to read them from Secrets Manager)`,
@@ -100,14 +146,10 @@ export function targetFromBaseUrl(baseUrl: string, env: Env): AcceptanceTarget {
   const declared = new Set(ROUTES.map((route) => route.path));
   return {
     label: base,
-    urls: mapRoutes((path) => `${base}${path}`),
+    channels,
+    urls: mapRoutes(servedRouteKeys(channels), (path) => `${base}${path}`),
     routeUrl: (path) => (declared.has(path) ? `${base}${path}` : undefined),
-    secrets: {
-      metaAppSecret: fromEnv(env, ACCEPTANCE_SECRETS.metaAppSecret),
-      instagramAppSecret: fromEnv(env, ACCEPTANCE_SECRETS.instagramAppSecret),
-      whatsappAppSecret: fromEnv(env, ACCEPTANCE_SECRETS.whatsappAppSecret),
-      whatsappVerifyToken: fromEnv(env, ACCEPTANCE_SECRETS.whatsappVerifyToken),
-    },
+    secrets: Object.fromEntries(secretKeys.map((key) => [key, fromEnv(env, ACCEPTANCE_SECRETS[key])])),
   };
 }
 
@@ -157,16 +199,23 @@ export async function targetFromOutputs(
   };
   const region = regionOfApiUrl(outputs[API_BASE_URL_OUTPUT]);
   if (!region) throw new TargetError(`Cannot tell the region from ${API_BASE_URL_OUTPUT} of ${stack}`);
-  const urls = mapRoutes((path) => requireSecureUrl(output(routeOutputId(path)), routeOutputId(path)).href);
-  const secretNames = Object.keys(ACCEPTANCE_SECRETS) as SecretKey[];
+  // A stack from before ServedChannels existed serves every channel.
+  const channels = channelsFrom(outputs[SERVED_CHANNELS_OUTPUT], `${SERVED_CHANNELS_OUTPUT} of ${stack}`);
+  const urls = mapRoutes(
+    servedRouteKeys(channels),
+    (path) => requireSecureUrl(output(routeOutputId(path)), routeOutputId(path)).href,
+  );
   const values = await Promise.all(
-    secretNames.map(async (key) => [key, await readSecret(output(secretOutputId(key)), region)] as const),
+    servedSecretKeys(channels).map(
+      async (key) => [key, await readSecret(output(secretOutputId(key)), region)] as const,
+    ),
   );
   return {
-    label: `${stack} (${new URL(urls.status).origin})`,
+    label: `${stack} (${new URL(output(routeOutputId(ACCEPTANCE_ROUTES.status))).origin})`,
+    channels,
     urls,
     routeUrl: (path) => outputs[routeOutputId(path)],
-    secrets: Object.fromEntries(values) as Record<SecretKey, string>,
+    secrets: Object.fromEntries(values),
     placeholderSecrets: values
       .filter(([key, value]) => META_ISSUED.includes(key) && isGeneratedPlaceholder(value))
       .map(([key]) => key),
@@ -185,8 +234,9 @@ export function currentSecretValue(secretString: string | undefined, secretName:
   throw new TargetError(`Secret ${secretName} has no "current" value; fill it first (docs/operations.md)`);
 }
 
-function mapRoutes(urlOf: (path: string) => string): Record<RouteKey, string> {
-  return Object.fromEntries(
-    (Object.entries(ACCEPTANCE_ROUTES) as [RouteKey, string][]).map(([key, path]) => [key, urlOf(path)]),
-  ) as Record<RouteKey, string>;
+function mapRoutes(
+  keys: readonly RouteKey[],
+  urlOf: (path: string) => string,
+): Partial<Record<RouteKey, string>> {
+  return Object.fromEntries(keys.map((key) => [key, urlOf(ACCEPTANCE_ROUTES[key])]));
 }
