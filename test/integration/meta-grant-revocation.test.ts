@@ -76,8 +76,9 @@ function requestFor(subject: SubjectIdentifier[], channel: DeletionRequest['chan
   } satisfies DeletionRequest;
 }
 
-const step = () =>
+const step = (options: Pick<Parameters<typeof metaGrantRevocation>[0], 'servedPlatforms'> = {}) =>
   metaGrantRevocation({
+    ...options,
     graph: makeGraphApiClient({ baseUrl: graph.url, version: 'v27.0', sleep: async () => undefined }),
     tokens: makeDynamoMetaTokenStore(env.documents, 'IntegrationTokens'),
     appAccessToken: async () => `${APP_ID}|app-secret`,
@@ -93,6 +94,14 @@ const metaError = (code: number, status = 400, subcode?: number): GraphFault => 
 });
 
 describe('Meta grant revocation step', () => {
+  it('calls nothing for a platform the stage does not serve, and says so (the purge still deletes the tokens)', async () => {
+    await step({ servedPlatforms: new Set(['instagram']) }).run(facebookUser);
+
+    expect(paths()).toEqual([]);
+    expect(counted).toEqual([{ metric: 'MetaRevocationSkipped', dimensions: { platform: 'facebook' } }]);
+    expect(logged).toEqual([{ requestId: 'req_test', platform: 'facebook' }]);
+  });
+
   it("unsubscribes the user's pages with the page token, then revokes the grant with the app token", async () => {
     await step().run(facebookUser);
 

@@ -138,3 +138,61 @@ describe('placeholder secrets', () => {
     expect(checksFor(targetFromBaseUrl('http://127.0.0.1:3000', {}))).not.toContain(SECRETS_FILLED_CHECK);
   });
 });
+
+describe('a stage that leaves channels out', () => {
+  /** What a stage without Instagram publishes: no Instagram URL or secret, and the channels it serves. */
+  const withoutInstagram = Object.fromEntries(
+    Object.entries({ ...OUTPUTS, ServedChannels: 'facebook,whatsapp' }).filter(
+      ([id]) => !/Instagram/.test(id),
+    ),
+  );
+
+  it('reads the served channels from the outputs, and only their URLs and secrets', async () => {
+    const reads: string[] = [];
+    const target = await targetFromOutputs('S', withoutInstagram, async (name) => {
+      reads.push(name);
+      return 'a'.repeat(32);
+    });
+    expect([...target.channels]).toEqual(['facebook', 'whatsapp']);
+    expect(target.urls.instagramDeletion).toBeUndefined();
+    expect(target.urls.facebookDeletion).toBe(`${DOMAIN}/meta/data-deletion`);
+    expect(reads.filter((name) => name.includes('instagram'))).toEqual([]);
+    expect(target.secrets.instagramAppSecret).toBeUndefined();
+  });
+
+  it('treats a stack without the output as serving every channel (it needs every URL then)', async () => {
+    const target = await targetFromOutputs('S', OUTPUTS, async () => 'a'.repeat(32));
+    expect([...target.channels]).toEqual(['facebook', 'instagram', 'whatsapp']);
+    const { ServedChannels: _absent, ...unsaid } = withoutInstagram;
+    await expect(targetFromOutputs('S', unsaid, async () => 's')).rejects.toThrow(
+      'no InstagramDataDeletionCallbackUrl',
+    );
+    const none = await targetFromOutputs('S', { ...OUTPUTS, ServedChannels: 'none' }, async () => 's');
+    expect(none.channels.size).toBe(0);
+  });
+
+  it('skips the checks of the left-out channels, one line each with the reason', async () => {
+    const target = await targetFromOutputs('S', withoutInstagram, async () => 'a'.repeat(32));
+    const checks = checksFor(target).filter((check) => /Instagram|other platform/.test(check.name));
+    const printed: string[] = [];
+    const report = await runAcceptance(target, { checks, print: (line) => printed.push(line) });
+    expect(report.passed).toBe(true);
+    expect(report.results.map((result) => result.skipped)).toEqual([
+      'the stage does not serve instagram',
+      'the stage does not serve instagram',
+    ]);
+    expect(printed).toContain('Channels the stage serves: facebook, whatsapp');
+    expect(printed).toContain('Skipped 2 checks of the channels the stage does not serve: instagram.');
+  });
+
+  it("needs only the served channels' secrets for a stage beyond this machine (SERVED_CHANNELS)", () => {
+    const rest = { META_APP_SECRET: 'm', WHATSAPP_VERIFY_TOKEN: 'v' };
+    expect(() => targetFromBaseUrl(API, rest)).toThrow('INSTAGRAM_APP_SECRET');
+    const target = targetFromBaseUrl(API, { ...rest, SERVED_CHANNELS: 'facebook' });
+    expect(Object.keys(target.secrets)).toEqual(['metaAppSecret']);
+    expect(target.urls.whatsappWebhook).toBeUndefined();
+    expect(() => targetFromBaseUrl(API, { ...rest, SERVED_CHANNELS: 'facebook,telegram' })).toThrow(
+      'SERVED_CHANNELS names unknown channels: telegram',
+    );
+  });
+});

@@ -2,7 +2,13 @@
 // carries the stage path on the API's default URL (/<stage>/delete-my-data) and none on a custom domain.
 import { describe, expect, it } from '@jest/globals';
 import { renderRequestForm, renderRightsPage } from '../../functions/core/rights-pages.js';
-import { renderLinkSentPage, renderMessagePage } from '../../functions/core/self-service-pages.js';
+import {
+  EVERY_CHANNEL,
+  identifierProblemWords,
+  refusedIdentifierWords,
+  renderLinkSentPage,
+  renderMessagePage,
+} from '../../functions/core/self-service-pages.js';
 import { DEFAULT_CONTACT } from '../../functions/core/status-page.js';
 
 const BASES = ['https://abc123.execute-api.eu-west-1.amazonaws.com/prod', 'https://privacy.example.com'];
@@ -45,5 +51,23 @@ describe.each(BASES)('self-service pages under %s', (base) => {
       const form = links(html).filter((href) => !href.startsWith('mailto:'));
       expect(form.map((href) => new URL(href, page).href)).toEqual([`${base}/delete-my-data`]);
     }
+  });
+});
+
+describe('the page on a stage that serves no platform channel', () => {
+  it('offers the form and email only: no Facebook, Instagram, WhatsApp or phone number', () => {
+    const html = renderRightsPage({}, DEFAULT_CONTACT, { metaPlatforms: [], whatsapp: false });
+    expect(html).not.toMatch(/Facebook|Instagram|WhatsApp|phone number|DELETE MY DATA/);
+    expect(html).not.toContain('value="marketing_messages"');
+    expect(html).toContain('<label for="identifier">Email address you used with us</label>');
+    expect(renderRightsPage({}, DEFAULT_CONTACT)).toContain('value="marketing_messages"');
+  });
+
+  it('answers a phone number or a social account name in words that offer only email', () => {
+    const offer = { metaPlatforms: [], whatsapp: false } as const;
+    expect(refusedIdentifierWords('whatsapp_unavailable', offer)).not.toMatch(/WhatsApp/);
+    expect(refusedIdentifierWords('use_platform_settings', offer)).not.toMatch(/Facebook|Instagram/);
+    expect(identifierProblemWords('phone_needs_country_code', offer)).not.toMatch(/country code/);
+    expect(identifierProblemWords('phone_needs_country_code', EVERY_CHANNEL)).toMatch(/country code/);
   });
 });
