@@ -30,8 +30,8 @@ export const EVERY_CHANNEL: ChannelOffer = { metaPlatforms: ['facebook', 'instag
 const PLATFORM_NAMES = { facebook: 'Facebook', instagram: 'Instagram' } as const;
 
 /** "Facebook or Instagram", "Facebook", "Instagram" (or "" when the stage serves neither). */
-export function metaPlatformWords(offer: ChannelOffer, joiner = 'or'): string {
-  return offer.metaPlatforms.map((platform) => PLATFORM_NAMES[platform]).join(` ${joiner} `);
+export function metaPlatformWords(offer: ChannelOffer): string {
+  return offer.metaPlatforms.map((platform) => PLATFORM_NAMES[platform]).join(' or ');
 }
 
 /** What a person types to be reached: an email address, and a phone number only where WhatsApp is served. */

@@ -22,6 +22,7 @@ import {
   ANSWER_WORDS,
   VERIFY_ERROR_WORDS,
   identifierProblemWords,
+  metaPlatformWords,
   rateLimitedWords,
   refusedIdentifierWords,
   renderAlreadyConfirmedPage,
@@ -174,7 +175,7 @@ function sentWords(via: 'email' | 'whatsapp', type: RequestType): string {
     : words.replace('Nothing is deleted until you do.', 'Nothing happens until you do.');
 }
 
-const rightsPlatformWords = `We cannot confirm a ${offer.metaPlatforms.length > 0 ? offer.metaPlatforms.map((platform) => (platform === 'facebook' ? 'Facebook' : 'Instagram')).join(' or ') : 'social media'} account from this form. Please give the email address of your account instead.`;
+const rightsPlatformWords = `We cannot confirm a ${metaPlatformWords(offer) || 'social media'} account from this form. Please give the email address of your account instead.`;
 
 /** The words of an answer; deletion keeps its own, the other rights are not sent to Meta's settings. */
 function answerWords(result: SelfServiceResult, type: RequestType): string {
