@@ -96,6 +96,49 @@ const PLATFORM_NOTE: Partial<Record<DeletionStatusView['scope'], string>> = {
     'Facebook, Instagram and WhatsApp keep their own copies of your activity and chats on their side; to delete those, use the settings of Facebook, Instagram or WhatsApp. Our deletion covers the copies we hold.',
 };
 
+/** A platform a stage may serve, as the status page names it. */
+export type ServedPlatform = 'facebook' | 'instagram' | 'whatsapp';
+const EVERY_PLATFORM: readonly ServedPlatform[] = ['facebook', 'instagram', 'whatsapp'];
+const PLATFORM_WORDS: Record<ServedPlatform, string> = {
+  facebook: 'Facebook',
+  instagram: 'Instagram',
+  whatsapp: 'WhatsApp',
+};
+
+function listed(names: readonly string[], joiner: 'and' | 'or'): string {
+  return names.length < 2 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} ${joiner} ${names.at(-1)}`;
+}
+
+/**
+ * What the platforms may still hold, for a request that covered everything: only the platforms the stage
+ * serves (a company without a WhatsApp number has no chats there to tell anyone about); none, no note.
+ */
+function platformNote(
+  scope: DeletionStatusView['scope'],
+  platforms: readonly ServedPlatform[],
+): { heading: string; note: string } | undefined {
+  const heading = `What ${listed(
+    [
+      ...(platforms.some((platform) => platform !== 'whatsapp') ? ['Meta'] : []),
+      ...(platforms.includes('whatsapp') ? ['WhatsApp'] : []),
+    ],
+    'and',
+  )} may still hold`;
+  if (scope !== 'everything' || platforms.length === EVERY_PLATFORM.length) {
+    const note = PLATFORM_NOTE[scope];
+    return note
+      ? { heading: scope === 'everything' ? heading : 'What Meta and WhatsApp may still hold', note }
+      : undefined;
+  }
+  if (platforms.length === 0) return undefined;
+  const names = platforms.map((platform) => PLATFORM_WORDS[platform]);
+  const one = names.length === 1;
+  return {
+    heading,
+    note: `${listed(names, 'and')} ${one ? 'keeps its own copies' : 'keep their own copies'} of your activity on ${one ? 'its' : 'their'} side; to delete those, use the settings of ${listed(names, 'or')}. Our deletion covers the copies we hold.`,
+  };
+}
+
 /** The step the request is at, in plain words (what the person can expect next). */
 const NEXT_WORDS: Partial<Record<RequestStatus, string>> = {
   pending_verification:
@@ -174,9 +217,11 @@ export function contactSection(contact: ContactDetails): string {
 <p>Write to our privacy team at <a href="mailto:${email}">${email}</a>. Include your confirmation code, never a password.</p>`;
 }
 
+/** `platforms`: those the stage serves; the page says nothing of what another platform may hold. */
 export function renderStatusPage(
   view: DeletionStatusView,
   contact: ContactDetails = DEFAULT_CONTACT,
+  platforms: readonly ServedPlatform[] = EVERY_PLATFORM,
 ): string {
   if (view.type !== 'deletion') return renderRightsStatusPage(view, contact);
   const open = !view.completed_at && view.status !== 'canceled';
@@ -222,9 +267,7 @@ export function renderStatusPage(
     view.started_by === 'deauthorize' ? `<p>${escapeHtml(DEAUTHORIZE_WORDS)}</p>` : '',
     kept ? `<h2>What we keep, and why</h2>\n<ul>\n${kept}\n</ul>` : '',
     view.receipt ? receiptSection(view.receipt) : '',
-    PLATFORM_NOTE[view.scope]
-      ? `<h2>What Meta and WhatsApp may still hold</h2>\n<p>${escapeHtml(PLATFORM_NOTE[view.scope] ?? '')}</p>`
-      : '',
+    platformSection(view.scope, platforms),
     contactSection(contact),
   ].filter(Boolean);
   return layout(
@@ -236,6 +279,11 @@ ${details}
 </dl>
 ${sections.join('\n')}`,
   );
+}
+
+function platformSection(scope: DeletionStatusView['scope'], platforms: readonly ServedPlatform[]): string {
+  const section = platformNote(scope, platforms);
+  return section ? `<h2>${escapeHtml(section.heading)}</h2>\n<p>${escapeHtml(section.note)}</p>` : '';
 }
 
 export function renderNotFoundPage(contact: ContactDetails = DEFAULT_CONTACT): string {

@@ -130,6 +130,8 @@ export const FUNCTIONS = {
     secrets: [],
     // Serves a copy while its link works, and deletes it when asked for after it expired.
     exportAccess: 'serve',
+    // The status page tells only of the platforms the stage serves.
+    usesServedChannels: true,
   },
   deletionWorker: {
     id: 'DeletionWorker',

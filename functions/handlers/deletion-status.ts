@@ -19,10 +19,12 @@ import {
   type HttpResponse,
 } from '../runtime/http.js';
 import { logger } from '../runtime/observability.js';
-import { exportSettings, privacyContact } from '../runtime/config.js';
+import { exportSettings, privacyContact, servedChannels } from '../runtime/config.js';
 import { deletionRequestStore } from '../runtime/wiring.js';
 
 const contact = privacyContact(process.env);
+// The page speaks only of the platforms the stage serves.
+const platforms = [...servedChannels(process.env)];
 const store = deletionRequestStore(process.env);
 const getDeletionStatus = makeGetDeletionStatus(store);
 const getExport = makeGetExport({
@@ -95,7 +97,7 @@ async function deletionStatus(event: APIGatewayProxyEvent): Promise<HttpResponse
   }
   return wantsJson(event)
     ? jsonResponse(200, view, PAGE_HEADERS)
-    : htmlResponse(200, renderStatusPage(view, contact), PAGE_HEADERS);
+    : htmlResponse(200, renderStatusPage(view, contact, platforms), PAGE_HEADERS);
 }
 
 export const handler = middy(deletionStatus).use(injectLambdaContext(logger)).use(httpErrorBoundary());

@@ -8,7 +8,12 @@ import {
   type DeletionRequest,
   type DeletionStatusView,
 } from '../../functions/core/deletion-request.js';
-import { STATUS_PAGE_CSP, renderNotFoundPage, renderStatusPage } from '../../functions/core/status-page.js';
+import {
+  DEFAULT_CONTACT,
+  STATUS_PAGE_CSP,
+  renderNotFoundPage,
+  renderStatusPage,
+} from '../../functions/core/status-page.js';
 import { makeIdentifierHasher } from '../../functions/core/keyed-hash.js';
 
 const ASID = '10000000000000001';
@@ -424,5 +429,18 @@ describe('the receipt on the status page', () => {
     const html = renderStatusPage(toStatusView({ ...COMPLETED, receipt: 'a"><script>alert(1)</script>' }));
     expect(html).not.toContain('<script>');
     expect(html).not.toContain('Download your receipt');
+  });
+});
+
+describe('the status page on a stage that leaves platform channels out', () => {
+  it('tells what the served platforms may still hold, and nothing of the others', () => {
+    const everything = toStatusView({ ...COMPLETED, channel: 'web' });
+    expect(renderStatusPage(everything)).toContain('Facebook, Instagram and WhatsApp keep their own copies');
+    const facebookOnly = renderStatusPage(everything, DEFAULT_CONTACT, ['facebook']);
+    expect(facebookOnly).toContain('<h2>What Meta may still hold</h2>');
+    expect(facebookOnly).toContain('Facebook keeps its own copies of your activity on its side');
+    expect(facebookOnly).not.toMatch(/may still hold[\s\S]*(WhatsApp|Instagram)/);
+    const none = renderStatusPage(everything, DEFAULT_CONTACT, []);
+    expect(none).not.toContain('may still hold');
   });
 });
