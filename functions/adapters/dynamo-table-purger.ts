@@ -1,10 +1,12 @@
 // adapters: carries out purge-plan steps in DynamoDB. Finds a subject's items by the step's lookup
-// (a key or index query), deletes them with BatchWriteItem in chunks of 25 with a few requests in
-// flight (retrying unprocessed items and throttling with jittered exponential backoff), or anonymises
-// them with conditional updates.
+// (a key or index query), deletes them with BatchWriteItem in chunks of 25 with several requests in
+// flight (an adaptive limit: halved when DynamoDB throttles or leaves items unprocessed, grown back one
+// at a time after clean batches; retries use jittered exponential backoff), or anonymises them with
+// conditional updates.
 import {
   BatchWriteCommand,
   QueryCommand,
+  type BatchWriteCommandOutput,
   UpdateCommand,
   type DynamoDBDocumentClient,
   type QueryCommandInput,
@@ -17,7 +19,7 @@ import { isConditionalFailure } from './dynamo-errors.js';
 export interface PurgerOptions {
   /** Physical table name of a declared table. */
   readonly tableName: (table: MappedTable) => string;
-  /** BatchWriteItem requests in flight at once. */
+  /** Most BatchWriteItem (or anonymising UpdateItem) requests in flight at once. */
   readonly concurrency?: number;
   readonly maxRetries?: number;
   readonly baseDelayMs?: number;
@@ -28,6 +30,8 @@ export interface PurgerOptions {
 type Key = Record<string, unknown>;
 type Item = Record<string, unknown>;
 const BATCH_SIZE = 25;
+/** Requests in flight when DynamoDB does not push back (measured in bench/purge.ts; BENCHMARKS.md). */
+export const DEFAULT_CONCURRENCY = 8;
 const DAY_MS = 86_400_000;
 const RETRYABLE = new Set([
   'ProvisionedThroughputExceededException',
@@ -36,6 +40,42 @@ const RETRYABLE = new Set([
   'InternalServerError',
   'ServiceUnavailable',
 ]);
+
+/**
+ * How many requests may be in flight: starts at `max`, halves when DynamoDB pushes back (throttling,
+ * unprocessed items), and grows by one after each request that went through cleanly.
+ */
+function adaptiveLimit(max: number) {
+  let limit = max;
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  const admit = () => {
+    while (active < limit && waiting.length > 0) {
+      active += 1;
+      waiting.shift()?.();
+    }
+  };
+  return {
+    async acquire(): Promise<void> {
+      if (active < limit) {
+        active += 1;
+        return;
+      }
+      await new Promise<void>((resolve) => waiting.push(resolve));
+    },
+    release(): void {
+      active -= 1;
+      admit();
+    },
+    pushedBack(): void {
+      limit = Math.max(1, Math.floor(limit / 2));
+    },
+    wentThrough(): void {
+      if (limit < max) limit += 1;
+      admit();
+    },
+  };
+}
 
 function keyNames(table: MappedTable): string[] {
   return [table.partitionKey.name, ...(table.sortKey ? [table.sortKey.name] : [])];
@@ -47,7 +87,8 @@ function removedAttributes(step: PurgeStep): readonly string[] {
 }
 
 export function makeDynamoTablePurger(client: DynamoDBDocumentClient, options: PurgerOptions): TablePurger {
-  const concurrency = options.concurrency ?? 4;
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  const inFlight = adaptiveLimit(concurrency);
   const maxRetries = options.maxRetries ?? 8;
   const baseDelayMs = options.baseDelayMs ?? 25;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
@@ -59,6 +100,7 @@ export function makeDynamoTablePurger(client: DynamoDBDocumentClient, options: P
         return await call();
       } catch (error) {
         if (attempt >= maxRetries || !RETRYABLE.has((error as Error).name)) throw error;
+        inFlight.pushedBack();
         await sleep(Math.random() * baseDelayMs * 2 ** attempt);
       }
     }
@@ -91,12 +133,20 @@ export function makeDynamoTablePurger(client: DynamoDBDocumentClient, options: P
     for (let attempt = 0; pending.length > 0; attempt += 1) {
       if (attempt > maxRetries) throw new Error(`BatchWriteItem left ${pending.length} items unprocessed`);
       if (attempt > 0) await sleep(Math.random() * baseDelayMs * 2 ** attempt);
-      const result = await withRetries(() =>
-        client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } })),
-      );
+      await inFlight.acquire();
+      let result: BatchWriteCommandOutput;
+      try {
+        result = await withRetries(() =>
+          client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } })),
+        );
+      } finally {
+        inFlight.release();
+      }
       pending = (result.UnprocessedItems?.[tableName] ?? []).flatMap((request) =>
         request.DeleteRequest?.Key ? [{ DeleteRequest: { Key: request.DeleteRequest.Key } }] : [],
       );
+      if (pending.length > 0) inFlight.pushedBack();
+      else inFlight.wentThrough();
     }
   }
 
@@ -127,6 +177,7 @@ export function makeDynamoTablePurger(client: DynamoDBDocumentClient, options: P
       values[':reason'] = step.action.reasonCode;
       sets.push('#ttl = :ttl', 'retentionReason = :reason');
     }
+    await inFlight.acquire();
     try {
       await withRetries(() =>
         client.send(
@@ -145,11 +196,14 @@ export function makeDynamoTablePurger(client: DynamoDBDocumentClient, options: P
           }),
         ),
       );
+      inFlight.wentThrough();
       return true;
     } catch (error) {
       // Deleted meanwhile (by a delete rule of a wider scope): nothing left to anonymise.
       if (isConditionalFailure(error)) return false;
       throw error;
+    } finally {
+      inFlight.release();
     }
   }
 

@@ -187,4 +187,44 @@ describe('DynamoDB table purger', () => {
       purgeAll(purger, [{ kind: 'facebook_asid', value: '666' }], ['MetaPlatformData']),
     ).rejects.toThrow(/unprocessed/);
   });
+  it('keeps several batches in flight, halves them while DynamoDB pushes back, and grows back after', async () => {
+    await put('MetaPlatformData', metaItems('facebook_asid#888', 2000));
+    let active = 0;
+    let calls = 0;
+    const peaks: number[] = [];
+    /** The real client; batches 9 to 40 leave half their items unprocessed, as a throttled table does. */
+    const client = {
+      send: async (command: unknown) => {
+        if (!(command instanceof BatchWriteCommand)) return env.documents.send(command as never);
+        calls += 1;
+        const call = calls;
+        active += 1;
+        peaks[call] = active;
+        try {
+          const [table, requests = []] = Object.entries(command.input.RequestItems ?? {})[0] ?? [];
+          if (call > 8 && call <= 40 && table && requests.length > 1) {
+            const half = Math.ceil(requests.length / 2);
+            await env.documents.send(
+              new BatchWriteCommand({ RequestItems: { [table]: requests.slice(0, half) } }),
+            );
+            return { UnprocessedItems: { [table]: requests.slice(half) } };
+          }
+          return await env.documents.send(command);
+        } finally {
+          active -= 1;
+        }
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const purger = makeDynamoTablePurger(client, { ...options, concurrency: 8 });
+
+    const result = await purgeAll(purger, [{ kind: 'facebook_asid', value: '888' }], ['MetaPlatformData']);
+
+    expect(result).toMatchObject({ deleted: 2000, remaining: 0 });
+    const peak = (from: number, to: number) => Math.max(...peaks.slice(from, to + 1).map((p) => p ?? 0));
+    expect(peak(1, 8)).toBe(8);
+    // Each pushback halves the limit: 8 → 4 → 2 → 1, and requests already sent drain.
+    expect(peak(25, 40)).toBeLessThanOrEqual(2);
+    // Clean batches grow it back one at a time.
+    expect(peak(41, calls)).toBeGreaterThan(2);
+  }, 30_000);
 });

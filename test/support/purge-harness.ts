@@ -42,6 +42,8 @@ export interface Overrides {
   /** Sign with this key instead of the current one (a rotation). */
   readonly receiptKeyId?: string;
   readonly budget?: Partial<PurgeBudget>;
+  /** Most requests the purger keeps in flight (its own default otherwise). */
+  readonly concurrency?: number;
   readonly beforePurge?: readonly JobStep[];
   readonly afterPurge?: readonly JobStep[];
 }
@@ -118,6 +120,7 @@ export async function startHarness(
       const realPurger = makeDynamoTablePurger(documents, {
         tableName: (table) => table.id,
         sleep: async () => undefined,
+        ...(overrides.concurrency ? { concurrency: overrides.concurrency } : {}),
       });
       const realEmail = makeSesEmailNotifier(ses, { from: 'privacy@example.com' });
       const realSigner = makeKmsReceiptSigner(
