@@ -17,6 +17,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { build, type BuildOptions } from 'esbuild';
 import { makeDynamoDeletionRequestStore } from '../functions/adapters/dynamo-deletion-requests.js';
 import { newConfirmationCode } from '../functions/core/confirmation-code.js';
+import { deletionJob } from '../functions/core/job-message.js';
 import { makeIdentifierHasher } from '../functions/core/keyed-hash.js';
 import { FUNCTIONS, type FunctionDeclaration } from '../functions/declarations/functions.js';
 import { SECRET_NAMES, secretArnEnvVar, secretLocalEnvVar } from '../functions/declarations/secrets.js';
@@ -345,7 +346,7 @@ export async function measureColdStart(
           const code = newConfirmationCode();
           const now = new Date().toISOString();
           await store.create({
-            requestId: `bench-status-${run}-${Date.now()}`,
+            requestId: `req_benchstatus${run}x${Date.now()}`,
             confirmationCode: code,
             status: 'queued',
             channel: 'facebook',
@@ -369,7 +370,7 @@ export async function measureColdStart(
         fn: FUNCTIONS.deletionWorker,
         // The job of a new Facebook request: lease, resolve, revoke, purge (Meta scope), check, complete.
         event: async (run) => {
-          const requestId = `bench-worker-${run}-${Date.now()}`;
+          const requestId = `req_benchworker${run}x${Date.now()}`;
           const asid = String(41_000_000_000_000_000n + BigInt(run));
           const now = new Date().toISOString();
           await store.create({
@@ -389,7 +390,7 @@ export async function measureColdStart(
               {
                 messageId: `m-${run}`,
                 receiptHandle: 'r',
-                body: JSON.stringify({ requestId }),
+                body: JSON.stringify(deletionJob(requestId)),
                 attributes: { ApproximateReceiveCount: '1' },
                 messageAttributes: {},
                 md5OfBody: '',

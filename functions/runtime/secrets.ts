@@ -1,7 +1,6 @@
 // runtime: secrets. In AWS each secret lives in Secrets Manager as JSON {"current": "...",
 // "previous": "..."} and is cached for a bounded time so a rotation takes effect; locally (and only
 // locally) the value comes from an environment variable, comma-separated for several candidates.
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { secretArnEnvVar, secretLocalEnvVar, type SecretName } from '../declarations/secrets.js';
 import type { SecretReader } from '../use-cases/ports.js';
 import { ConfigError, type Env } from './config.js';
@@ -26,6 +25,9 @@ export function makeSecretReader(env: Env): SecretReader {
 }
 
 async function fromSecretsManager(arn: string, name: SecretName): Promise<readonly string[]> {
+  // Loaded on the first read, not at cold start: a request that needs no secret never loads the
+  // Secrets Manager client (the bundle keeps it, evaluated lazily).
+  const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');
   const value = await getSecret<{ current?: unknown; previous?: unknown }>(arn, {
     transform: 'json',
     maxAge: SECRET_MAX_AGE_SECONDS,
