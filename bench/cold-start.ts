@@ -9,7 +9,15 @@
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -43,14 +51,19 @@ export const STACK_BUNDLING: BuildOptions = {
   logLevel: 'error',
 };
 
-type Service = 'dynamodb' | 'sqs' | 'ses' | 'secretsmanager';
+type Service = 'dynamodb' | 'sqs' | 'ses' | 'secretsmanager' | 'kms' | 's3';
 
 /** One SDK call as it went over the wire: enough to make the same call again with the SDK. */
 interface RecordedCall {
   readonly service: Service;
   readonly operation: string;
   readonly input: unknown;
+  /** Whether the function's call succeeded (the floor's same call must too, bar a lost condition). */
+  ok?: boolean;
 }
+
+/** Blob members of JSON-protocol inputs: base64 on the wire, bytes for the SDK. */
+const BLOB_MEMBERS: Partial<Record<Service, readonly string[]>> = { kms: ['Message'] };
 
 const CLIENTS: Record<Service, { pkg: string; client: string; config: string }> = {
   dynamodb: { pkg: '@aws-sdk/client-dynamodb', client: 'DynamoDBClient', config: '{}' },
@@ -62,7 +75,44 @@ const CLIENTS: Record<Service, { pkg: string; client: string; config: string }> 
     config: '{ requestHandler: { requestTimeout: 5000, connectionTimeout: 2000 } }',
   },
   secretsmanager: { pkg: '@aws-sdk/client-secrets-manager', client: 'SecretsManagerClient', config: '{}' },
+  kms: {
+    pkg: '@aws-sdk/client-kms',
+    client: 'KMSClient',
+    config: '{ requestHandler: { requestTimeout: 5000, connectionTimeout: 2000 } }',
+  },
+  s3: { pkg: '@aws-sdk/client-s3', client: 'S3Client', config: '{ forcePathStyle: true }' },
 };
+
+/** The operation and input of an S3 REST call (path-style: the bucket is the first path segment). */
+function s3Input(method: string, url: string, body: Buffer): { operation: string; input: unknown } {
+  const parsed = new URL(url, 'http://s3.local');
+  const [bucket = '', ...rest] = parsed.pathname.slice(1).split('/');
+  const key = decodeURIComponent(rest.join('/'));
+  const query = parsed.searchParams;
+  const Bucket = decodeURIComponent(bucket);
+  const listed = (extra: Record<string, unknown>) => ({
+    Bucket,
+    ...(query.get('prefix') !== null ? { Prefix: query.get('prefix') } : {}),
+    ...extra,
+  });
+  if (method === 'GET' && !key && query.has('versions'))
+    return { operation: 'ListObjectVersions', input: listed({}) };
+  if (method === 'GET' && !key) return { operation: 'ListObjectsV2', input: listed({}) };
+  if (method === 'POST' && query.has('delete')) {
+    const keys = [...body.toString('utf8').matchAll(/<Key>([^<]*)<\/Key>/g)].map((match) => ({
+      Key: match[1],
+    }));
+    return { operation: 'DeleteObjects', input: { Bucket, Delete: { Objects: keys } } };
+  }
+  const operation = { GET: 'GetObject', HEAD: 'HeadObject', PUT: 'PutObject', DELETE: 'DeleteObject' }[
+    method
+  ];
+  if (!operation) throw new Error(`S3 call not known to the bench: ${method} ${url}`);
+  return {
+    operation,
+    input: { Bucket, Key: key, ...(method === 'PUT' ? { Body: body.toString('utf8') } : {}) },
+  };
+}
 
 /** The input of an AWS query-protocol call (SES), from its form body. */
 function queryInput(form: URLSearchParams): { operation: string; input: unknown } {
@@ -106,21 +156,24 @@ async function startRecorder(service: Service, target: string, calls: RecordedCa
     void (async () => {
       const body = await readBody(req);
       const amzTarget = req.headers['x-amz-target'];
-      if (typeof amzTarget === 'string') {
-        calls.push({
-          service,
-          operation: amzTarget.split('.').pop() ?? '',
-          input: JSON.parse(body.toString('utf8') || '{}'),
-        });
-      } else {
-        calls.push({ service, ...queryInput(new URLSearchParams(body.toString('utf8'))) });
-      }
+      const call: RecordedCall =
+        service === 's3'
+          ? { service, ...s3Input(req.method ?? 'GET', req.url ?? '/', body) }
+          : typeof amzTarget === 'string'
+            ? {
+                service,
+                operation: amzTarget.split('.').pop() ?? '',
+                input: JSON.parse(body.toString('utf8') || '{}'),
+              }
+            : { service, ...queryInput(new URLSearchParams(body.toString('utf8'))) };
+      calls.push(call);
       const headers = Object.fromEntries(
         Object.entries(req.headers).filter(
           ([name]) => !['host', 'content-length', 'connection'].includes(name),
         ),
       ) as Record<string, string>;
       const answer = await fetch(`${target}${req.url ?? '/'}`, { method: req.method, headers, body });
+      call.ok = answer.ok;
       res.writeHead(answer.status, Object.fromEntries(answer.headers));
       res.end(Buffer.from(await answer.arrayBuffer()));
     })().catch((error: unknown) => {
@@ -172,12 +225,13 @@ function timeNode(args: string[], env: Record<string, string>): Promise<{ ms: nu
 const RUN_HANDLER = `
 const started = performance.now();
 const { handler } = await import(process.argv[2]);
+const loaded = performance.now();
 const context = { functionName: 'bench', functionVersion: '$LATEST', awsRequestId: 'bench-1',
   invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:bench', memoryLimitInMB: '256',
   logGroupName: 'bench', logStreamName: 'bench', callbackWaitsForEmptyEventLoop: false,
   getRemainingTimeInMillis: () => 30000, done() {}, fail() {}, succeed() {} };
 const result = await handler(JSON.parse(process.env.BENCH_EVENT), context);
-process.stdout.write('RESULT ' + JSON.stringify({ result, ms: performance.now() - started }) + '\\n');
+process.stdout.write('RESULT ' + JSON.stringify({ result, ms: performance.now() - started, loadMs: loaded - started }) + '\\n');
 process.exit(0);
 `;
 
@@ -194,11 +248,102 @@ function floorSource(calls: readonly RecordedCall[]): string {
   const clients = services.map(
     (service) => `const ${service} = new ${CLIENTS[service].client}(${CLIENTS[service].config});`,
   );
-  const sends = calls.map(
-    (call) =>
-      `try { await ${call.service}.send(new ${call.operation}Command(${JSON.stringify(call.input)})); } catch {}`,
-  );
+  const sends = calls.map((call) => {
+    const blobs = (BLOB_MEMBERS[call.service] ?? []).filter(
+      (member) => typeof (call.input as Record<string, unknown>)[member] === 'string',
+    );
+    const input = `Object.assign(${JSON.stringify(call.input)}, { ${blobs
+      .map(
+        (member) =>
+          `${member}: Buffer.from(${JSON.stringify((call.input as Record<string, string>)[member])}, 'base64')`,
+      )
+      .join(', ')} })`;
+    // A call the function made successfully must succeed here too (a write whose condition the first run
+    // already used up is the one exception), so the floor never saves time by failing fast.
+    const onError = call.ok
+      ? `if (!/ConditionalCheckFailed|TransactionCanceled/.test(error.name)) throw error;`
+      : '';
+    return `try { await ${call.service}.send(new ${call.operation}Command(${input})); } catch (error) { ${onError} }`;
+  });
   return [...imports, ...clients, ...sends, 'process.exit(0);'].join('\n');
+}
+
+/**
+ * One cold start under V8's CPU profiler, the bundle built without minifying so each sample can be traced
+ * to the package it ran in (esbuild marks every module with a `// <path>` line). Prints the wall time and
+ * where the CPU went, by package.
+ */
+async function profileColdStart(
+  label: string,
+  source: Pick<BuildOptions, 'entryPoints' | 'stdin'>,
+  bundling: BuildOptions,
+  args: (bundle: string) => string[],
+  dir: string,
+  env: Record<string, string>,
+): Promise<void> {
+  const bundle = path.join(dir, `${label.replace(/\W+/g, '-')}.profiled.mjs`);
+  await build({ ...bundling, ...source, minify: false, outfile: bundle });
+  const profiles = path.join(dir, `profiles-${label.replace(/\W+/g, '-')}`);
+  const started = performance.now();
+  const run = await timeNode(['--cpu-prof', `--cpu-prof-dir=${profiles}`, ...args(bundle)], env);
+  const wallMs = performance.now() - started;
+  const timing = JSON.parse(/RESULT (.*)/.exec(run.stdout)?.[1] ?? '{}') as { loadMs?: number };
+  // Which module each line of the bundle belongs to.
+  const starts: { line: number; module: string }[] = [];
+  readFileSync(bundle, 'utf8')
+    .split('\n')
+    .forEach((text, line) => {
+      const marker = /^\/\/ (\S+\.[cm]?[jt]s)$/.exec(text);
+      if (marker?.[1]) starts.push({ line, module: marker[1] });
+    });
+  const moduleAt = (line: number) => {
+    let low = 0;
+    let high = starts.length - 1;
+    let found = '(bundle prelude)';
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      const start = starts[middle]!;
+      if (start.line <= line) {
+        found = start.module;
+        low = middle + 1;
+      } else high = middle - 1;
+    }
+    const pkg = /node_modules\/((@[^/]+\/)?[^/]+)/.exec(found);
+    return pkg?.[1] ?? found.split('/').slice(0, 2).join('/');
+  };
+  const file = readdirSync(profiles).find((name) => name.endsWith('.cpuprofile'));
+  if (!file) throw new Error('no CPU profile written');
+  if (process.env.BENCH_PROFILE_KEEP)
+    copyFileSync(
+      path.join(profiles, file),
+      `${process.env.BENCH_PROFILE_KEEP}/${label.replace(/\W+/g, '-')}.cpuprofile`,
+    );
+  const profile = JSON.parse(readFileSync(path.join(profiles, file), 'utf8')) as {
+    nodes: { id: number; callFrame: { url: string; lineNumber: number; functionName: string } }[];
+    samples: number[];
+    timeDeltas: number[];
+  };
+  const nodes = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
+  const byPlace = new Map<string, number>();
+  profile.samples.forEach((id, index) => {
+    const frame = nodes.get(id);
+    const micros = profile.timeDeltas[index] ?? 0;
+    let place = frame?.functionName.startsWith('(') ? frame.functionName : (frame?.url ?? '');
+    if (frame && frame.url.endsWith(path.basename(bundle))) place = moduleAt(frame.lineNumber);
+    else if (place.startsWith('node:internal/deps/'))
+      place = place.replace(/^node:internal\/deps\/([^/]+).*$/, 'node: $1 (bundled dependency)');
+    else if (place.startsWith('node:')) place = place.replace(/^(node:(internal\/)?[^/]+).*$/, '$1');
+    else if (place === '') place = '(V8 / native)';
+    byPlace.set(place, (byPlace.get(place) ?? 0) + micros);
+  });
+  const total = [...byPlace.values()].reduce((sum, micros) => sum + micros, 0);
+  console.error(
+    `${label}: ${wallMs.toFixed(0)} ms wall${timing.loadMs ? ` (load ${timing.loadMs.toFixed(0)} ms)` : ''}, profiled and unminified; CPU by place:`,
+  );
+  for (const [place, micros] of [...byPlace].sort((a, b) => b[1] - a[1]).slice(0, 25))
+    console.error(
+      `  ${(micros / 1000).toFixed(1).padStart(7)} ms ${((micros / total) * 100).toFixed(0).padStart(3)}%  ${place}`,
+    );
 }
 
 interface Scenario {
@@ -251,12 +396,12 @@ export interface ColdStartResult {
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
 export async function measureColdStart(
-  options: { bundling?: BuildOptions; rounds?: number; only?: readonly string[] } = {},
+  options: { bundling?: BuildOptions; rounds?: number; only?: readonly string[]; profile?: string } = {},
 ): Promise<ColdStartResult> {
   const bundling = { ...STACK_BUNDLING, ...options.bundling };
   const rounds = options.rounds ?? ROUNDS;
   const dir = mkdtempSync(path.join(tmpdir(), 'deletion-cold-start-'));
-  const standIns = await startStandIns({ dynamodb: 0, sqs: 0, ses: 0, graph: 0 });
+  const standIns = await startStandIns({ dynamodb: 0, sqs: 0, ses: 0, graph: 0, kms: 0 });
   const secretValues = Object.fromEntries(
     SECRET_NAMES.map((name) => [
       name,
@@ -280,6 +425,8 @@ export async function measureColdStart(
       sqs: standIns.endpoints.sqs,
       ses: standIns.endpoints.ses,
       secretsmanager: secretsManager.url,
+      kms: standIns.endpoints.kms,
+      s3: standIns.endpoints.s3,
     };
     const recording = {} as Record<Service, string>;
     for (const service of Object.keys(endpoints) as Service[]) {
@@ -315,6 +462,8 @@ export async function measureColdStart(
       AWS_ENDPOINT_URL_SQS: to.sqs,
       AWS_ENDPOINT_URL_SES: to.ses,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: to.secretsmanager,
+      AWS_ENDPOINT_URL_KMS: to.kms,
+      AWS_ENDPOINT_URL_S3: to.s3,
     });
     const pepper = makeIdentifierHasher(LOCAL_DEFAULTS.IDENTIFIER_PEPPER);
     const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -404,6 +553,13 @@ export async function measureColdStart(
         ok: (result) => ((result as { batchItemFailures?: unknown[] })?.batchItemFailures ?? []).length === 0,
       },
       {
+        id: 'ReceiptKeys',
+        fn: FUNCTIONS.receiptKeys,
+        // Anyone fetching the receipts' public keys (JWKS) to check a receipt.
+        event: async () => api('/.well-known/jwks.json', 'GET'),
+        ok: served(200),
+      },
+      {
         id: 'QueueReconciler',
         fn: FUNCTIONS.reconciler,
         event: async () => ({}),
@@ -457,6 +613,7 @@ export async function measureColdStart(
       scenario: Scenario;
       bundle: string;
       floor: string;
+      floorSource: string;
       calls: number;
     }[] = [];
     let run = 0;
@@ -474,15 +631,41 @@ export async function measureColdStart(
       if (!scenario.ok(result.result))
         throw new Error(`${scenario.id}: first request not served: ${JSON.stringify(result).slice(0, 500)}`);
       const floor = path.join(dir, `${scenario.id}.floor.mjs`);
+      const source = floorSource(recorded);
       await build({
         ...STACK_BUNDLING,
-        stdin: { contents: floorSource(recorded), resolveDir: ROOT, loader: 'js' },
+        stdin: { contents: source, resolveDir: ROOT, loader: 'js' },
         outfile: floor,
       });
-      prepared.push({ scenario, bundle, floor, calls: recorded.length });
+      if (options.profile === scenario.id)
+        console.error(
+          `${scenario.id}: SDK calls of the first request: ${recorded.map((call) => `${call.service}.${call.operation}`).join(', ')}`,
+        );
+      prepared.push({ scenario, bundle, floor, floorSource: source, calls: recorded.length });
     }
 
     const direct = envFor(endpoints);
+    if (options.profile) {
+      const target = prepared.find(({ scenario }) => scenario.id === options.profile);
+      if (!target) throw new Error(`--profile: no function ${options.profile}`);
+      const event = JSON.stringify(await target.scenario.event((run += 1)));
+      await profileColdStart(
+        target.scenario.id,
+        { entryPoints: [path.join(ROOT, target.scenario.fn.entry)] },
+        bundling,
+        (bundle) => [runner, bundle],
+        dir,
+        { ...direct, BENCH_EVENT: event },
+      );
+      await profileColdStart(
+        `${target.scenario.id} floor`,
+        { stdin: { contents: target.floorSource, resolveDir: ROOT, loader: 'js' } },
+        STACK_BUNDLING,
+        (bundle) => [bundle],
+        dir,
+        direct,
+      );
+    }
     const times = new Map<string, { fn: number[]; floor: number[] }>(
       prepared.map(({ scenario }) => [scenario.id, { fn: [], floor: [] }]),
     );
@@ -538,6 +721,18 @@ export async function measureColdStart(
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
-  console.log(JSON.stringify(await measureColdStart(only ? { only: only.split(',') } : {}), null, 2));
+  const option = (name: string) =>
+    process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(`--${name}=`.length);
+  const only = option('only');
+  const profile = option('profile');
+  console.log(
+    JSON.stringify(
+      await measureColdStart({
+        ...(only ? { only: only.split(',') } : {}),
+        ...(profile ? { profile, only: [profile, ...(only ? only.split(',') : [])], rounds: 1 } : {}),
+      }),
+      null,
+      2,
+    ),
+  );
 }
