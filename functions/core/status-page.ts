@@ -178,9 +178,13 @@ export function countOf(count: number, noun: string): string {
   return `${formatCount(count)} ${noun}${count === 1 ? '' : 's'}`;
 }
 
-/** A number people read: thousands separated ("12,345"). */
+/**
+ * A number people read: thousands separated ("12,345"). Written out rather than `toLocaleString`: the
+ * first call into ICU's locale data costs a cold start tens of milliseconds (BENCHMARKS.md).
+ */
 export function formatCount(count: number): string {
-  return count.toLocaleString('en-GB');
+  if (!Number.isSafeInteger(count)) return count.toLocaleString('en-GB');
+  return `${count < 0 ? '-' : ''}${String(Math.abs(count)).replace(/\B(?=(\d{3})+$)/g, ',')}`;
 }
 
 /** What the receipt proves, in one sentence. */
@@ -201,14 +205,36 @@ function receiptSection(receipt: string): string {
 const DEAUTHORIZE_WORDS =
   'This request started when you removed our app. Once access is revoked we stop using the data and delete it right away, as our privacy policy promises; a deletion request you send later is answered with this same request.';
 
-/** A date people read: "15 February 2026". */
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+] as const;
+
+/**
+ * A date people read: "15 February 2026" (as `toLocaleDateString('en-GB')` writes it in UTC, without
+ * loading ICU's locale data on a cold start).
+ */
 export function formatDay(iso: string): string {
-  return new Date(iso).toLocaleDateString('en-GB', {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  });
+  const date = new Date(iso);
+  const year = date.getUTCFullYear();
+  if (Number.isNaN(year) || year < 1 || year > 9999)
+    return date.toLocaleDateString('en-GB', {
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+      timeZone: 'UTC',
+    });
+  return `${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]} ${year}`;
 }
 
 export function contactSection(contact: ContactDetails): string {
