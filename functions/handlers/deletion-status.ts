@@ -5,11 +5,10 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { renderMessagePage } from '../core/self-service-pages.js';
 import { renderNotFoundPage, renderStatusPage, STATUS_PAGE_CSP } from '../core/status-page.js';
-import { makeS3ExportStore } from '../adapters/s3-export-store.js';
 import { makeGetDeletionStatus } from '../use-cases/get-deletion-status.js';
 import { makeGetExport } from '../use-cases/get-export.js';
 import { systemClock } from '../use-cases/ports.js';
-import { s3 } from '../runtime/aws-clients.js';
+import { exportStore } from '../runtime/export-store.js';
 import {
   errorResponse,
   header,
@@ -29,7 +28,7 @@ const store = deletionRequestStore(process.env);
 const getDeletionStatus = makeGetDeletionStatus(store);
 const getExport = makeGetExport({
   store,
-  exports: makeS3ExportStore(s3(), exportSettings(process.env).bucket),
+  exports: exportStore(exportSettings(process.env).bucket),
   clock: systemClock,
 });
 

@@ -14,7 +14,6 @@ import {
 } from '../adapters/dynamo-rights-stores.js';
 import { makeProcessRightsJob } from '../use-cases/process-rights-job.js';
 import { makeDynamoSubjectReader } from '../adapters/dynamo-subject-reader.js';
-import { makeS3ExportStore } from '../adapters/s3-export-store.js';
 import { makeAccessExporter } from '../use-cases/build-export.js';
 import { makeDynamoVerificationStore } from '../adapters/dynamo-verifications.js';
 import { makeKmsReceiptSigner } from '../adapters/kms-receipt-keys.js';
@@ -45,7 +44,8 @@ import {
   statusRetentionDays,
   tableName,
 } from '../runtime/config.js';
-import { dynamoDocumentClient, kms, s3, ses } from '../runtime/aws-clients.js';
+import { dynamoDocumentClient, kms, ses } from '../runtime/aws-clients.js';
+import { exportStore } from '../runtime/export-store.js';
 import { logger, metrics, powertoolsEvents } from '../runtime/observability.js';
 import { makeSecretReader } from '../runtime/secrets.js';
 import { deletionJobQueue, deletionRequestStore, identifierHasher } from '../runtime/wiring.js';
@@ -181,7 +181,7 @@ const processRightsJob = makeProcessRightsJob({
   verifications,
   exporter: makeAccessExporter({
     reader: makeDynamoSubjectReader(documents, tableNameOf),
-    store: makeS3ExportStore(s3(), exports.bucket),
+    store: exportStore(exports.bucket),
     tables,
     clock: systemClock,
     budget: purgeSettings(env),

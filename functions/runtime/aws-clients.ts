@@ -5,13 +5,11 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SESClient } from '@aws-sdk/client-ses';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { S3Client } from '@aws-sdk/client-s3';
 
 let documentClient: DynamoDBDocumentClient | undefined;
 let sqsClient: SQSClient | undefined;
 let sesClient: SESClient | undefined;
 let kmsClient: KMSClient | undefined;
-let s3Client: S3Client | undefined;
 
 export function dynamoDocumentClient(): DynamoDBDocumentClient {
   documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
@@ -37,10 +35,4 @@ export function kms(): KMSClient {
   // Bounded like SES: a KMS outage fails the job (retried later) rather than hanging it.
   kmsClient ??= new KMSClient({ requestHandler: { requestTimeout: 5_000, connectionTimeout: 2_000 } });
   return kmsClient;
-}
-
-export function s3(): S3Client {
-  // Path-style only where an endpoint is configured (the local stand-in serves buckets by path).
-  s3Client ??= new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3) });
-  return s3Client;
 }
