@@ -172,7 +172,12 @@ async function startRecorder(service: Service, target: string, calls: RecordedCa
           ([name]) => !['host', 'content-length', 'connection'].includes(name),
         ),
       ) as Record<string, string>;
-      const answer = await fetch(`${target}${req.url ?? '/'}`, { method: req.method, headers, body });
+      const withBody = req.method !== 'GET' && req.method !== 'HEAD';
+      const answer = await fetch(`${target}${req.url ?? '/'}`, {
+        method: req.method,
+        headers,
+        ...(withBody ? { body } : {}),
+      });
       call.ok = answer.ok;
       res.writeHead(answer.status, Object.fromEntries(answer.headers));
       res.end(Buffer.from(await answer.arrayBuffer()));

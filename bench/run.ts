@@ -27,6 +27,8 @@ function runScript(script: string, args: string[]): Record<string, unknown> {
 }
 
 const started = performance.now();
+// A shared machine's load moves every figure: each run says what it was (1-minute load average).
+const loadAtStart = (await import('node:os')).loadavg()[0];
 log('Handler cost (in process)…');
 const handler = await measureHandlerCost();
 log(
@@ -58,7 +60,12 @@ const webhook = runScript('bench/whatsapp-webhook.ts', ['--seconds=5']);
 log(`  ${webhook.webhook_rps} requests/s`);
 
 const summary = {
-  machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+  machine: {
+    cpus: (await import('node:os')).cpus().length,
+    node: process.version,
+    load_average_start: Number(loadAtStart?.toFixed(1)),
+    load_average_end: Number((await import('node:os')).loadavg()[0]?.toFixed(1)),
+  },
   handler_vs_hmac_ratio: handler.handler_vs_hmac_ratio,
   handler_stand_ins_vs_hmac_ratio: handler.handler_stand_ins_vs_hmac_ratio,
   cold_start_vs_sdk_floor_ratio: cold.cold_start_vs_sdk_floor_ratio,
