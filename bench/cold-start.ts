@@ -32,7 +32,7 @@ import { SECRET_NAMES, secretArnEnvVar, secretLocalEnvVar } from '../functions/d
 import { LOCAL_DEFAULTS } from '../local/local-service.js';
 import { provision } from '../local/provision.js';
 import { seedDemoData } from '../local/seed-data.js';
-import { startStandIns } from '../local/stand-ins.js';
+import { LOCAL_ERASURE_WEBHOOK_SECRET, startStandIns } from '../local/stand-ins.js';
 import { callbackFormBody, deletionPayload, signRequest } from '../test/support/signing.js';
 import { inboundText, sign } from '../test/support/whatsapp-payloads.js';
 
@@ -422,7 +422,7 @@ export async function measureColdStart(
   const recorded: RecordedCall[] = [];
   const recorders: { url: string; stop: () => Promise<unknown> }[] = [];
   try {
-    const provisioned = await provision(standIns.endpoints);
+    const provisioned = await provision(standIns.endpoints, LOCAL_ERASURE_WEBHOOK_SECRET);
     await seedDemoData(documents);
     const store = makeDynamoDeletionRequestStore(documents, 'DeletionRequests');
     const endpoints: Record<Service, string> = {

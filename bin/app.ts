@@ -6,13 +6,14 @@ import { DeploymentConfigError, loadDeploymentConfig } from '../lib/config.js';
 import { DeletionServiceStack } from '../lib/deletion-service-stack.js';
 
 const app = new App();
-let config;
 try {
-  config = loadDeploymentConfig(
+  const config = loadDeploymentConfig(
     (key) => app.node.tryGetContext(key),
     undefined,
     Object.keys(app.node.getAllContext()),
   );
+  // Refuses a stage whose dataStores do not name every store of the data map (lib/data-stores.ts).
+  new DeletionServiceStack(app, `DeletionService-${config.stage}`, config);
 } catch (error) {
   if (error instanceof DeploymentConfigError) {
     console.error(error.message);
@@ -20,6 +21,4 @@ try {
   }
   throw error;
 }
-
-new DeletionServiceStack(app, `DeletionService-${config.stage}`, config);
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

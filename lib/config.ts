@@ -29,6 +29,97 @@ const hostname = z
       ),
   );
 
+/** Context values arrive as strings (`-c dataStores='{...}'`); files as JSON. */
+const fromJsonText = (value: unknown) => {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+};
+
+/**
+ * Where one store of the data map really is. A company table: its name in this account and region, or (in
+ * another account) its ARN with the role the functions assume there; `encryptionKeyArn` when the table is
+ * encrypted with a customer-managed key. An object prefix: the bucket (`bucketName`). An erasure webhook: the
+ * `https://` URL the worker posts to. An empty value counts as not filled in.
+ */
+export const DataStoreLocationSchema = z
+  .object({
+    tableName: optionalText(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)'),
+    ),
+    tableArn: optionalText(
+      z
+        .string()
+        .regex(
+          /^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/[A-Za-z0-9_.-]{3,255}$/,
+          'must be the ARN of a DynamoDB table',
+        ),
+    ),
+    roleArn: optionalText(
+      z
+        .string()
+        .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, 'must be the ARN of an IAM role'),
+    ),
+    encryptionKeyArn: optionalText(
+      z
+        .string()
+        .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, 'must be the ARN of a KMS key'),
+    ),
+    bucketName: optionalText(
+      z
+        .string()
+        .regex(
+          /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+          'must be an S3 bucket name (3-63 of a-z 0-9 . -, starting and ending with a letter or digit)',
+        ),
+    ),
+    url: optionalText(
+      z.string().refine((value) => {
+        try {
+          const url = new URL(value);
+          return url.protocol === 'https:' && url.username === '' && url.password === '' && url.hash === '';
+        } catch {
+          return false;
+        }
+      }, 'must be an https:// URL without credentials or fragment (erasure requests carry identifiers)'),
+    ),
+  })
+  .strict()
+  .superRefine((location, context) => {
+    const kinds = [
+      location.tableName || location.tableArn ? 'a table' : '',
+      location.bucketName ? 'a bucket' : '',
+      location.url ? 'a URL' : '',
+    ].filter(Boolean);
+    if (kinds.length > 1) {
+      context.addIssue({ code: 'custom', message: `names ${kinds.join(' and ')}: give only one` });
+    }
+    if (location.tableName && location.tableArn) {
+      context.addIssue({ code: 'custom', message: 'give tableName or tableArn, not both' });
+    }
+    if (location.tableArn && !location.roleArn) {
+      context.addIssue({
+        code: 'custom',
+        path: ['roleArn'],
+        message:
+          'is required with tableArn: the role the functions assume in the account that owns the table',
+      });
+    }
+    if (location.roleArn && !location.tableArn) {
+      context.addIssue({
+        code: 'custom',
+        path: ['roleArn'],
+        message: 'goes with tableArn (a table in another account)',
+      });
+    }
+  });
+export type DataStoreLocation = z.output<typeof DataStoreLocationSchema>;
+
 export const DeploymentConfigSchema = z
   .object({
     /** Stage name: part of the stack name, the API stage and every named resource. */
@@ -80,6 +171,11 @@ export const DeploymentConfigSchema = z
       .default(GRAPH_API_DEFAULT_VERSION),
     /** Days a finished request's status page stays available (it holds no personal data). */
     statusRetentionDays: integer(1, 3650).default(400),
+    /**
+     * Days backups keep deleted records restorable, told to the person with the date they are gone. DynamoDB
+     * point-in-time recovery keeps up to 35 days; raise it if the company keeps other backups longer.
+     */
+    backupRetentionDays: integer(1, 3650).default(35),
     /** Days before its due date an open request is reported as nearing it (alarmed). Due dates follow the law of the request (one month, GDPR; 45 days, CCPA). */
     deadlineNearingDays: integer(1, 30).default(7),
     /** Retention of every log group (a value CloudWatch Logs accepts). */
@@ -183,6 +279,15 @@ export const DeploymentConfigSchema = z
     signatureRejectionAlarmThreshold: integer(1, 100_000).default(20),
     /** Alarm when the API answers at least this many 5xx in five minutes. */
     api5xxAlarmThreshold: integer(1, 100_000).default(1),
+    /**
+     * The company's existing stores, by data-map id (docs/data-stores.md). Outside a demo stage every company
+     * table must be named here; the stack imports them and never creates or changes them.
+     */
+    dataStores: z.preprocess(fromJsonText, z.record(z.string(), DataStoreLocationSchema)).default({}),
+    /** The stack creates empty company tables with demo names: for a demo stage only (config/dev.json). */
+    demoDataStores: z
+      .preprocess((value) => (value === 'true' ? true : value === 'false' ? false : value), z.boolean())
+      .default(false),
   })
   .strict()
   .superRefine((config, context) => {
@@ -334,4 +439,28 @@ export function loadDeploymentConfig(
     }
   }
   return parseDeploymentConfig({ ...fromFile, ...fromContext, stage });
+}
+
+/**
+ * Only the `dataStores` of a stage's file (config/<stage>.json), validated: what `npm run data-map -- check`
+ * needs, without the settings a synth also requires (an alarm email for prod, context values).
+ */
+export function loadDataStores(
+  stage: string,
+  configDir = path.resolve(import.meta.dirname, '..', 'config'),
+): DeploymentConfig['dataStores'] {
+  const file = path.join(configDir, `${stage}.json`);
+  if (!existsSync(file)) throw new DeploymentConfigError(`${file} does not exist: no data stores to check`);
+  let fromFile: Record<string, unknown>;
+  try {
+    fromFile = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch (error) {
+    throw new DeploymentConfigError(`${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  const parsed = DeploymentConfigSchema.shape.dataStores.safeParse(fromFile.dataStores);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map(
+    (issue) => `  dataStores.${issue.path.join('.')}: ${issue.message}`,
+  );
+  throw new DeploymentConfigError(`Invalid data stores in ${file}:\n${problems.join('\n')}`);
 }

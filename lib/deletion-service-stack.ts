@@ -23,6 +23,8 @@ import {
 import { DataConstruct } from './data-construct.js';
 import { requireDeclaredTables } from './data-map-guard.js';
 import { ExportsConstruct } from './exports-construct.js';
+import { requireCompleteDataStores } from './data-stores.js';
+import { ExternalStoresConstruct } from './external-stores-construct.js';
 import { FunctionsConstruct } from './functions-construct.js';
 import { MonitoringConstruct } from './monitoring-construct.js';
 import { NotificationsConstruct } from './notifications-construct.js';
@@ -62,6 +64,8 @@ export class DeletionServiceStack extends Stack {
   readonly api: ApiConstruct;
   readonly functions: FunctionsConstruct;
   readonly exports: ExportsConstruct;
+  /** The data map's erasure webhooks and S3 prefixes, where this stage names them. */
+  readonly externalStores: ExternalStoresConstruct;
   readonly monitoring: MonitoringConstruct;
   /** The stage's own web ACL (absent for demo stages and when wafWebAclArn names one). */
   readonly webAcl?: WebAclConstruct;
@@ -75,6 +79,8 @@ export class DeletionServiceStack extends Stack {
   constructor(scope: Construct, id: string, props: DeletionServiceStackProps) {
     const { configInput, stackProps } = splitProps(props);
     const config = parseDeploymentConfig(configInput);
+    // Before anything is built: a stage that does not name the company's tables would delete from empty ones.
+    requireCompleteDataStores(config);
     super(scope, id, {
       description: `Personal-data deletion service (${config.stage}): Meta callbacks, deletion worker, status page.`,
       ...stackProps,
@@ -89,7 +95,7 @@ export class DeletionServiceStack extends Stack {
     this.routes = servedRoutes(this.channels);
     const serves = (channel: PlatformChannel) => this.channels.has(channel);
 
-    this.data = new DataConstruct(this, 'Data');
+    this.data = new DataConstruct(this, 'Data', { stores: config });
     this.pipeline = new PipelineConstruct(this, 'Pipeline');
     this.secrets = new SecretsConstruct(this, 'Secrets', { channels: this.channels });
     this.notifications = new NotificationsConstruct(this, 'Notifications', {
@@ -134,6 +140,7 @@ export class DeletionServiceStack extends Stack {
         graphApiVersion: config.graphApiVersion,
         statusRetentionDays: config.statusRetentionDays,
         deadlineNearingDays: config.deadlineNearingDays,
+        backupRetentionDays: config.backupRetentionDays,
       },
       // A parameter only for a served platform: a left-out one needs no app id at deploy.
       metaAppIds: {
@@ -194,6 +201,12 @@ export class DeletionServiceStack extends Stack {
       const access = (FUNCTIONS[key] as FunctionDeclaration).exportAccess;
       if (access) this.exports.grantTo(this.functions.function(key), access);
     }
+    this.externalStores = new ExternalStoresConstruct(this, 'ExternalStores', {
+      stage,
+      stores: config,
+      secretsKey: this.secrets.secretsKey,
+    });
+    this.externalStores.grantTo(this.functions.byKey.deletionWorker);
     this.api.integrate((functionId) => this.functions.byId(functionId));
     this.monitoring = new MonitoringConstruct(this, 'Monitoring', {
       stage,
@@ -260,6 +273,12 @@ export class DeletionServiceStack extends Stack {
       new CfnOutput(this, secretOutputId(name), {
         description: `Secrets Manager secret of ${name}: JSON {"current": "...", "previous": "..."}.`,
         value: this.secrets.secret(name).secretName,
+      });
+    }
+    for (const { store, secret } of this.externalStores.webhooks) {
+      new CfnOutput(this, `${store.id}ErasureWebhookSecretName`, {
+        description: `Secrets Manager secret that signs the erasure requests sent to ${store.id} (generated): the receiving system verifies with it.`,
+        value: secret.secretName,
       });
     }
     new CfnOutput(this, 'DeletionJobsQueueUrl', {

@@ -2,7 +2,6 @@
 // the grants its declaration lists; plus the worker's queue trigger and the reconciler's schedule.
 import path from 'node:path';
 import { Duration, Fn, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -21,11 +20,11 @@ import {
 } from '../functions/declarations/functions.js';
 import { SERVED_CHANNELS_ENV, type PlatformChannel } from '../functions/declarations/channels.js';
 import { DELETION_PIPELINE, QUEUE_URL_ENV } from '../functions/declarations/pipeline.js';
-import { tableEnvVar } from '../functions/declarations/tables.js';
+import { tableEnvVar, tableRoleArnEnvVar } from '../functions/declarations/tables.js';
 import { writesItems, type TableAccess } from '../functions/declarations/table-access.js';
 import { SERVICE_NAME } from '../functions/declarations/metric-names.js';
 import { secretArnEnvVar } from '../functions/declarations/secrets.js';
-import type { DataConstruct } from './data-construct.js';
+import type { DataConstruct, StackTable } from './data-construct.js';
 import type { NotificationsConstruct } from './notifications-construct.js';
 import type { PipelineConstruct } from './pipeline-construct.js';
 import type { ReceiptKeysConstruct } from './receipt-keys-construct.js';
@@ -75,6 +74,7 @@ export interface RuntimeSettings {
   readonly graphApiVersion: string;
   readonly statusRetentionDays: number;
   readonly deadlineNearingDays: number;
+  readonly backupRetentionDays: number;
 }
 
 /** The environment variable of each runtime setting. */
@@ -83,6 +83,7 @@ export const RUNTIME_SETTING_ENV: Record<keyof RuntimeSettings, string> = {
   graphApiVersion: 'GRAPH_API_VERSION',
   statusRetentionDays: 'STATUS_RETENTION_DAYS',
   deadlineNearingDays: 'DEADLINE_NEARING_DAYS',
+  backupRetentionDays: 'BACKUP_RETENTION_DAYS',
 };
 
 /** The stage's functions by key: those of a platform channel only when the stage serves it. */
@@ -154,7 +155,14 @@ export class FunctionsConstruct extends Construct {
     for (const [setting, name] of Object.entries(RUNTIME_SETTING_ENV)) {
       environment[name] = String(props.settings[setting as keyof RuntimeSettings]);
     }
-    for (const table of tables) environment[tableEnvVar(table)] = props.data.table(table).tableName;
+    for (const table of tables) {
+      const { table: resource, source } = props.data.stackTable(table);
+      // A table in another account is reached by its ARN, with the role assumed there.
+      environment[tableEnvVar(table)] =
+        source.kind === 'imported' && source.tableArn ? source.tableArn : resource.tableName;
+      if (source.kind === 'imported' && source.roleArn)
+        environment[tableRoleArnEnvVar(table)] = source.roleArn;
+    }
     if (declaration.sendsJobs) environment[QUEUE_URL_ENV] = props.pipeline.queue.queueUrl;
     for (const name of secretNames) environment[secretArnEnvVar(name)] = props.secrets.secret(name).secretArn;
     if (declaration.usesPublicBaseUrl) environment.PUBLIC_BASE_URL = props.publicBaseUrl;
@@ -209,7 +217,7 @@ export class FunctionsConstruct extends Construct {
     });
 
     for (const tableAccess of declaration.tables) {
-      grantTableAccess(role, props.data.table(tableAccess.table), tableAccess);
+      grantTableAccess(role, props.data.stackTable(tableAccess.table), tableAccess);
     }
     if (declaration.sendsJobs) props.pipeline.queue.grantSendMessages(fn);
     for (const name of secretNames) props.secrets.secret(name).grantRead(fn);
@@ -254,9 +262,17 @@ const KEY_ACTIONS_TO_WRITE = [
 
 /**
  * Exactly the declared actions on the table's ARN, Query on each declared index's ARN (never
- * `index/*`), and the table key for what those actions need. No Scan: no declaration can name it.
+ * `index/*`), and the table key for what those actions need. No Scan: no declaration can name it. A
+ * company table in another account is reached only by assuming the role named for it there; that role's
+ * own policy (docs/data-stores.md) holds the table actions.
  */
-function grantTableAccess(role: iam.Role, table: dynamodb.ITable, tableAccess: TableAccess): void {
+function grantTableAccess(role: iam.Role, { table, source }: StackTable, tableAccess: TableAccess): void {
+  if (source.kind === 'imported' && source.roleArn) {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [source.roleArn] }),
+    );
+    return;
+  }
   const { actions, indexes } = tableAccess;
   if (actions.length > 0) {
     role.addToPrincipalPolicy(

@@ -34,6 +34,7 @@ export const ALARM_IDS = [
   'fallback-secret-used',
   'requests-overdue',
   'requests-nearing-due',
+  'erasure-webhook-failed',
 ] as const;
 
 const PERIOD = Duration.minutes(5);
@@ -114,6 +115,14 @@ export class MonitoringConstruct extends Construct {
     this.addAlarm('requests-nearing-due', {
       description: 'At least one deletion request is within a week of its due date.',
       metric: this.serviceMetric(METRICS.RequestsNearingDue, 'Maximum').with({ period: Duration.hours(1) }),
+      threshold: 1,
+    });
+
+    this.addAlarm('erasure-webhook-failed', {
+      description:
+        'Another system of the data map did not acknowledge an erasure request after its retries: the deletion ' +
+        'failed visibly and waits for that system.',
+      metric: this.serviceMetric(METRICS.ErasureWebhookFailed, 'Sum'),
       threshold: 1,
     });
 
@@ -212,6 +221,16 @@ export class MonitoringConstruct extends Construct {
       graph('Confirmations sent by channel', [
         this.byDimension(METRICS.ConfirmationSent, ['channel'], 'sent'),
       ]),
+    );
+    this.dashboard.addWidgets(
+      graph(
+        'Erasure webhooks by system: acknowledged / failed',
+        [
+          this.byDimension(METRICS.ErasureAcknowledged, ['system'], 'acknowledged'),
+          this.byDimension(METRICS.ErasureWebhookFailed, ['system'], 'failed'),
+        ],
+        24,
+      ),
     );
     this.dashboard.addWidgets(
       graph('Graph API errors by class', [this.byDimension(METRICS.GraphApiError, ['class'], 'errors')]),

@@ -25,8 +25,9 @@ import { lambdaContext, startLocalApi, type ApiHandler } from './api-gateway.js'
 import { asFunction, recordDynamoDbCalls, type DynamoDbCall } from './dynamodb-call-recorder.js';
 import { provision } from './provision.js';
 import { startQueuePoller, type SqsHandler } from './queue-poller.js';
-import { seedDemoData } from './seed-data.js';
-import { startStandIns } from './stand-ins.js';
+import { seedDemoData, seedDemoObjects } from './seed-data.js';
+import { S3Client } from '@aws-sdk/client-s3';
+import { LOCAL_ERASURE_WEBHOOK_SECRET, startStandIns } from './stand-ins.js';
 
 /** Local defaults: test-only values, never used in AWS (which reads Secrets Manager). */
 export const LOCAL_DEFAULTS = {
@@ -50,6 +51,8 @@ export const LOCAL_DEFAULTS = {
   SES_PORT: '0',
   GRAPH_PORT: '0',
   KMS_PORT: '0',
+  /** The stand-in downstream system (erasure webhooks). */
+  PROCESSORS_PORT: '0',
   /** Scheduled functions (the reconciler) run this often locally (ms); the reconciler's grace is in s. */
   SCHEDULE_INTERVAL_MS: '2000',
   RECONCILE_GRACE_SECONDS: '1',
@@ -96,10 +99,22 @@ export interface LocalServiceOptions {
   readonly log?: (message: string) => void;
 }
 
+/** Where each local stand-in answers. */
+export interface LocalEndpoints {
+  readonly dynamodb: string;
+  readonly sqs: string;
+  readonly s3: string;
+  readonly ses: string;
+  readonly graph: string;
+  readonly kms: string;
+  /** The stand-in downstream system that receives erasure webhooks. */
+  readonly processors: string;
+}
+
 export interface LocalService {
   readonly baseUrl: string;
   readonly publicBaseUrl: string;
-  readonly endpoints: { dynamodb: string; sqs: string; ses: string; graph: string; kms: string; s3: string };
+  readonly endpoints: LocalEndpoints;
   readonly queueUrl: string;
   readonly deadLetterQueueUrl: string;
   readonly settings: Record<string, string>;
@@ -143,6 +158,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     ses: port(env, 'SES_PORT'),
     graph: port(env, 'GRAPH_PORT'),
     kms: port(env, 'KMS_PORT'),
+    processors: port(env, 'PROCESSORS_PORT'),
   });
 
   // Local-only control routes: look inside, and inject faults for tests.
@@ -201,7 +217,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
   });
   const publicBaseUrl = (env.PUBLIC_BASE_URL || api.url).replace(/\/+$/, '');
 
-  const provisioned = await provision(standIns.endpoints);
+  const provisioned = await provision(standIns.endpoints, LOCAL_ERASURE_WEBHOOK_SECRET);
   queues.queueUrl = provisioned.queueUrl;
   queues.deadLetterQueueUrl = provisioned.deadLetterQueueUrl;
   const settings: Record<string, string> = {
@@ -210,9 +226,9 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_ENDPOINT_URL_DYNAMODB: standIns.endpoints.dynamodb,
     AWS_ENDPOINT_URL_SQS: standIns.endpoints.sqs,
+    AWS_ENDPOINT_URL_S3: standIns.endpoints.s3,
     AWS_ENDPOINT_URL_SES: standIns.endpoints.ses,
     AWS_ENDPOINT_URL_KMS: standIns.endpoints.kms,
-    AWS_ENDPOINT_URL_S3: standIns.endpoints.s3,
     GRAPH_API_BASE_URL: standIns.endpoints.graph,
     PUBLIC_BASE_URL: publicBaseUrl,
     SES_FROM_ADDRESS: env.SES_FROM_ADDRESS || 'privacy@example.com',
@@ -273,7 +289,15 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     );
     const seeded = await seedDemoData(documents);
     documents.destroy();
-    log(`Seeded ${seeded.items} demo items`);
+    const objects = new S3Client({
+      endpoint: standIns.endpoints.s3,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      forcePathStyle: true,
+    });
+    const seededObjects = await seedDemoObjects(objects);
+    objects.destroy();
+    log(`Seeded ${seeded.items} demo items and ${seededObjects} demo objects`);
   }
 
   const sqs = new SQSClient({

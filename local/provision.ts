@@ -5,6 +5,12 @@ import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-s
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { EXPORT_BUCKET_ENV } from '../functions/runtime/config.js';
+import {
+  EXTERNAL_STORES,
+  erasureWebhookSecretEnvName,
+  externalStoreEnvVar,
+  type ExternalStoreDeclaration,
+} from '../functions/declarations/external-stores.js';
 import { DELETION_PIPELINE, QUEUE_URL_ENV } from '../functions/declarations/pipeline.js';
 import {
   RECEIPT_KEY_SPEC,
@@ -59,29 +65,29 @@ function createTableInput(table: TableDeclaration): CreateTableCommandInput {
 /** The bucket that holds copies of people's data locally (the stack creates an encrypted one in AWS). */
 export const LOCAL_EXPORT_BUCKET = 'privacy-exports';
 
-export async function provision(endpoints: {
-  dynamodb: string;
-  sqs: string;
-  kms: string;
-  s3?: string;
-}): Promise<Provisioned> {
+/** The local bucket of an object prefix: `local-` and its id in kebab case (MediaCopies: local-media-copies). */
+export function localBucketOf(store: Pick<ExternalStoreDeclaration, 'id'>): string {
+  return `local-${store.id.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()}`;
+}
+
+export interface ProvisionEndpoints {
+  readonly dynamodb: string;
+  readonly sqs: string;
+  readonly s3: string;
+  readonly kms: string;
+  /** The stand-in downstream system that receives erasure webhooks. */
+  readonly processors: string;
+}
+
+export async function provision(
+  endpoints: ProvisionEndpoints,
+  erasureWebhookSecret: string,
+): Promise<Provisioned> {
   const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-  if (endpoints.s3) {
-    const s3 = new S3Client({
-      endpoint: endpoints.s3,
-      region: 'us-east-1',
-      credentials,
-      forcePathStyle: true,
-    });
-    try {
-      await s3.send(new CreateBucketCommand({ Bucket: LOCAL_EXPORT_BUCKET }));
-    } finally {
-      s3.destroy();
-    }
-  }
   const dynamo = new DynamoDBClient({ endpoint: endpoints.dynamodb, region: 'us-east-1', credentials });
   const sqs = new SQSClient({ endpoint: endpoints.sqs, region: 'us-east-1', credentials });
   const kms = new KMSClient({ endpoint: endpoints.kms, region: 'us-east-1', credentials });
+  const s3 = new S3Client({ endpoint: endpoints.s3, region: 'us-east-1', credentials, forcePathStyle: true });
   try {
     const receiptKeyIds: string[] = [];
     for (const generation of ['current', 'previous']) {
@@ -95,7 +101,19 @@ export async function provision(endpoints: {
       receiptKeyIds.push(created.KeyMetadata?.KeyId ?? '');
     }
 
+    await s3.send(new CreateBucketCommand({ Bucket: LOCAL_EXPORT_BUCKET }));
     for (const table of TABLES) await dynamo.send(new CreateTableCommand(createTableInput(table)));
+    // The data map's other stores: a bucket per object prefix, the stand-in system for each erasure webhook.
+    const externalEnv: Record<string, string> = {};
+    for (const store of EXTERNAL_STORES) {
+      if (store.kind === 'object_prefix') {
+        await s3.send(new CreateBucketCommand({ Bucket: localBucketOf(store) }));
+        externalEnv[externalStoreEnvVar(store)] = localBucketOf(store);
+      } else {
+        externalEnv[externalStoreEnvVar(store)] = `${endpoints.processors}/erasure/${store.id}`;
+        externalEnv[erasureWebhookSecretEnvName(store)] = erasureWebhookSecret;
+      }
+    }
 
     const dlq = await sqs.send(
       new CreateQueueCommand({
@@ -126,15 +144,17 @@ export async function provision(endpoints: {
       receiptKeyIds,
       env: {
         ...Object.fromEntries(TABLES.map((table) => [tableEnvVar(table), table.id])),
+        ...externalEnv,
         [QUEUE_URL_ENV]: queueUrl,
         [RECEIPT_SIGNING_KEY_ENV]: receiptKeyIds[0] ?? '',
         [RECEIPT_PUBLISHED_KEYS_ENV]: receiptKeyIds.join(','),
-        ...(endpoints.s3 ? { [EXPORT_BUCKET_ENV]: LOCAL_EXPORT_BUCKET } : {}),
+        [EXPORT_BUCKET_ENV]: LOCAL_EXPORT_BUCKET,
       },
     };
   } finally {
     dynamo.destroy();
     sqs.destroy();
     kms.destroy();
+    s3.destroy();
   }
 }

@@ -1,5 +1,6 @@
 // local: demo people and their data, covering every category of the data map. Ana and Ben share
 // nothing; Cleo has more than 10,000 items. The README lists their identifiers.
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
   BatchWriteCommand,
   type BatchWriteCommandOutput,
@@ -57,6 +58,32 @@ export const CLEO: DemoPerson = {
 const SEEDED_AT = Math.floor(Date.now() / 1000);
 
 export const DEMO_PEOPLE: readonly DemoPerson[] = [ANA, BEN, CLEO];
+
+/** The local bucket of the demo data map's object prefix (MediaCopies). */
+export const LOCAL_MEDIA_BUCKET = 'local-media-copies';
+
+/** Keys of a person's media copies under the MediaCopies prefix (`media/<facebook id>/`). */
+export function demoMediaKeys(person: DemoPerson): string[] {
+  return ['post-1.jpg', 'post-2.jpg', 'story-1.mp4'].map((name) => `media/${person.facebookAsid}/${name}`);
+}
+
+/** Puts every demo person's media copies in the local bucket. */
+export async function seedDemoObjects(
+  client: S3Client,
+  people: readonly DemoPerson[] = DEMO_PEOPLE,
+  bucket = LOCAL_MEDIA_BUCKET,
+): Promise<number> {
+  let count = 0;
+  for (const person of people) {
+    for (const key of demoMediaKeys(person)) {
+      await client.send(
+        new PutObjectCommand({ Bucket: bucket, Key: key, Body: `demo media of ${person.name}` }),
+      );
+      count += 1;
+    }
+  }
+  return count;
+}
 
 /** Every raw identifier of a person: none may remain anywhere after a full deletion. */
 export function rawIdentifiers(person: DemoPerson): string[] {

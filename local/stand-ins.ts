@@ -6,6 +6,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { buildApp } from 'fauxqs';
+import { startFakeDownstream, type FakeDownstream } from './fake-downstream.js';
 import { startFakeGraphApi, type FakeGraphApi } from './fake-graph-api.js';
 import { startFakeKms, type FakeKms } from './fake-kms.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
@@ -23,22 +24,30 @@ export interface StandInPorts {
   readonly ses: number;
   readonly graph: number;
   readonly kms: number;
+  /** The stand-in downstream system (erasure webhooks); 0 picks a free port. */
+  readonly processors?: number;
 }
+
+/** Signing secret of the stand-in downstream system's erasure webhook: a local test value only. */
+export const LOCAL_ERASURE_WEBHOOK_SECRET = 'local-erasure-webhook-secret-not-for-production';
 
 export interface StandIns {
   readonly endpoints: {
     readonly dynamodb: string;
     readonly sqs: string;
+    /** fauxqs serves S3 on the same port as SQS (without the fault proxy). */
+    readonly s3: string;
     readonly ses: string;
     readonly graph: string;
     readonly kms: string;
-    /** S3 (served by the same fauxqs process as SQS, by path: bucket names in the path). */
-    readonly s3: string;
+    /** The stand-in downstream system: erasure webhooks at /erasure/<system>, calls at /__calls. */
+    readonly processors: string;
   };
   /** The SQS endpoint the service uses: a proxy in front of the stand-in that can inject faults. */
   readonly sqsFaults: FaultProxy;
   readonly graph: FakeGraphApi;
   readonly kms: FakeKms;
+  readonly downstream: FakeDownstream;
   stop(): Promise<void>;
 }
 
@@ -152,19 +161,24 @@ export async function startStandIns(ports: StandInPorts, options: StandInOptions
 
   const graph = await startFakeGraphApi(ports.graph);
   const kms = await startFakeKms(ports.kms);
+  const downstream = await startFakeDownstream(ports.processors ?? 0, {
+    secret: LOCAL_ERASURE_WEBHOOK_SECRET,
+  });
 
   return {
     endpoints: {
       dynamodb: dynamodbUrl,
       sqs: sqsFaults.url,
+      s3: `http://${HOST}:${sqsPort}`,
       ses: `http://${HOST}:${sesPort}`,
       graph: graph.url,
       kms: kms.url,
-      s3: `http://${HOST}:${sqsPort}`,
+      processors: downstream.url,
     },
     sqsFaults,
     graph,
     kms,
+    downstream,
     async stop() {
       await Promise.allSettled([
         dynamo?.stop(),
@@ -173,6 +187,7 @@ export async function startStandIns(ports: StandInPorts, options: StandInOptions
         close(ses),
         graph.stop(),
         kms.stop(),
+        downstream.stop(),
       ]);
     },
   };

@@ -26,6 +26,7 @@ const WORKABLE: readonly RequestStatus[] = ['received', 'queued', 'in_progress',
 const COUNT = { deleted: 'deleted:', anonymised: 'anonymised:', retained: 'retained:' } as const;
 const REASON = 'reason:';
 const UNTIL = 'until:';
+const ACKNOWLEDGED = 'acknowledged:';
 /** Job steps done (see JobStep) live in flat attributes (`step:<name>`), set in one write each. */
 const STEP_DONE = 'step:';
 /** Appends `:event` to the audit trail; its values come from `eventValues`. */
@@ -53,6 +54,7 @@ function outcomesOf(item: RequestItem): TableOutcome[] {
   return tables.map((table) => {
     const reason = item[`${REASON}${table}`];
     const until = item[`${UNTIL}${table}`];
+    const acknowledged = item[`${ACKNOWLEDGED}${table}`];
     return {
       table,
       deleted: count(COUNT.deleted, table),
@@ -60,6 +62,7 @@ function outcomesOf(item: RequestItem): TableOutcome[] {
       retained: count(COUNT.retained, table),
       ...(typeof reason === 'string' ? { retentionReason: reason } : {}),
       ...(typeof until === 'string' ? { retainedUntil: until } : {}),
+      ...(typeof acknowledged === 'string' ? { acknowledgedAt: acknowledged } : {}),
     };
   });
 }
@@ -361,6 +364,11 @@ export function makeDynamoDeletionRequestStore(
         names['#until'] = `${UNTIL}${outcome.table}`;
         values[':until'] = outcome.retainedUntil;
         sets.push('#until = :until');
+      }
+      if (outcome.acknowledgedAt) {
+        names['#acknowledged'] = `${ACKNOWLEDGED}${outcome.table}`;
+        values[':acknowledged'] = outcome.acknowledgedAt;
+        sets.push('#acknowledged = if_not_exists(#acknowledged, :acknowledged)');
       }
       if (countOnceAs) {
         names['#once'] = countOnceAs;

@@ -18,14 +18,16 @@ import type {
 import { isConditionalFailure } from './dynamo-errors.js';
 
 type TableNames = (table: TableDeclaration) => string;
+/** The client for a table: a company table in another account is reached through its role there. */
+type TableClients = (table: TableDeclaration) => DynamoDBDocumentClient;
 
 export function makeDynamoConsentPreferences(
-  client: DynamoDBDocumentClient,
+  clientFor: TableClients,
   tableName: TableNames,
 ): ConsentPreferenceStore {
   return {
     async recordWithdrawal(accountId, activity, at) {
-      await client.send(
+      await clientFor(CONSENT_PREFERENCES.table).send(
         new PutCommand({
           TableName: tableName(CONSENT_PREFERENCES.table),
           Item: {
@@ -44,10 +46,11 @@ export function makeDynamoConsentPreferences(
 const ATTEMPTS = 3;
 
 export function makeDynamoAttributeCorrector(
-  client: DynamoDBDocumentClient,
+  clientFor: TableClients,
   tableName: TableNames,
-  identityLinksTable: string,
+  identityLinks: TableDeclaration,
 ): AttributeCorrector {
+  const identityLinksTable = tableName(identityLinks);
   return {
     async correct(
       declaration: CorrectableAttributeDeclaration,
@@ -55,6 +58,7 @@ export function makeDynamoAttributeCorrector(
       value,
     ): Promise<CorrectionOutcome> {
       const key = { [declaration.table.partitionKey.name]: accountId };
+      const client = clientFor(declaration.table);
       for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
         const found = await client.send(
           new GetCommand({ TableName: tableName(declaration.table), Key: key, ConsistentRead: true }),
@@ -92,6 +96,7 @@ export function makeDynamoAttributeCorrector(
 
     async relinkEmail(accountId, from, to) {
       // The new address finds the account (a later request by it reaches everything); the old one no longer does.
+      const client = clientFor(identityLinks);
       await client.send(
         new PutCommand({
           TableName: identityLinksTable,

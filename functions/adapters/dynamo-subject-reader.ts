@@ -6,12 +6,13 @@ import type { MappedTable } from '../declarations/tables.js';
 import type { SubjectReader } from '../use-cases/rights-ports.js';
 
 export function makeDynamoSubjectReader(
-  client: DynamoDBDocumentClient,
+  /** A company table in another account is read through its role there. */
+  clientFor: (table: MappedTable) => DynamoDBDocumentClient,
   tableName: (table: MappedTable) => string,
 ): SubjectReader {
   return {
     async readPage(step: PurgeStep, startKey, limit) {
-      const page = await client.send(
+      const page = await clientFor(step.table).send(
         new QueryCommand({
           TableName: tableName(step.table),
           ...(step.lookup.index ? { IndexName: step.lookup.index } : { ConsistentRead: true }),

@@ -17,8 +17,10 @@ import type { PurgePage, TablePurger } from '../use-cases/ports.js';
 import { isConditionalFailure } from './dynamo-errors.js';
 
 export interface PurgerOptions {
-  /** Physical table name of a declared table. */
+  /** Physical table name of a declared table (its ARN for a table in another account). */
   readonly tableName: (table: MappedTable) => string;
+  /** The client for a table, when not `client` (a table reached through a role in another account). */
+  readonly clientFor?: (table: MappedTable) => DynamoDBDocumentClient;
   /** Most BatchWriteItem (or anonymising UpdateItem) requests in flight at once. */
   readonly concurrency?: number;
   readonly maxRetries?: number;
@@ -93,6 +95,7 @@ export function makeDynamoTablePurger(client: DynamoDBDocumentClient, options: P
   const baseDelayMs = options.baseDelayMs ?? 25;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const now = options.now ?? (() => new Date());
+  const clientOf = (table: MappedTable) => options.clientFor?.(table) ?? client;
 
   async function withRetries<T>(call: () => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt += 1) {
@@ -128,7 +131,8 @@ export function makeDynamoTablePurger(client: DynamoDBDocumentClient, options: P
     };
   }
 
-  async function deleteChunk(tableName: string, keys: Key[]): Promise<void> {
+  async function deleteChunk(table: MappedTable, keys: Key[]): Promise<void> {
+    const tableName = options.tableName(table);
     let pending = keys.map((Key) => ({ DeleteRequest: { Key } }));
     for (let attempt = 0; pending.length > 0; attempt += 1) {
       if (attempt > maxRetries) throw new Error(`BatchWriteItem left ${pending.length} items unprocessed`);
@@ -137,7 +141,7 @@ export function makeDynamoTablePurger(client: DynamoDBDocumentClient, options: P
       let result: BatchWriteCommandOutput;
       try {
         result = await withRetries(() =>
-          client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } })),
+          clientOf(table).send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } })),
         );
       } finally {
         inFlight.release();
@@ -180,7 +184,7 @@ export function makeDynamoTablePurger(client: DynamoDBDocumentClient, options: P
     await inFlight.acquire();
     try {
       await withRetries(() =>
-        client.send(
+        clientOf(table).send(
           new UpdateCommand({
             TableName: options.tableName(table),
             Key: key,
@@ -215,7 +219,7 @@ export function makeDynamoTablePurger(client: DynamoDBDocumentClient, options: P
       // A filtered query may return empty pages before the end: keep reading until items or the end.
       do {
         const page = await withRetries(() =>
-          client.send(
+          clientOf(step.table).send(
             new QueryCommand({
               ...query,
               Limit: maxItems - items.length,
@@ -246,8 +250,7 @@ export function makeDynamoTablePurger(client: DynamoDBDocumentClient, options: P
         const keys = items.map((item) => Object.fromEntries(names.map((name) => [name, item[name]])));
         const chunks: Key[][] = [];
         for (let i = 0; i < keys.length; i += BATCH_SIZE) chunks.push(keys.slice(i, i + BATCH_SIZE));
-        const tableName = options.tableName(step.table);
-        await inLanes(chunks, (chunk) => deleteChunk(tableName, chunk));
+        await inLanes(chunks, (chunk) => deleteChunk(step.table, chunk));
         return { deleted: keys.length, anonymised: 0, retained: 0, done };
       }
       let changed = 0;
@@ -265,7 +268,9 @@ export function makeDynamoTablePurger(client: DynamoDBDocumentClient, options: P
       let startKey: Key | undefined;
       do {
         const page = await withRetries(() =>
-          client.send(new QueryCommand({ ...query, Select: 'COUNT', ExclusiveStartKey: startKey })),
+          clientOf(step.table).send(
+            new QueryCommand({ ...query, Select: 'COUNT', ExclusiveStartKey: startKey }),
+          ),
         );
         remaining += page.Count ?? 0;
         startKey = page.LastEvaluatedKey;

@@ -22,6 +22,10 @@ export function makeSesEmailNotifier(client: SESClient, options: SesNotifierOpti
         `Confirmation code: ${message.confirmationCode}`,
         `Completed: ${formatDay(message.completedAt.toISOString())}`,
         '',
+        ...((message.erasedWhere ?? []).length > 0
+          ? ['What was erased where:', ...(message.erasedWhere ?? []).map((line) => `- ${line}`), '']
+          : []),
+        ...(message.backupsNote ? [message.backupsNote, ''] : []),
         `What was deleted, and what we keep and why, is on the status page: ${message.statusUrl}`,
         ...(notCovered
           ? [

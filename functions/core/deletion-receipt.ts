@@ -6,6 +6,7 @@ import * as z from 'zod/mini';
 import { decodeBase64UrlStrict, encodeBase64Url } from './base64url.js';
 import type { Channel, DeletionRequest } from './deletion-request.js';
 import { scopeOfRequest, type ScopeName } from './scope.js';
+import type { ExternalStoreDeclaration } from '../declarations/external-stores.js';
 import {
   DATA_CATEGORIES,
   type DataCategory,
@@ -82,9 +83,28 @@ export function confirmationCodeHash(code: string): string {
 
 const ACTION_FIELD = { delete: 'deleted', anonymise: 'anonymised', retain: 'retained' } as const;
 
+/** The categories one outcome's records can hold: its table's rules for the action, or the other store's. */
+function categoriesOf(
+  storeId: string,
+  action: PurgeAction['type'],
+  tables: readonly MappedTable[],
+  externalStores: readonly ExternalStoreDeclaration[],
+): readonly DataCategory[] {
+  const table = tables.find((candidate) => candidate.id === storeId);
+  if (table) {
+    return table.personalData.rules
+      .filter((rule) => rule.action.type === action)
+      .flatMap((rule) => rule.categories);
+  }
+  // An S3 prefix's objects, or the records another system confirmed erasing: always deleted.
+  const store = externalStores.find((candidate) => candidate.id === storeId);
+  return store && action === 'delete' ? store.categories : [];
+}
+
 function groupsOf(
   request: DeletionRequest,
   tables: readonly MappedTable[],
+  externalStores: readonly ExternalStoreDeclaration[],
   action: PurgeAction['type'],
 ): { categories: DataCategory[]; records: number; reason?: string; until?: string }[] {
   const inScope = new Set(scopeOfRequest(request).categories);
@@ -95,13 +115,12 @@ function groupsOf(
   for (const outcome of request.outcomes) {
     const records = outcome[ACTION_FIELD[action]];
     if (records <= 0) continue;
-    const table = tables.find((candidate) => candidate.id === outcome.table);
-    // The table's rules for this action, within the request's scope: the categories these records hold.
+    // The store's categories for this action, within the request's scope: what these records hold.
     const categories = [
       ...new Set(
-        (table?.personalData.rules ?? [])
-          .filter((rule) => rule.action.type === action)
-          .flatMap((rule) => rule.categories.filter((category) => inScope.has(category))),
+        categoriesOf(outcome.table, action, tables, externalStores).filter((category) =>
+          inScope.has(category),
+        ),
       ),
     ].sort((a, b) => DATA_CATEGORIES.indexOf(a) - DATA_CATEGORIES.indexOf(b));
     const key = `${categories.join(',')}|${outcome.retentionReason ?? ''}|${outcome.retainedUntil ?? ''}`;
@@ -130,12 +149,13 @@ export function receiptClaims(
   request: DeletionRequest,
   tables: readonly MappedTable[],
   context: ReceiptContext,
+  externalStores: readonly ExternalStoreDeclaration[] = [],
 ): DeletionReceiptClaims {
   // The request's own scope: a web request verified by a phone number covers WhatsApp data only.
   const scope = scopeOfRequest(request);
-  const deleted = groupsOf(request, tables, 'delete');
-  const anonymised = groupsOf(request, tables, 'anonymise');
-  const kept = groupsOf(request, tables, 'retain') as ReceiptKeptGroup[];
+  const deleted = groupsOf(request, tables, externalStores, 'delete');
+  const anonymised = groupsOf(request, tables, externalStores, 'anonymise');
+  const kept = groupsOf(request, tables, externalStores, 'retain') as ReceiptKeptGroup[];
   const nothing = deleted.length + anonymised.length + kept.length === 0;
   return {
     v: 1,

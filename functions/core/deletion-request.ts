@@ -51,6 +51,7 @@ export interface SubjectIdentifier {
 }
 
 export interface TableOutcome {
+  /** The data-map id of the store: a table, an object prefix or another system told to erase. */
   readonly table: string;
   readonly deleted: number;
   readonly anonymised: number;
@@ -59,6 +60,8 @@ export interface TableOutcome {
   readonly retentionReason?: string;
   /** Until when retained records are kept (ISO date). */
   readonly retainedUntil?: string;
+  /** When another system acknowledged the erasure (an erasure webhook). */
+  readonly acknowledgedAt?: string;
 }
 
 /** A correction: which attribute, and (while the request is open) the new value. */
@@ -184,6 +187,18 @@ export interface DeletionStatusView {
   readonly records_corrected?: number;
   /** Withdrawal: whether the preference was recorded (false when we hold no account). */
   readonly preference_recorded?: boolean;
+  /** What was erased where: one entry per store of the data map that held something (or was told to erase). */
+  readonly erased_where?: readonly {
+    readonly store: string;
+    /** Records erased (deleted, or erased by the other system). */
+    readonly records: number;
+    /** Records whose personal details were removed and the rest kept (anonymised). */
+    readonly details_removed?: number;
+    /** When another system acknowledged the erasure. */
+    readonly acknowledged_at?: string;
+  }[];
+  /** How long backups keep deleted records restorable, and the day the person's are gone from them too. */
+  readonly backups?: { readonly retention_days: number; readonly gone_by: string };
   /** Records kept for a legal reason, and until when: Meta asks for a justification of any refusal. */
   readonly kept?: readonly {
     readonly records: number;
@@ -194,7 +209,14 @@ export interface DeletionStatusView {
   readonly receipt?: string;
 }
 
-export function toStatusView(request: DeletionRequest): DeletionStatusView {
+export interface StatusViewOptions {
+  /** Days backups keep deleted records restorable (point-in-time recovery: up to 35). */
+  readonly backupRetentionDays?: number;
+}
+
+const DAY_MS = 86_400_000;
+
+export function toStatusView(request: DeletionRequest, options: StatusViewOptions = {}): DeletionStatusView {
   const done = isTerminal(request.status);
   const sum = (count: (outcome: TableOutcome) => number) =>
     request.outcomes.reduce((total, o) => total + count(o), 0);
@@ -241,6 +263,26 @@ export function toStatusView(request: DeletionRequest): DeletionStatusView {
           items_deleted: sum((o) => o.deleted),
           items_anonymised: sum((o) => o.anonymised),
           no_data_held: request.status !== 'canceled' && touched === 0,
+          erased_where: request.outcomes
+            .filter((outcome) => outcome.deleted + outcome.anonymised > 0 || outcome.acknowledgedAt)
+            .map((outcome) => ({
+              store: outcome.table,
+              records: outcome.deleted,
+              ...(outcome.anonymised > 0 ? { details_removed: outcome.anonymised } : {}),
+              ...(outcome.acknowledgedAt ? { acknowledged_at: outcome.acknowledgedAt } : {}),
+            })),
+          ...(request.completedAt && request.status !== 'canceled' && touched > 0
+            ? {
+                backups: {
+                  retention_days: options.backupRetentionDays ?? 35,
+                  gone_by: new Date(
+                    new Date(request.completedAt).getTime() + (options.backupRetentionDays ?? 35) * DAY_MS,
+                  )
+                    .toISOString()
+                    .slice(0, 10),
+                },
+              }
+            : {}),
           kept: request.outcomes
             .filter((outcome) => outcome.retained > 0)
             .map((outcome) => ({

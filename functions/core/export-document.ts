@@ -4,7 +4,7 @@
 // page's CSP: no script, readable on a phone.
 import { CATEGORY_EXPLANATIONS, SOURCE_WORDS, type DataSource } from '../declarations/categories.js';
 import type { DataCategory } from '../declarations/tables.js';
-import { escapeHtml, formatDay, layout } from './status-page.js';
+import { countOf, escapeHtml, formatDay, layout } from './status-page.js';
 
 /** One page of records the worker read for one step of the plan. */
 export interface ExportPart {
@@ -27,12 +27,22 @@ export interface ExportCategory {
   readonly listed_under?: DataCategory;
 }
 
+/** Another system that holds the subject's data for us (an erasure webhook of the data map): named, not read. */
+export interface HeldElsewhere {
+  readonly store: string;
+  /** Who, in words: "our analytics provider". */
+  readonly recipient: string;
+  readonly categories: readonly DataCategory[];
+}
+
 export interface ExportDocument {
   readonly v: 1;
   readonly generated_at: string;
   /** Until when the link to this copy works; the copy is deleted then. */
   readonly available_until: string;
   readonly categories: readonly ExportCategory[];
+  /** Other systems that may hold more of the person's data; this copy does not include what they hold. */
+  readonly held_elsewhere?: readonly (HeldElsewhere & { readonly what: readonly string[] })[];
 }
 
 /** Drops the attributes a copy never carries (secrets, another person's fields). */
@@ -55,6 +65,7 @@ export function buildExportDocument(
   parts: readonly ExportPart[],
   generatedAt: Date,
   availableUntil: Date,
+  elsewhere: readonly HeldElsewhere[] = [],
 ): ExportDocument {
   const held = new Map<
     DataCategory,
@@ -93,6 +104,14 @@ export function buildExportDocument(
     generated_at: generatedAt.toISOString(),
     available_until: availableUntil.toISOString(),
     categories,
+    ...(elsewhere.length > 0
+      ? {
+          held_elsewhere: elsewhere.map((held) => ({
+            ...held,
+            what: held.categories.map((category) => CATEGORY_EXPLANATIONS[category].what),
+          })),
+        }
+      : {}),
   };
 }
 
@@ -119,7 +138,26 @@ export function withFileLink(page: string, code: string): string {
   );
 }
 
+/** Other systems that hold data for us: named with what they hold, and that this copy does not include it. */
+function elsewhereSection(elsewhere: NonNullable<ExportDocument['held_elsewhere']>): string {
+  if (elsewhere.length === 0) return '';
+  const items = elsewhere
+    .map((held) => {
+      const who = held.recipient.charAt(0).toUpperCase() + held.recipient.slice(1);
+      return `<li>${escapeHtml(who)}: ${escapeHtml(held.what.join(' '))}</li>`;
+    })
+    .join('\n');
+  return `<section aria-labelledby="elsewhere">
+<h2 id="elsewhere">Held for us by other systems</h2>
+<p>These systems may hold more data about you, of the kinds listed. This copy does not include what they hold; write to us at the address in the email that sent you this link and we will ask them for it.</p>
+<ul>
+${items}
+</ul>
+</section>`;
+}
+
 export function renderExportPage(document: ExportDocument): string {
+  const elsewhere = document.held_elsewhere ?? [];
   const sections = document.categories.map((category) => {
     const shown = category.records.slice(0, HTML_RECORDS_PER_CATEGORY);
     const records = shown
@@ -130,12 +168,12 @@ export function renderExportPage(document: ExportDocument): string {
             .join('\n')}\n</dl>`,
       )
       .join('\n<hr>\n');
-    const elsewhere = category.listed_under
+    const listedWith = category.listed_under
       ? `<p>These records are listed with "${escapeHtml(CATEGORY_EXPLANATIONS[category.listed_under].what)}"</p>`
       : '';
     const more =
       category.records.length > shown.length
-        ? `<p>${category.records.length - shown.length} more record(s) of this kind are in the file for programs (JSON).</p>`
+        ? `<p>${countOf(category.records.length - shown.length, 'more record')} of this kind ${category.records.length - shown.length === 1 ? 'is' : 'are'} in the file for programs (JSON).</p>`
         : '';
     return `<section aria-labelledby="c-${category.category}">
 <h2 id="c-${category.category}">${escapeHtml(category.what)}</h2>
@@ -146,7 +184,7 @@ export function renderExportPage(document: ExportDocument): string {
 <dt>Where we keep it</dt><dd>${escapeHtml(category.stores.join(', '))}</dd>
 ${category.records.length > 0 ? `<dt>Records</dt><dd>${category.records.length}</dd>` : ''}
 </dl>
-${elsewhere}
+${listedWith}
 ${records ? `<details><summary>Show the records</summary>\n${records}\n</details>` : ''}
 ${more}
 </section>`;
@@ -154,9 +192,10 @@ ${more}
   return layout(
     'A copy of your data',
     `<h1>A copy of your data</h1>
-<p class="status" role="status">This is everything we hold about you, made on ${escapeHtml(formatDay(document.generated_at))}. This copy is deleted on ${escapeHtml(formatDay(document.available_until))}.</p>
+<p class="status" role="status">This is everything we hold about you${elsewhere.length > 0 ? ' in our own systems' : ''}, made on ${escapeHtml(formatDay(document.generated_at))}. This copy is deleted on ${escapeHtml(formatDay(document.available_until))}.</p>
 <p>For each kind of data: what it is, where it came from, why we hold it and how long we keep it. The same copy is available as a file for other programs (JSON).</p>
 ${EXPORT_FILE_LINK_MARKER}
-${sections.length > 0 ? sections.join('\n') : '<p>We hold no data about you.</p>'}`,
+${sections.length > 0 ? sections.join('\n') : `<p>We hold no data about you${elsewhere.length > 0 ? ' in our own systems' : ''}.</p>`}
+${elsewhereSection(elsewhere)}`,
   );
 }

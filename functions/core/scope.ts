@@ -74,3 +74,13 @@ export function scopeOf(channel: Channel): Scope {
 export function scopeOfRequest(request: { readonly channel: Channel; readonly scope?: ScopeName }): Scope {
   return SCOPES[request.scope ?? CHANNEL_SCOPE[request.channel]];
 }
+
+/**
+ * The identifiers of a scope another system may be given: a scope limited to one platform gives only that
+ * platform's identifiers; everything gives every identifier, the account id included.
+ */
+export function sharedIdentifiersOf(scope: Scope): readonly IdentifierKind[] {
+  return scope.name === 'everything'
+    ? [...PERSONAL_IDENTIFIER_KINDS, 'account_id']
+    : scope.suppressedIdentifiers;
+}

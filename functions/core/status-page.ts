@@ -4,6 +4,10 @@ import type { DeletionStatusView, RequestStatus } from './deletion-request.js';
 import { RECEIPT_MEDIA_TYPE } from './deletion-receipt.js';
 import { renderRightsStatusPage } from './rights-status-page.js';
 import { completionHeadline, DELETE_THE_REST_PATH, keptBecause, NOT_COVERED_WORDS } from './outcome-words.js';
+import { backupsNote, erasedWhereLines } from './erased-where.js';
+import { countOf, formatCount, formatDay } from './plain-words.js';
+
+export { countOf, formatCount, formatDay };
 
 const STYLE = `body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a;background:#fff;line-height:1.5}
 h1{font-size:1.5rem}h2{font-size:1.125rem;margin-top:1.5rem}dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}
@@ -173,20 +177,6 @@ ${main}
 `;
 }
 
-/** "2 records", "1 record", "12,345 records". */
-export function countOf(count: number, noun: string): string {
-  return `${formatCount(count)} ${noun}${count === 1 ? '' : 's'}`;
-}
-
-/**
- * A number people read: thousands separated ("12,345"). Written out rather than `toLocaleString`: the
- * first call into ICU's locale data costs a cold start tens of milliseconds (BENCHMARKS.md).
- */
-export function formatCount(count: number): string {
-  if (!Number.isSafeInteger(count)) return count.toLocaleString('en-GB');
-  return `${count < 0 ? '-' : ''}${String(Math.abs(count)).replace(/\B(?=(\d{3})+$)/g, ',')}`;
-}
-
 /** What the receipt proves, in one sentence. */
 export const RECEIPT_WORDS =
   'This receipt is signed with our published key, so you or anyone you show it to (an auditor, a regulator) can check that we deleted what it lists, and when, without having to trust our records; it contains no personal data.';
@@ -204,38 +194,6 @@ function receiptSection(receipt: string): string {
 
 const DEAUTHORIZE_WORDS =
   'This request started when you removed our app. Once access is revoked we stop using the data and delete it right away, as our privacy policy promises; a deletion request you send later is answered with this same request.';
-
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-] as const;
-
-/**
- * A date people read: "15 February 2026" (as `toLocaleDateString('en-GB')` writes it in UTC, without
- * loading ICU's locale data on a cold start).
- */
-export function formatDay(iso: string): string {
-  const date = new Date(iso);
-  const year = date.getUTCFullYear();
-  if (Number.isNaN(year) || year < 1 || year > 9999)
-    return date.toLocaleDateString('en-GB', {
-      day: 'numeric',
-      month: 'long',
-      year: 'numeric',
-      timeZone: 'UTC',
-    });
-  return `${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]} ${year}`;
-}
 
 export function contactSection(contact: ContactDetails): string {
   const email = escapeHtml(contact.email);
@@ -291,8 +249,10 @@ export function renderStatusPage(
       ? `<h2>What this request did not cover</h2>\n<p>${escapeHtml(notCovered)}</p>\n<p><a href="${DELETE_THE_REST_PATH}">Ask us to delete the rest too</a></p>`
       : '',
     view.started_by === 'deauthorize' ? `<p>${escapeHtml(DEAUTHORIZE_WORDS)}</p>` : '',
+    erasedWhere(view),
     kept ? `<h2>What we keep, and why</h2>\n<ul>\n${kept}\n</ul>` : '',
     view.receipt ? receiptSection(view.receipt) : '',
+    backupsNote(view) ? `<h2>Backups</h2>\n<p>${escapeHtml(backupsNote(view))}</p>` : '',
     platformSection(view.scope, platforms),
     contactSection(contact),
   ].filter(Boolean);
@@ -305,6 +265,13 @@ ${details}
 </dl>
 ${sections.join('\n')}`,
   );
+}
+
+/** The list of what was erased where, one line per store. */
+function erasedWhere(view: DeletionStatusView): string {
+  const lines = erasedWhereLines(view);
+  if (lines.length === 0) return '';
+  return `<h2>What was erased where</h2>\n<ul>\n${lines.map((line) => `<li>${escapeHtml(line)}</li>`).join('\n')}\n</ul>`;
 }
 
 function platformSection(scope: DeletionStatusView['scope'], platforms: readonly ServedPlatform[]): string {

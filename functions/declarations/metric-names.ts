@@ -42,6 +42,13 @@ export const METRICS = {
   ReceiptIssued: 'ReceiptIssued',
   /** A receipt key could not be read for the JWKS (it is left out until it can). */
   ReceiptKeyUnavailable: 'ReceiptKeyUnavailable',
+  /** Another system acknowledged an erasure request. Dimension: system. */
+  ErasureAcknowledged: 'ErasureAcknowledged',
+  /**
+   * An erasure request to another system failed after its retries. Dimension: system, for every failure;
+   * and none (alarmed): a system that keeps failing fails the request visibly.
+   */
+  ErasureWebhookFailed: 'ErasureWebhookFailed',
   /**
    * A Graph API call failed. Dimension class (rate_limited, server_error, invalid_token, ...) for
    * every error; without dimensions (alarmed) only when the error fails the job.

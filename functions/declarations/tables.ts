@@ -94,9 +94,18 @@ export interface PersonalDataExemption {
   readonly reason: string;
 }
 
+/**
+ * Who a table belongs to. The service's own tables (requests, suppressions, receipts, verifications, rate
+ * limits) are created by the stack. Company tables hold the company's personal data and already exist where
+ * its platform keeps them: a stage names them in `dataStores` and the stack imports them; only a demo stage
+ * (and the local runner) creates them.
+ */
+export type TableOwner = 'service' | 'company';
+
 export interface TableDeclaration {
-  /** Logical id: the CDK construct id and the local table name. */
+  /** Logical id: the CDK construct id, the local table name and the key of `dataStores` in a stage config. */
   readonly id: string;
+  readonly owner: TableOwner;
   readonly description: string;
   readonly partitionKey: KeyAttribute;
   readonly sortKey?: KeyAttribute;
@@ -122,6 +131,7 @@ const DELETE = { type: 'delete' } as const;
 
 export const DELETION_REQUESTS_TABLE: TableDeclaration = {
   id: 'DeletionRequests',
+  owner: 'service',
   description: 'Deletion requests, their status-page code pointers and their audit trail.',
   partitionKey: S('pk'),
   indexes: [
@@ -140,6 +150,7 @@ export const DELETION_REQUESTS_TABLE: TableDeclaration = {
 
 export const IDENTITY_LINKS_TABLE: TableDeclaration = {
   id: 'IdentityLinks',
+  owner: 'company',
   description:
     'Which identities belong to one account: Facebook and Instagram scoped ids, page-scoped ids, WhatsApp phone and BSUID, email. The only source of identity resolution.',
   partitionKey: S('identity'),
@@ -168,6 +179,7 @@ export const IDENTITY_LINKS_TABLE: TableDeclaration = {
 
 export const ACCOUNTS_TABLE: TableDeclaration = {
   id: 'Accounts',
+  owner: 'company',
   description:
     'Customer accounts and profiles: name, email, company, and profile fields that came from Meta.',
   partitionKey: S('accountId'),
@@ -190,6 +202,7 @@ export const ACCOUNTS_TABLE: TableDeclaration = {
 
 export const META_PLATFORM_DATA_TABLE: TableDeclaration = {
   id: 'MetaPlatformData',
+  owner: 'company',
   description:
     'Data received through Meta platform integrations: connected pages, roles, page metadata, publishing permissions, Instagram media and captions, insights.',
   partitionKey: S('subject'),
@@ -220,6 +233,7 @@ export const META_PLATFORM_DATA_TABLE: TableDeclaration = {
 
 export const INTEGRATION_TOKENS_TABLE: TableDeclaration = {
   id: 'IntegrationTokens',
+  owner: 'company',
   description:
     'Access tokens: Meta user and page tokens (with the pages their webhooks are subscribed for) and other integration tokens of an account.',
   partitionKey: S('owner'),
@@ -247,6 +261,7 @@ export const INTEGRATION_TOKENS_TABLE: TableDeclaration = {
 
 export const WHATSAPP_MESSAGES_TABLE: TableDeclaration = {
   id: 'WhatsAppMessages',
+  owner: 'company',
   description:
     'WhatsApp conversations: inbound and outbound message content, metadata and delivery/read receipts. Content expires by TTL.',
   partitionKey: S('contact'),
@@ -275,6 +290,7 @@ export const WHATSAPP_MESSAGES_TABLE: TableDeclaration = {
 
 export const WHATSAPP_CONTACTS_TABLE: TableDeclaration = {
   id: 'WhatsAppContacts',
+  owner: 'company',
   description:
     'WhatsApp contacts per business number: wa_id, BSUID, profile name, last inbound time (24-hour window). Expire by TTL a retention period after the last message.',
   partitionKey: S('contact'),
@@ -299,6 +315,7 @@ export const WHATSAPP_CONTACTS_TABLE: TableDeclaration = {
 
 export const AGENT_TRANSCRIPTS_TABLE: TableDeclaration = {
   id: 'AgentTranscripts',
+  owner: 'company',
   description: 'Conversation transcripts of the AI agents, per account or per visitor email.',
   partitionKey: S('accountId'),
   sortKey: S('turn'),
@@ -317,6 +334,7 @@ export const AGENT_TRANSCRIPTS_TABLE: TableDeclaration = {
 
 export const SUPPORT_TICKETS_TABLE: TableDeclaration = {
   id: 'SupportTickets',
+  owner: 'company',
   description: 'Support logs: tickets and messages exchanged with support staff.',
   partitionKey: S('ticketId'),
   indexes: [
@@ -337,6 +355,7 @@ export const SUPPORT_TICKETS_TABLE: TableDeclaration = {
 
 export const PREFERENCES_TABLE: TableDeclaration = {
   id: 'Preferences',
+  owner: 'company',
   description: 'Stored preferences of an account (language, notifications, saved settings).',
   partitionKey: S('accountId'),
   sortKey: S('preference'),
@@ -351,6 +370,7 @@ export const PREFERENCES_TABLE: TableDeclaration = {
 
 export const ANALYTICS_IDENTIFIERS_TABLE: TableDeclaration = {
   id: 'AnalyticsIdentifiers',
+  owner: 'company',
   description: 'Analytics identifiers (device and cookie ids) linked to an account.',
   partitionKey: S('accountId'),
   sortKey: S('analyticsId'),
@@ -369,6 +389,7 @@ export const ANALYTICS_IDENTIFIERS_TABLE: TableDeclaration = {
 
 export const BILLING_RECORDS_TABLE: TableDeclaration = {
   id: 'BillingRecords',
+  owner: 'company',
   description: 'Invoices and payments. Kept for the statutory period, with the identifying fields removed.',
   partitionKey: S('accountId'),
   sortKey: S('invoiceId'),
@@ -396,6 +417,7 @@ export const BILLING_RECORDS_TABLE: TableDeclaration = {
 
 export const FRAUD_SIGNALS_TABLE: TableDeclaration = {
   id: 'FraudSignals',
+  owner: 'company',
   description:
     'Fraud-prevention records (chargebacks, abuse reports). Kept for a limited period without identifying fields.',
   partitionKey: S('accountId'),
@@ -423,6 +445,7 @@ export const FRAUD_SIGNALS_TABLE: TableDeclaration = {
 
 export const SUPPRESSIONS_TABLE: TableDeclaration = {
   id: 'Suppressions',
+  owner: 'service',
   description:
     'Keyed hashes of identifiers that must receive no further messages (after deletion or opt-out).',
   partitionKey: S('identifierHash'),
@@ -436,6 +459,7 @@ export const SUPPRESSIONS_TABLE: TableDeclaration = {
 
 export const WHATSAPP_WEBHOOK_RECEIPTS_TABLE: TableDeclaration = {
   id: 'WhatsAppWebhookReceipts',
+  owner: 'service',
   description:
     'WhatsApp webhook bookkeeping: which inbound wamids were already stored (deduplication beyond the 7-day retry window) and the furthest delivery status per outbound wamid.',
   partitionKey: S('receiptKey'),
@@ -450,6 +474,7 @@ export const WHATSAPP_WEBHOOK_RECEIPTS_TABLE: TableDeclaration = {
 
 export const VERIFICATIONS_TABLE: TableDeclaration = {
   id: 'Verifications',
+  owner: 'service',
   description:
     'Single-use verification links of self-service requests: a hash of the token, the request id, expiry and attempts.',
   partitionKey: S('tokenHash'),
@@ -464,6 +489,7 @@ export const VERIFICATIONS_TABLE: TableDeclaration = {
 
 export const RATE_LIMITS_TABLE: TableDeclaration = {
   id: 'RateLimits',
+  owner: 'service',
   description: 'Counters of self-service requests per identifier and per source address, per time window.',
   partitionKey: S('bucket'),
   indexes: [],
@@ -500,10 +526,20 @@ export function tableEnvVar(table: Pick<TableDeclaration, 'id'>): string {
   return `TABLE_${table.id.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`;
 }
 
+/** Environment variable of the role a function assumes to reach a table in another account. */
+export function tableRoleArnEnvVar(table: Pick<TableDeclaration, 'id'>): string {
+  return `${tableEnvVar(table)}_ROLE_ARN`;
+}
+
 export function isMapped(table: TableDeclaration): table is MappedTable {
   return table.personalData.kind === 'mapped';
 }
 
 export function mappedTables(): readonly MappedTable[] {
   return TABLES.filter(isMapped);
+}
+
+/** The tables that hold the company's personal data: imported from `dataStores` outside a demo stage. */
+export function companyTables(): readonly TableDeclaration[] {
+  return TABLES.filter((table) => table.owner === 'company');
 }

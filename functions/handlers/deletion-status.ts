@@ -18,14 +18,16 @@ import {
   type HttpResponse,
 } from '../runtime/http.js';
 import { logger } from '../runtime/observability.js';
-import { exportSettings, privacyContact, servedChannels } from '../runtime/config.js';
+import { backupRetentionDays, exportSettings, privacyContact, servedChannels } from '../runtime/config.js';
 import { deletionRequestStore } from '../runtime/wiring.js';
 
 const contact = privacyContact(process.env);
 // The page speaks only of the platforms the stage serves.
 const platforms = [...servedChannels(process.env)];
 const store = deletionRequestStore(process.env);
-const getDeletionStatus = makeGetDeletionStatus(store);
+const getDeletionStatus = makeGetDeletionStatus(store, {
+  backupRetentionDays: backupRetentionDays(process.env),
+});
 const getExport = makeGetExport({
   store,
   exports: exportStore(exportSettings(process.env).bucket),

@@ -17,6 +17,10 @@ import { makeDynamoSubjectReader } from '../adapters/dynamo-subject-reader.js';
 import { makeAccessExporter } from '../use-cases/build-export.js';
 import { makeDynamoVerificationStore } from '../adapters/dynamo-verifications.js';
 import { makeKmsReceiptSigner } from '../adapters/kms-receipt-keys.js';
+import { ErasureWebhookError, makeErasureWebhookClient } from '../adapters/erasure-webhook-client.js';
+import { makeS3ObjectPurger } from '../adapters/s3-object-purger.js';
+import { makeS3ObjectLister } from '../adapters/s3-object-lister.js';
+import { EXTERNAL_STORES, erasureWebhookSecretEnvName } from '../declarations/external-stores.js';
 import { DeletionJobMessage } from '../core/job-message.js';
 import { FUNCTIONS } from '../declarations/functions.js';
 import { DELETION_PIPELINE } from '../declarations/pipeline.js';
@@ -32,8 +36,11 @@ import { makeProcessDeletionJob, type JobStep } from '../use-cases/process-delet
 import { metaGrantRevocation } from '../use-cases/revoke-meta-grants.js';
 import { systemClock } from '../use-cases/ports.js';
 import {
+  backupRetentionDays,
   emailSettings,
   exportSettings,
+  externalStoreLocation,
+  wiredExternalStores,
   graphApiSettings,
   metaAppIds,
   publicBaseUrl,
@@ -43,11 +50,16 @@ import {
   servedChannels,
   statusRetentionDays,
   tableName,
+  tableRoleArn,
 } from '../runtime/config.js';
 import { dynamoDocumentClient, kms, ses } from '../runtime/aws-clients.js';
-import { exportStore } from '../runtime/export-store.js';
+import { dynamoDocumentClientFor } from '../runtime/assumed-role-clients.js';
+// S3 is on a deletion's path here (the data map's S3 prefixes), so the worker loads it at start.
+import { s3 } from '../runtime/s3-client.js';
+import { makeS3ExportStore } from '../adapters/s3-export-store.js';
 import { logger, metrics, powertoolsEvents } from '../runtime/observability.js';
-import { makeSecretReader } from '../runtime/secrets.js';
+import { ConfigError } from '../runtime/config.js';
+import { makeNamedSecretReader, makeSecretReader } from '../runtime/secrets.js';
 import { deletionJobQueue, deletionRequestStore, identifierHasher } from '../runtime/wiring.js';
 import {
   makeWhatsAppCompletionNotice,
@@ -67,6 +79,8 @@ const env = process.env;
 const tables = mappedTables();
 const physicalNames = new Map(tables.map((table) => [table.id, tableName(env, table)]));
 const documents = dynamoDocumentClient();
+// A company table in another account is reached through the role configured for it there.
+const clientFor = (table: TableDeclaration) => dynamoDocumentClientFor(tableRoleArn(env, table));
 const secrets = makeSecretReader(env);
 
 // Meta: end the app's access (page webhooks, the user's grant) before the purge deletes the tokens. Only
@@ -118,11 +132,30 @@ const whatsappCompletionNotice = channels.has('whatsapp')
     });
 // --- end WhatsApp ---
 
+// The data map's other stores: a subject's objects under S3 prefixes, and the company's other systems.
+const namedSecrets = makeNamedSecretReader(env);
+const objects = makeS3ObjectPurger(s3(), {
+  bucketOf: (step) => externalStoreLocation(env, step.store),
+});
+const erasure = makeErasureWebhookClient({
+  urlOf: (system) => externalStoreLocation(env, system),
+  secretOf: async (system) => {
+    const [current] = await namedSecrets(erasureWebhookSecretEnvName(system));
+    if (!current) throw new ConfigError(`The signing secret of ${system.id} has no value`);
+    return current;
+  },
+  events: powertoolsEvents,
+});
+
 const store = deletionRequestStore(env);
 const purger = makeDynamoTablePurger(documents, {
   tableName: (table) => physicalNames.get(table.id) ?? table.id,
+  clientFor,
 });
-const resolver = makeDynamoIdentityResolver(documents, tableName(env, IDENTITY_LINKS_TABLE));
+const resolver = makeDynamoIdentityResolver(
+  clientFor(IDENTITY_LINKS_TABLE),
+  tableName(env, IDENTITY_LINKS_TABLE),
+);
 const suppressions = makeDynamoSuppressionList(documents, tableName(env, SUPPRESSIONS_TABLE));
 const queue = deletionJobQueue(env);
 const leaseMillis = (FUNCTIONS.deletionWorker.timeoutSeconds + 30) * 1000;
@@ -135,12 +168,16 @@ const processDeletionJob = makeProcessDeletionJob({
   email: makeSesEmailNotifier(ses(), emailSettings(env)),
   queue,
   tables,
+  externalStores: wiredExternalStores(env, EXTERNAL_STORES),
+  objects,
+  erasure,
   clock: systemClock,
   events: powertoolsEvents,
   hashIdentifier: identifierHasher(secrets),
   signer: makeKmsReceiptSigner(kms(), receiptSigningKeyId(env)),
   publicBaseUrl: publicBaseUrl(env),
   statusRetentionDays: statusRetentionDays(env),
+  backupRetentionDays: backupRetentionDays(env),
   // Longer than one invocation can run, shorter than the queue's visibility timeout.
   leaseMillis,
   budget: purgeSettings(env),
@@ -175,13 +212,17 @@ const processRightsJob = makeProcessRightsJob({
   purger,
   resolver,
   suppressions,
-  preferences: makeDynamoConsentPreferences(documents, tableNameOf),
-  corrector: makeDynamoAttributeCorrector(documents, tableNameOf, tableName(env, IDENTITY_LINKS_TABLE)),
+  preferences: makeDynamoConsentPreferences(clientFor, tableNameOf),
+  corrector: makeDynamoAttributeCorrector(clientFor, tableNameOf, IDENTITY_LINKS_TABLE),
   notifier: makeSesRightsNotifier(ses(), emailSettings(env)),
   verifications,
   exporter: makeAccessExporter({
-    reader: makeDynamoSubjectReader(documents, tableNameOf),
-    store: exportStore(exports.bucket),
+    reader: makeDynamoSubjectReader(clientFor, tableNameOf),
+    external: {
+      stores: wiredExternalStores(env, EXTERNAL_STORES),
+      objects: makeS3ObjectLister(s3(), { bucketOf: (step) => externalStoreLocation(env, step.store) }),
+    },
+    store: makeS3ExportStore(s3(), exports.bucket),
     tables,
     clock: systemClock,
     budget: purgeSettings(env),
@@ -233,6 +274,8 @@ async function processRecord(record: SQSRecord): Promise<void> {
     logger.error('Deletion job failed', {
       requestId: job.requestId,
       errorName: (error as Error).name,
+      // An erasure webhook's failure names the system and its answer, and nothing of the person.
+      ...(error instanceof ErasureWebhookError ? { errorMessage: error.message } : {}),
       receiveCount: Number(record.attributes.ApproximateReceiveCount),
     });
     throw error;

@@ -10,7 +10,12 @@ import {
 import { QUEUE_URL_ENV } from '../declarations/pipeline.js';
 import { RECEIPT_PUBLISHED_KEYS_ENV, RECEIPT_SIGNING_KEY_ENV } from '../declarations/receipt-keys.js';
 import { DEFAULT_METRICS_NAMESPACE } from '../declarations/metric-names.js';
-import { tableEnvVar, type TableDeclaration } from '../declarations/tables.js';
+import { tableEnvVar, tableRoleArnEnvVar, type TableDeclaration } from '../declarations/tables.js';
+import {
+  EXTERNAL_STORES_ENV,
+  externalStoreEnvVar,
+  type ExternalStoreDeclaration,
+} from '../declarations/external-stores.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -33,6 +38,45 @@ function integer(env: Env, name: string, fallback: number): number {
 
 export function tableName(env: Env, table: TableDeclaration): string {
   return required(env, tableEnvVar(table));
+}
+
+/** The role to assume for a table in another account (its name is then its ARN); undefined in the same account. */
+export function tableRoleArn(env: Env, table: TableDeclaration): string | undefined {
+  return env[tableRoleArnEnvVar(table)] || undefined;
+}
+
+/** Where an object prefix's bucket or an erasure webhook's URL is (read when the worker first reaches it). */
+export function externalStoreLocation(env: Env, store: ExternalStoreDeclaration): string {
+  return required(env, externalStoreEnvVar(store));
+}
+
+/**
+ * The stores outside DynamoDB a stage wired: those `EXTERNAL_STORES` lists, or every declared one when it is
+ * not set (local runs). A listed store without its location is a configuration error, never a skipped store.
+ */
+export function wiredExternalStores(
+  env: Env,
+  declared: readonly ExternalStoreDeclaration[],
+): readonly ExternalStoreDeclaration[] {
+  const listed = env[EXTERNAL_STORES_ENV];
+  if (listed === undefined) return declared;
+  const ids = new Set(
+    listed
+      .split(',')
+      .map((id) => id.trim())
+      .filter(Boolean),
+  );
+  const unknown = [...ids].filter((id) => !declared.some((store) => store.id === id));
+  if (unknown.length > 0)
+    throw new ConfigError(`${EXTERNAL_STORES_ENV} names undeclared stores: ${unknown.join(', ')}`);
+  const wired = declared.filter((store) => ids.has(store.id));
+  for (const store of wired) required(env, externalStoreEnvVar(store));
+  return wired;
+}
+
+/** Days point-in-time recovery (or another backup) keeps deleted records restorable; said to the person. */
+export function backupRetentionDays(env: Env): number {
+  return integer(env, 'BACKUP_RETENTION_DAYS', 35);
 }
 
 export function queueUrl(env: Env): string {

@@ -1,7 +1,7 @@
 // runtime: secrets. In AWS each secret lives in Secrets Manager as JSON {"current": "...",
 // "previous": "..."} and is cached for a bounded time so a rotation takes effect; locally (and only
 // locally) the value comes from an environment variable, comma-separated for several candidates.
-import { secretArnEnvVar, secretLocalEnvVar, type SecretName } from '../declarations/secrets.js';
+import { secretArnEnvVar, secretLocalEnvVar } from '../declarations/secrets.js';
 import type { SecretReader } from '../use-cases/ports.js';
 import { ConfigError, type Env } from './config.js';
 
@@ -24,7 +24,24 @@ export function makeSecretReader(env: Env): SecretReader {
   };
 }
 
-async function fromSecretsManager(arn: string, name: SecretName): Promise<readonly string[]> {
+/**
+ * A secret the data map names (one per erasure webhook): Secrets Manager at `<envName>_ARN` in AWS, the value
+ * of `<envName>` for local runs. Candidates come current first.
+ */
+export function makeNamedSecretReader(env: Env): (envName: string) => Promise<readonly string[]> {
+  return async (envName) => {
+    const arn = env[`${envName}_ARN`];
+    if (arn) return fromSecretsManager(arn, envName);
+    const local = env[envName];
+    if (!local) throw new ConfigError(`Missing ${envName}_ARN (or ${envName} for local runs)`);
+    return local
+      .split(',')
+      .map((value) => value.trim())
+      .filter(Boolean);
+  };
+}
+
+async function fromSecretsManager(arn: string, name: string): Promise<readonly string[]> {
   // Loaded on the first read, not at cold start: a request that needs no secret never loads the
   // Secrets Manager client (the bundle keeps it, evaluated lazily).
   const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');

@@ -1,15 +1,29 @@
 // use-cases: a copy of a person's data (access). Reads every category of the data map from every
 // store the subject's identifiers reach, a page at a time within the worker's budget, keeping each
 // page in the exports bucket (which is also where a continued job finds where to go on); then puts
-// the pages together as one JSON document and one HTML page. A request verified by a phone number
+// the pages together as one JSON document and one HTML page. Objects under a subject's S3 prefixes are
+// listed by name, size and date; other systems that are told to erase a subject (erasure webhooks) are
+// named with what they hold, since the copy cannot include it. A request verified by a phone number
 // reaches that number's WhatsApp data only, as a deletion would. Reads only: nothing is changed or deleted.
 import type { DeletionRequest } from '../core/deletion-request.js';
-import { buildExportDocument, redact, renderExportPage, type ExportPart } from '../core/export-document.js';
-import { planForCategories, type PurgeStep } from '../core/purge-plan.js';
+import {
+  buildExportDocument,
+  redact,
+  renderExportPage,
+  type ExportPart,
+  type HeldElsewhere,
+} from '../core/export-document.js';
+import {
+  planExternalSteps,
+  planForCategories,
+  type ObjectPrefixStep,
+  type PurgeStep,
+} from '../core/purge-plan.js';
 import { scopeOfRequest } from '../core/scope.js';
+import type { ExternalStoreDeclaration } from '../declarations/external-stores.js';
 import type { MappedTable } from '../declarations/tables.js';
 import type { Clock } from './ports.js';
-import type { AccessExporter, ExportStore, SubjectReader } from './rights-ports.js';
+import type { AccessExporter, ExportStore, ObjectLister, SubjectReader } from './rights-ports.js';
 
 export interface ExportBudget {
   readonly maxItems: number;
@@ -21,6 +35,11 @@ export interface ExporterPorts {
   readonly reader: SubjectReader;
   readonly store: ExportStore;
   readonly tables: readonly MappedTable[];
+  /** The data map's stores outside DynamoDB, and how to list a subject's objects under a prefix. */
+  readonly external?: {
+    readonly stores: readonly ExternalStoreDeclaration[];
+    readonly objects: ObjectLister;
+  };
   readonly clock: Clock;
   readonly budget: ExportBudget;
   /** How long the link works (and the copy is kept). */
@@ -36,6 +55,11 @@ export const EXPORT_FILES = { json: 'export.json', html: 'export.html' } as cons
 export function exportUrl(publicBaseUrl: string, confirmationCode: string): string {
   return `${publicBaseUrl}/privacy-export?code=${encodeURIComponent(confirmationCode)}`;
 }
+
+/** One step of the copy: a table's items, or a subject's objects under an S3 prefix. */
+type ReadStep =
+  | { readonly kind: 'table'; readonly step: PurgeStep }
+  | { readonly kind: 'objects'; readonly step: ObjectPrefixStep };
 
 interface StoredPart extends ExportPart {
   readonly next?: Record<string, unknown>;
@@ -85,7 +109,55 @@ export function makeAccessExporter(ports: ExporterPorts): AccessExporter {
       : { step: Number(step) + 1, page: 0 };
   }
 
-  async function assemble(request: DeletionRequest): Promise<void> {
+  /** The table steps, then the object prefixes; other systems are named, not read. */
+  function planOf(request: DeletionRequest) {
+    const tableSteps = planForCategories(scopeOfRequest(request).categories, request.subject, ports.tables);
+    const external = planExternalSteps(request, request.subject, ports.external?.stores ?? []);
+    const steps: ReadStep[] = [
+      ...tableSteps.map((step): ReadStep => ({ kind: 'table', step })),
+      ...external.flatMap((step): ReadStep[] =>
+        step.kind === 'object_prefix' ? [{ kind: 'objects', step }] : [],
+      ),
+    ];
+    const elsewhere = external.flatMap((step): HeldElsewhere[] =>
+      step.kind === 'erasure_webhook'
+        ? [{ store: step.store.id, recipient: step.store.recipientInWords, categories: step.categories }]
+        : [],
+    );
+    return { steps, elsewhere };
+  }
+
+  async function readPage(
+    current: ReadStep,
+    next: Record<string, unknown> | undefined,
+    limit: number,
+  ): Promise<StoredPart> {
+    if (current.kind === 'table') {
+      const read = await ports.reader.readPage(current.step, next, limit);
+      return {
+        table: current.step.table.id,
+        categories: current.step.categories,
+        records: read.records.map((record) => project(current.step, record)),
+        ...(read.next ? { next: read.next } : {}),
+      };
+    }
+    const lister = ports.external?.objects;
+    if (!lister) throw new Error('Object prefixes are planned only with an object lister');
+    const token = typeof next?.token === 'string' ? next.token : undefined;
+    const read = await lister.listPage(current.step, token, limit);
+    return {
+      table: current.step.store.id,
+      categories: current.step.categories,
+      records: read.objects.map((object) => ({
+        file: object.name,
+        size_bytes: object.size,
+        ...(object.lastModified ? { last_modified: object.lastModified } : {}),
+      })),
+      ...(read.next ? { next: { token: read.next } } : {}),
+    };
+  }
+
+  async function assemble(request: DeletionRequest, elsewhere: readonly HeldElsewhere[]): Promise<void> {
     const prefix = `${exportPrefix(request.requestId)}parts/`;
     const parts: ExportPart[] = [];
     for (const key of await store.list(prefix)) {
@@ -93,7 +165,12 @@ export function makeAccessExporter(ports: ExporterPorts): AccessExporter {
       parts.push({ table: stored.table, categories: stored.categories, records: stored.records });
     }
     const now = clock.now();
-    const document = buildExportDocument(parts, now, new Date(now.getTime() + ports.linkDays * DAY_MS));
+    const document = buildExportDocument(
+      parts,
+      now,
+      new Date(now.getTime() + ports.linkDays * DAY_MS),
+      elsewhere,
+    );
     // The HTML page last: its presence says the copy is complete.
     await store.put(
       `${exportPrefix(request.requestId)}${EXPORT_FILES.json}`,
@@ -113,37 +190,30 @@ export function makeAccessExporter(ports: ExporterPorts): AccessExporter {
       const prefix = exportPrefix(request.requestId);
       if ((await store.list(`${prefix}${EXPORT_FILES.html}`)).length > 0) return true;
       // Every category the request reaches: all of them, or a phone number's WhatsApp data only.
-      const steps = planForCategories(scopeOfRequest(request).categories, request.subject, ports.tables);
+      const { steps, elsewhere } = planOf(request);
       const started = clock.now().getTime();
       let items = 0;
       let { step, page, next } = await resumePoint(request.requestId);
       while (step < steps.length) {
         if (items >= ports.budget.maxItems || clock.now().getTime() - started >= ports.budget.maxMillis)
           return false;
-        const current = steps[step]!;
-        const read = await ports.reader.readPage(
-          current,
+        const part = await readPage(
+          steps[step]!,
           next,
           Math.min(ports.budget.pageSize, ports.budget.maxItems - items),
         );
-        const part: StoredPart = {
-          table: current.table.id,
-          categories: current.categories,
-          records: read.records.map((record) => project(current, record)),
-          ...(read.next ? { next: read.next } : {}),
-        };
         await store.put(partKey(request.requestId, step, page), JSON.stringify(part), 'application/json');
-        items += read.records.length;
-        if (read.next) {
+        items += part.records.length;
+        if (part.next) {
           page += 1;
-          next = read.next;
+          next = part.next;
         } else {
           step += 1;
           page = 0;
           next = undefined;
         }
       }
-      await assemble(request);
+      await assemble(request, elsewhere);
       return true;
     },
     link(request) {

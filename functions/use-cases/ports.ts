@@ -9,7 +9,7 @@ import type {
   TableOutcome,
 } from '../core/deletion-request.js';
 import type { ReceiptPublicJwk } from '../core/deletion-receipt.js';
-import type { PurgeStep } from '../core/purge-plan.js';
+import type { ErasureWebhookStep, ObjectPrefixStep, PurgeStep } from '../core/purge-plan.js';
 import type { RequestType } from '../core/privacy-rights.js';
 import type { MetricName } from '../declarations/metric-names.js';
 import type { SecretName } from '../declarations/secrets.js';
@@ -223,6 +223,26 @@ export interface TablePurger {
   countRemaining(step: PurgeStep): Promise<number>;
 }
 
+/** Deletes a subject's objects under one prefix: every version and delete marker. */
+export interface ObjectPurger {
+  /** Deletes up to `maxItems` of what is left; call again until `done`. */
+  purgePage(step: ObjectPrefixStep, maxItems: number): Promise<PurgePage>;
+  /** Object versions still under the prefix (delete markers hold no data and are not counted). */
+  countRemaining(step: ObjectPrefixStep): Promise<number>;
+}
+
+/** What another system answered to an erasure request. */
+export interface ErasureAcknowledgement {
+  /** Records the system erased for this request (the same on every repeat of the request). */
+  readonly erased: number;
+}
+
+/** Tells another system to erase a subject: signed, idempotent by request id, retried with backoff. */
+export interface ErasureRequester {
+  /** Resolves with the system's acknowledgement; throws when the system keeps failing. */
+  requestErasure(requestId: string, step: ErasureWebhookStep): Promise<ErasureAcknowledgement>;
+}
+
 export interface IdentityResolver {
   /** The subject's identifiers plus every identity its linked accounts state; never a guessed link. */
   resolve(subject: readonly SubjectIdentifier[]): Promise<SubjectIdentifier[]>;
@@ -243,6 +263,10 @@ export interface ConfirmationMessage {
   readonly facts: CompletionFacts;
   /** Where to ask for the rest to be deleted (`/delete-my-data`). */
   readonly deleteTheRestUrl: string;
+  /** What was erased where, one sentence per store (core/erased-where.ts). */
+  readonly erasedWhere?: readonly string[];
+  /** How long backups keep deleted records, and the day they are gone. */
+  readonly backupsNote?: string;
 }
 
 export interface EmailNotifier {

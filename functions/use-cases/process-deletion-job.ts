@@ -4,6 +4,7 @@
 // once by email, and completes the request, forgetting the raw identifiers. Safe to run again from
 // any point.
 import {
+  ERASURE_WEBHOOK_STEP_PREFIX,
   RECEIPT_ALGORITHM,
   RECEIPT_TYPE,
   compactReceipt,
@@ -12,9 +13,22 @@ import {
   receiptSigningInput,
 } from '../core/deletion-receipt.js';
 import { completionFacts, DELETE_THE_REST_PATH } from '../core/outcome-words.js';
-import { isTerminal, type DeletionRequest, type TableOutcome } from '../core/deletion-request.js';
+import {
+  isTerminal,
+  toStatusView,
+  type DeletionRequest,
+  type TableOutcome,
+} from '../core/deletion-request.js';
+import { backupsNote, erasedWhereLines } from '../core/erased-where.js';
 import type { IdentifierHasher } from '../core/keyed-hash.js';
-import { planPurge, type PurgeStep } from '../core/purge-plan.js';
+import {
+  isExternalStep,
+  planExternalSteps,
+  planPurge,
+  type PlanStep,
+  type PurgeStep,
+} from '../core/purge-plan.js';
+import type { ExternalStoreDeclaration } from '../declarations/external-stores.js';
 import { scopeOfRequest } from '../core/scope.js';
 import { describeFailure } from './failure-cause.js';
 import type {
@@ -22,10 +36,12 @@ import type {
   DeletionRequestStore,
   EmailNotifier,
   EventRecorder,
+  ErasureRequester,
   IdentityResolver,
   JobQueue,
   MappedTable,
   ReceiptSigner,
+  ObjectPurger,
   SuppressionList,
   TablePurger,
 } from './ports.js';
@@ -57,6 +73,12 @@ export interface ProcessJobPorts {
   readonly email: EmailNotifier;
   readonly queue: JobQueue;
   readonly tables: readonly MappedTable[];
+  /** Object prefixes and erasure webhooks of the data map (functions/declarations/external-stores.ts). */
+  readonly externalStores?: readonly ExternalStoreDeclaration[];
+  /** Required when the data map has object prefixes. */
+  readonly objects?: ObjectPurger;
+  /** Required when the data map has erasure webhooks. */
+  readonly erasure?: ErasureRequester;
   readonly clock: Clock;
   readonly events: EventRecorder;
   readonly hashIdentifier: () => Promise<IdentifierHasher>;
@@ -64,6 +86,8 @@ export interface ProcessJobPorts {
   readonly signer: ReceiptSigner;
   readonly publicBaseUrl: string;
   readonly statusRetentionDays: number;
+  /** Days backups keep deleted records restorable (said in the confirmation email); 35 when not set. */
+  readonly backupRetentionDays?: number;
   /** How long a worker holds a request; longer than the Lambda timeout, shorter than the visibility timeout. */
   readonly leaseMillis: number;
   readonly budget: PurgeBudget;
@@ -80,6 +104,10 @@ export class PurgeIncompleteError extends Error {
   override readonly name = 'PurgeIncompleteError';
 }
 
+export class StoreNotWiredError extends Error {
+  override readonly name = 'StoreNotWiredError';
+}
+
 /** Where one job is, so a failure names the step it happened in. */
 interface Progress {
   stage: string;
@@ -91,9 +119,10 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
   const { store, purger, clock, events } = ports;
 
   function outcomeOf(
-    step: PurgeStep,
+    step: PlanStep,
     page: { deleted: number; anonymised: number; retained: number },
   ): TableOutcome {
+    if (isExternalStep(step)) return { table: step.store.id, ...page };
     const retention =
       step.action.type === 'retain' && page.retained > 0
         ? {
@@ -115,7 +144,7 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
   /** Runs the plan from `from`; returns false when the budget ran out before the end. */
   async function runPlan(
     request: DeletionRequest,
-    steps: readonly PurgeStep[],
+    steps: readonly PlanStep[],
     from: number,
     progress: Progress,
   ): Promise<boolean> {
@@ -127,9 +156,22 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
     }
   }
 
+  /** The purger of a table or object-prefix step. */
+  function purgerOf(step: PurgeStep | Exclude<PlanStep, { kind: 'erasure_webhook' }>) {
+    if (!isExternalStep(step)) {
+      return {
+        count: () => purger.countRemaining(step),
+        page: (max: number) => purger.purgePage(step, max),
+      };
+    }
+    const objects = ports.objects;
+    if (!objects) throw new StoreNotWiredError(`No object purger for ${step.store.id}`);
+    return { count: () => objects.countRemaining(step), page: (max: number) => objects.purgePage(step, max) };
+  }
+
   async function purgeSteps(
     request: DeletionRequest,
-    steps: readonly PurgeStep[],
+    steps: readonly PlanStep[],
     from: number,
     started: number,
     progress: Progress,
@@ -138,26 +180,50 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
     const none = { deleted: 0, anonymised: 0, retained: 0 };
     for (let index = from; index < steps.length; index += 1) {
       const step = steps[index]!;
-      progress.stage = `purge step ${index + 1} of ${steps.length} (${step.action.type} in ${step.table.id})`;
+      const what = isExternalStep(step)
+        ? `${step.kind === 'erasure_webhook' ? 'erasure webhook' : 'delete under the S3 prefix of'} ${step.store.id}`
+        : `${step.action.type} in ${step.table.id}`;
+      progress.stage = `purge step ${index + 1} of ${steps.length} (${what})`;
+      if (isExternalStep(step) && step.kind === 'erasure_webhook') {
+        // The system's own count, recorded once: a repeat of the request (same id) gets the same answer.
+        const erasure = ports.erasure;
+        if (!erasure) throw new StoreNotWiredError(`No erasure requester for ${step.store.id}`);
+        const acknowledgement = await erasure.requestErasure(request.requestId, step);
+        events.count('ErasureAcknowledged', 1, { system: step.store.id });
+        await store.recordPurgeProgress(
+          request.requestId,
+          {
+            ...outcomeOf(step, { ...none, deleted: acknowledgement.erased }),
+            acknowledgedAt: clock.now().toISOString(),
+          },
+          index,
+          `counted:${index}`,
+        );
+        // Named as the receipt reads it (erasure_webhooks_acknowledged), and in the audit trail.
+        if (!request.stepsDone?.includes(`${ERASURE_WEBHOOK_STEP_PREFIX}${step.store.id}`))
+          await store.markStepDone(
+            request.requestId,
+            `${ERASURE_WEBHOOK_STEP_PREFIX}${step.store.id}`,
+            clock.now(),
+          );
+        await store.recordPurgeProgress(request.requestId, outcomeOf(step, none), index + 1);
+        continue;
+      }
+      const stepPurger = purgerOf(step);
       // Counted before anything of the step is touched, and once per step (a resumed step is not
       // counted again): a failure at any point leaves the counts exact.
-      const pending = await purger.countRemaining(step);
+      const pending = await stepPurger.count();
+      const actionType = isExternalStep(step) ? 'delete' : step.action.type;
       const counts = {
         ...none,
-        [step.action.type === 'delete'
-          ? 'deleted'
-          : step.action.type === 'anonymise'
-            ? 'anonymised'
-            : 'retained']: pending,
+        [actionType === 'delete' ? 'deleted' : actionType === 'anonymise' ? 'anonymised' : 'retained']:
+          pending,
       };
       await store.recordPurgeProgress(request.requestId, outcomeOf(step, counts), index, `counted:${index}`);
       for (;;) {
         if (items >= ports.budget.maxItems || clock.now().getTime() - started >= ports.budget.maxMillis)
           return false;
-        const page = await purger.purgePage(
-          step,
-          Math.min(ports.budget.pageSize, ports.budget.maxItems - items),
-        );
+        const page = await stepPurger.page(Math.min(ports.budget.pageSize, ports.budget.maxItems - items));
         const touched = page.deleted + page.anonymised + page.retained;
         items += touched;
         if (touched > 0) events.count('ItemsPurged', touched);
@@ -183,11 +249,14 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
     }
   }
 
-  async function verify(steps: readonly PurgeStep[], progress: Progress): Promise<void> {
+  /** Read after delete: tables and prefixes are queried again; another system's acknowledgement is its word. */
+  async function verify(steps: readonly PlanStep[], progress: Progress): Promise<void> {
     progress.stage = 'read-after-delete check';
     for (const step of steps) {
-      const remaining = await purger.countRemaining(step);
-      if (remaining > 0) throw new PurgeIncompleteError(`${remaining} items remain in ${step.table.id}`);
+      if (isExternalStep(step) && step.kind === 'erasure_webhook') continue;
+      const remaining = await purgerOf(step).count();
+      const storeId = isExternalStep(step) ? step.store.id : step.table.id;
+      if (remaining > 0) throw new PurgeIncompleteError(`${remaining} items remain in ${storeId}`);
     }
   }
 
@@ -202,12 +271,12 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
       const completedAt = clock.now();
       const input = receiptSigningInput(
         { alg: RECEIPT_ALGORITHM, typ: RECEIPT_TYPE, kid: ports.signer.keyId },
-        receiptClaims(request, ports.tables, {
-          issuer: ports.publicBaseUrl,
-          keyId: ports.signer.keyId,
-          completedAt,
-          lookupsChecked,
-        }),
+        receiptClaims(
+          request,
+          ports.tables,
+          { issuer: ports.publicBaseUrl, keyId: ports.signer.keyId, completedAt, lookupsChecked },
+          ports.externalStores ?? [],
+        ),
       );
       const signed = compactReceipt(input, await ports.signer.sign(input));
       receipt = await store.saveReceipt(request.requestId, signed, completedAt);
@@ -237,12 +306,18 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
       (await store.claimConfirmation(request.requestId, clock.now()))
     ) {
       try {
+        const completed = toStatusView(
+          { ...request, status: 'completed', completedAt: clock.now().toISOString() },
+          { backupRetentionDays: ports.backupRetentionDays ?? 35 },
+        );
         await ports.email.sendDeletionConfirmation(email.value, {
           confirmationCode: request.confirmationCode,
           statusUrl: statusUrl(ports.publicBaseUrl, request.confirmationCode),
           completedAt,
           facts: completionFacts(scope.name, request.outcomes),
           deleteTheRestUrl: `${ports.publicBaseUrl}${DELETE_THE_REST_PATH}`,
+          erasedWhere: erasedWhereLines(completed),
+          ...(backupsNote(completed) ? { backupsNote: backupsNote(completed) } : {}),
         });
       } catch (error) {
         await store.releaseConfirmation(request.requestId);
@@ -303,7 +378,10 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
         request = { ...request, subject, identitiesReached: reached, resolved: true };
       }
       await runSteps(request, ports.beforePurge, progress);
-      const steps = planPurge(request, request.subject, ports.tables);
+      const steps: PlanStep[] = [
+        ...planPurge(request, request.subject, ports.tables),
+        ...planExternalSteps(request, request.subject, ports.externalStores ?? []),
+      ];
 
       if (!(await runPlan(request, steps, request.nextStep ?? 0, progress))) {
         progress.stage = 'queueing the continuation';

@@ -1,7 +1,7 @@
 // use-cases: the ports of the rights other than deletion (a copy, a correction, a withdrawal of
 // consent). The adapters implement them; the jobs in process-rights-job.ts and build-export.ts use them.
 import type { DeletionRequest } from '../core/deletion-request.js';
-import type { PurgeStep } from '../core/purge-plan.js';
+import type { ObjectPrefixStep, PurgeStep } from '../core/purge-plan.js';
 import type { RequestType } from '../core/privacy-rights.js';
 import type { ConsentActivity, CorrectableAttributeDeclaration } from '../declarations/rights.js';
 
@@ -58,6 +58,18 @@ export interface SubjectReader {
     startKey: Record<string, unknown> | undefined,
     limit: number,
   ): Promise<{ records: Record<string, unknown>[]; next?: Record<string, unknown> }>;
+}
+
+/** A subject's objects under one S3 prefix, a page at a time (names relative to the prefix). */
+export interface ObjectLister {
+  listPage(
+    step: ObjectPrefixStep,
+    token: string | undefined,
+    limit: number,
+  ): Promise<{
+    objects: { name: string; size: number; lastModified?: string }[];
+    next?: string;
+  }>;
 }
 
 export interface ExportStore {

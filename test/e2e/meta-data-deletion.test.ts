@@ -60,7 +60,19 @@ describe('POST /meta/data-deletion', () => {
     expect(answer.json.confirmation_code).toMatch(/^[A-Za-z0-9]{24}$/);
     expect(answer.json.url).toBe(`${service.baseUrl}/deletion-status?code=${answer.json.confirmation_code}`);
     const done = await completed(answer.json.confirmation_code ?? '');
-    expect(done.items_deleted).toBe(15);
+    // 15 table items, 3 media copies, and the 6 records the analytics provider (the stand-in) erased for
+    // the two Meta identifiers (it is given no other identifier of a Meta request).
+    expect(done.items_deleted).toBe(24);
+    const calls = (await (await fetch(`${service.endpoints.processors}/__calls`)).json()) as {
+      system: string;
+      status: number;
+      signatureValid: boolean;
+    }[];
+    expect(calls).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ system: 'AnalyticsProvider', status: 200, signatureValid: true }),
+      ]),
+    );
     const everything = JSON.stringify(await service.scanAll());
     for (const identifier of [ANA, '17841400000000001', '24000000000000001'])
       expect(everything).not.toContain(identifier);

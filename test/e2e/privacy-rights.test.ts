@@ -3,6 +3,7 @@
 // email, the worker, the status page and the support command.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { EXTERNAL_STORES } from '../../functions/declarations/external-stores.js';
 import { DATA_CATEGORIES, mappedTables } from '../../functions/declarations/tables.js';
 import { BEN, rawIdentifiers } from '../../local/seed-data.js';
 import { eventually, START_TIMEOUT_MS, startRunner, type RunningService } from '../support/local-runner.js';
@@ -191,11 +192,14 @@ describe('a copy of Ana’s data (form, verified by email)', () => {
       };
       expect(copy.categories.map((c) => c.category).sort()).toEqual([...DATA_CATEGORIES].sort());
       const stores = new Set(copy.categories.flatMap((c) => c.stores));
-      expect([...stores].sort()).toEqual(
-        mappedTables()
-          .map((t) => t.id)
-          .sort(),
+      // Every table, and the S3 prefixes of the data map (her files listed); other systems are named apart.
+      const prefixes = EXTERNAL_STORES.filter((store) => store.kind === 'object_prefix').map(
+        (store) => store.id,
       );
+      expect([...stores].sort()).toEqual([...mappedTables().map((t) => t.id), ...prefixes].sort());
+      expect(
+        (copy as { held_elsewhere?: { store: string }[] }).held_elsewhere?.map((held) => held.store),
+      ).toEqual(EXTERNAL_STORES.filter((store) => store.kind === 'erasure_webhook').map((store) => store.id));
       for (const category of copy.categories) expect(category.why.length).toBeGreaterThan(0);
       const text = JSON.stringify(copy);
       expect(text).toContain('ana@example.com');

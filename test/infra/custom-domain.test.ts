@@ -26,6 +26,7 @@ const CONTEXT = {
 function newStack(props: Partial<DeletionServiceStackProps> = {}): DeletionServiceStack {
   return new DeletionServiceStack(new App({ context: CONTEXT }), 'DeletionService-test', {
     stage: 'test',
+    demoDataStores: true,
     ...props,
   });
 }

@@ -17,6 +17,7 @@ const synth = (stack: Stack) => () => (stack.node.root as App).synth();
 
 const scratchTable = (personalData: TableDeclaration['personalData']): TableDeclaration => ({
   id: 'Scratch',
+  owner: 'service',
   description: 'A table that is not in TABLES.',
   partitionKey: { name: 'pk', type: 'S' },
   indexes: [],

@@ -12,6 +12,7 @@ import {
 } from '../../functions/declarations/functions.js';
 import { SERVED_CHANNELS_ENV } from '../../functions/declarations/channels.js';
 import { DELETION_PIPELINE, QUEUE_URL_ENV } from '../../functions/declarations/pipeline.js';
+import { EXTERNAL_STORES_ENV } from '../../functions/declarations/external-stores.js';
 import {
   INTEGRATION_TOKENS_TABLE,
   META_PLATFORM_DATA_TABLE,
@@ -182,6 +183,8 @@ describe('functions', () => {
       ...(declaration.receiptKeys === 'sign' ? [RECEIPT_SIGNING_KEY_ENV] : []),
       ...(declaration.receiptKeys === 'publish' ? [RECEIPT_PUBLISHED_KEYS_ENV] : []),
       ...(declaration.exportAccess ? ['EXPORT_BUCKET_NAME', 'EXPORT_LINK_DAYS'] : []),
+      // The stores outside DynamoDB this stage wired (none in this demo stage): data-stores.test.ts.
+      ...(key === 'deletionWorker' ? [EXTERNAL_STORES_ENV] : []),
     ]);
     const environment = environmentOf(key);
     expect(new Set(Object.keys(environment))).toEqual(expected);

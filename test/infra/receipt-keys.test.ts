@@ -36,6 +36,7 @@ const CONTEXT = {
 function buildStack(props: { receiptKeyGenerations: string[] }) {
   const stack = new DeletionServiceStack(new App({ context: CONTEXT }), 'DeletionService-test', {
     stage: 'test',
+    demoDataStores: true,
     ...props,
   });
   return { stack, template: Template.fromStack(stack) };

@@ -5,6 +5,8 @@ import { App, Stack, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { DeletionServiceStack, type DeletionServiceStackProps } from '../../lib/deletion-service-stack.js';
+import { companyTables } from '../../functions/declarations/tables.js';
+import { EXTERNAL_STORES } from '../../functions/declarations/external-stores.js';
 
 export interface StackUnderTest {
   readonly stack: DeletionServiceStack;
@@ -27,7 +29,11 @@ const CDK_JSON_CONTEXT = {
 /** The service stack in a fresh app, not yet synthesized (tests may still add to it). */
 export function newStack(props: Partial<DeletionServiceStackProps> = {}): DeletionServiceStack {
   const app = new App({ context: CDK_JSON_CONTEXT });
-  return new DeletionServiceStack(app, 'DeletionService-test', { stage: 'test', ...props });
+  return new DeletionServiceStack(app, 'DeletionService-test', {
+    stage: 'test',
+    demoDataStores: true,
+    ...props,
+  });
 }
 
 export function buildStack(props: Partial<DeletionServiceStackProps> = {}): StackUnderTest {
@@ -139,4 +145,17 @@ export function apiResourcePaths(template: Template): Map<string, string> {
 
 export function mentions(value: unknown, logicalId: string): boolean {
   return JSON.stringify(value ?? null).includes(`"${logicalId}"`);
+}
+
+/** Every store of the data map named, as an adopter fills config/<stage>.json (docs/data-stores.md). */
+export function namedDataStores(): Record<string, Record<string, string>> {
+  const stores: Record<string, Record<string, string>> = {};
+  for (const table of companyTables()) stores[table.id] = { tableName: `acme-${table.id.toLowerCase()}` };
+  for (const store of EXTERNAL_STORES) {
+    stores[store.id] =
+      store.kind === 'object_prefix'
+        ? { bucketName: `acme-${store.id.toLowerCase()}` }
+        : { url: `https://${store.id.toLowerCase()}.acme.example/erasure` };
+  }
+  return stores;
 }

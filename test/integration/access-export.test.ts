@@ -15,16 +15,19 @@ import { makeDynamoSubjectReader } from '../../functions/adapters/dynamo-subject
 import { makeDynamoSuppressionList } from '../../functions/adapters/dynamo-suppression-list.js';
 import { makeDynamoTablePurger } from '../../functions/adapters/dynamo-table-purger.js';
 import { makeS3ExportStore } from '../../functions/adapters/s3-export-store.js';
+import { makeS3ObjectLister } from '../../functions/adapters/s3-object-lister.js';
+import { EXTERNAL_STORES } from '../../functions/declarations/external-stores.js';
 import { makeSesRightsNotifier } from '../../functions/adapters/ses-email-notifier.js';
 import { newConfirmationCode } from '../../functions/core/confirmation-code.js';
 import type { ExportDocument } from '../../functions/core/export-document.js';
+import type { DeletionRequest } from '../../functions/core/deletion-request.js';
 import { makeIdentifierHasher } from '../../functions/core/keyed-hash.js';
 import { scopeOfRequest } from '../../functions/core/scope.js';
-import { TABLES, mappedTables } from '../../functions/declarations/tables.js';
+import { IDENTITY_LINKS_TABLE, TABLES, mappedTables } from '../../functions/declarations/tables.js';
 import { exportPrefix, makeAccessExporter } from '../../functions/use-cases/build-export.js';
 import { makeProcessRightsJob } from '../../functions/use-cases/process-rights-job.js';
-import { LOCAL_EXPORT_BUCKET } from '../../local/provision.js';
-import { BEN, CLEO, seedDemoData } from '../../local/seed-data.js';
+import { LOCAL_EXPORT_BUCKET, localBucketOf } from '../../local/provision.js';
+import { BEN, CLEO, demoMediaKeys, seedDemoData, seedDemoObjects } from '../../local/seed-data.js';
 import { startTestStandIns, type TestStandIns } from '../support/stand-ins.js';
 
 let env: TestStandIns;
@@ -35,6 +38,7 @@ const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 beforeAll(async () => {
   env = await startTestStandIns();
   await seedDemoData(env.documents, [CLEO, BEN]);
+  await seedDemoObjects(env.s3, [CLEO, BEN]);
   ses = new SESClient({ endpoint: env.standIns.endpoints.ses, region: 'us-east-1', credentials });
   s3 = new S3Client({
     endpoint: env.standIns.endpoints.s3,
@@ -67,6 +71,28 @@ async function counts(): Promise<Record<string, number>> {
   return result;
 }
 
+/** Files an access request straight in the store (intake and verification are tested elsewhere). */
+async function fileAccessRequest(
+  name: string,
+  fields: Pick<DeletionRequest, 'channel' | 'subject'> & Partial<DeletionRequest>,
+): Promise<string> {
+  const requestId = `req_${name}${Date.now()}`;
+  const at = new Date().toISOString();
+  await makeDynamoDeletionRequestStore(env.documents, 'DeletionRequests').create({
+    requestId,
+    confirmationCode: newConfirmationCode(),
+    status: 'received',
+    type: 'access',
+    subjectHashes: ['h'],
+    receivedAt: at,
+    updatedAt: at,
+    outcomes: [],
+    attempts: 0,
+    ...fields,
+  });
+  return requestId;
+}
+
 function rightsJob(continuations: string[] = []) {
   const store = makeDynamoDeletionRequestStore(env.documents, 'DeletionRequests');
   const exports = makeS3ExportStore(s3, LOCAL_EXPORT_BUCKET);
@@ -76,12 +102,16 @@ function rightsJob(continuations: string[] = []) {
     purger: makeDynamoTablePurger(env.documents, { tableName: tables }),
     resolver: makeDynamoIdentityResolver(env.documents, 'IdentityLinks'),
     suppressions: makeDynamoSuppressionList(env.documents, 'Suppressions'),
-    preferences: makeDynamoConsentPreferences(env.documents, tables),
-    corrector: makeDynamoAttributeCorrector(env.documents, tables, 'IdentityLinks'),
+    preferences: makeDynamoConsentPreferences(() => env.documents, tables),
+    corrector: makeDynamoAttributeCorrector(() => env.documents, tables, IDENTITY_LINKS_TABLE),
     notifier: makeSesRightsNotifier(ses, { from: 'privacy@example.com' }),
     verifications: { forgetRequest: async () => 0 },
     exporter: makeAccessExporter({
-      reader: makeDynamoSubjectReader(env.documents, tables),
+      reader: makeDynamoSubjectReader(() => env.documents, tables),
+      external: {
+        stores: EXTERNAL_STORES,
+        objects: makeS3ObjectLister(env.s3, { bucketOf: (step) => localBucketOf(step.store) }),
+      },
       store: exports,
       tables: mappedTables(),
       clock: { now: () => new Date() },
@@ -107,20 +137,9 @@ describe('a copy of a large subject', () => {
     const continuations: string[] = [];
     const run = rightsJob(continuations);
     const before = await counts();
-    const requestId = `req_export${Date.now()}`;
-    const at = new Date().toISOString();
-    await store.create({
-      requestId,
-      confirmationCode: newConfirmationCode(),
-      status: 'received',
+    const requestId = await fileAccessRequest('export', {
       channel: 'email',
-      type: 'access',
       subject: [{ kind: 'email', value: CLEO.email }],
-      subjectHashes: ['h'],
-      receivedAt: at,
-      updatedAt: at,
-      outcomes: [],
-      attempts: 0,
     });
     let invocations = 0;
     for (;;) {
@@ -152,25 +171,45 @@ describe('a copy of a large subject', () => {
   }, 240_000);
 });
 
+describe('a copy that reaches stores outside DynamoDB', () => {
+  it("lists the person's files under their media prefix and names the other systems it cannot read", async () => {
+    const exports = makeS3ExportStore(s3, LOCAL_EXPORT_BUCKET);
+    const requestId = await fileAccessRequest('filescopy', {
+      channel: 'email',
+      subject: [{ kind: 'email', value: BEN.email }],
+    });
+    expect(await rightsJob()(requestId)).toBe('completed');
+    const copy = JSON.parse(
+      (await exports.get(`${exportPrefix(requestId)}export.json`)) ?? '{}',
+    ) as ExportDocument;
+    const media = copy.categories.find((category) => category.category === 'instagram_media');
+    expect(media?.stores).toContain('MediaCopies');
+    const files = (media?.records ?? []).filter((record) => 'file' in record);
+    expect(files.map((record) => record.file).sort()).toEqual(
+      demoMediaKeys(BEN)
+        .map((key) => key.split('/').at(-1))
+        .sort(),
+    );
+    expect(files.every((record) => typeof record.size_bytes === 'number')).toBe(true);
+    // Another person's folder is never listed.
+    expect(JSON.stringify(copy)).not.toContain(CLEO.facebookAsid);
+    expect(copy.held_elsewhere).toEqual([
+      expect.objectContaining({ store: 'AnalyticsProvider', recipient: 'our analytics provider' }),
+    ]);
+    const page = (await exports.get(`${exportPrefix(requestId)}export.html`)) ?? '';
+    expect(page).toContain('everything we hold about you in our own systems');
+    expect(page).toContain('Held for us by other systems');
+    expect(page).toContain('<li>Our analytics provider: ');
+  }, 60_000);
+});
+
 describe('a copy asked for with a phone number', () => {
   it('holds the WhatsApp data of that number only, nothing of the account it is linked to', async () => {
-    const store = makeDynamoDeletionRequestStore(env.documents, 'DeletionRequests');
     const exports = makeS3ExportStore(s3, LOCAL_EXPORT_BUCKET);
-    const requestId = `req_phonecopy${Date.now()}`;
-    const at = new Date().toISOString();
-    await store.create({
-      requestId,
-      confirmationCode: newConfirmationCode(),
-      status: 'received',
+    const requestId = await fileAccessRequest('phonecopy', {
       channel: 'web',
       scope: 'whatsapp_data',
-      type: 'access',
       subject: [{ kind: 'whatsapp_phone', value: BEN.whatsappPhone }],
-      subjectHashes: ['h'],
-      receivedAt: at,
-      updatedAt: at,
-      outcomes: [],
-      attempts: 0,
     });
     expect(await rightsJob()(requestId)).toBe('completed');
     const copy = JSON.parse(

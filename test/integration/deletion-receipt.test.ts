@@ -11,7 +11,7 @@ import {
 import { toStatusView, type Channel, type SubjectIdentifier } from '../../functions/core/deletion-request.js';
 import { makePublishReceiptKeys } from '../../functions/use-cases/publish-receipt-keys.js';
 import type { DeletionRequestStore, ReceiptSigner } from '../../functions/use-cases/ports.js';
-import { ANA, BEN, CLEO, rawIdentifiers, type DemoPerson } from '../../local/seed-data.js';
+import { ANA, BEN, CLEO, rawIdentifiers } from '../../local/seed-data.js';
 import { startHarness, type Harness } from '../support/purge-harness.js';
 
 let harness: Harness | undefined;
@@ -19,10 +19,6 @@ afterEach(async () => {
   await harness?.stop();
   harness = undefined;
 });
-
-function identifiersOf(person: DemoPerson): string[] {
-  return [person.name, person.accountId, ...rawIdentifiers(person)];
-}
 
 async function publishedKeys(h: Harness, keyIds: readonly string[]) {
   const publish = makePublishReceiptKeys({
@@ -74,7 +70,8 @@ describe('the deletion receipt', () => {
       channel: 'email',
       scope: 'everything',
       outcome: 'completed_with_retention',
-      erasure_webhooks_acknowledged: [],
+      // The demo data map's erasure webhook acknowledged; its name is signed, never an identifier.
+      erasure_webhooks_acknowledged: ['AnalyticsProvider'],
       read_after_delete_check: { result: 'passed', records_remaining: 0 },
       received_at: request.receivedAt,
       completed_at: request.completedAt,
@@ -91,6 +88,15 @@ describe('the deletion receipt', () => {
     ]);
     for (const group of claims.kept) expect(group.until).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(claims.deleted.flatMap((group) => group.categories)).toContain('ai_transcripts');
+    // The S3 prefix's objects and what the other system confirmed erasing, with their categories.
+    const mediaCopies = request.outcomes.find((outcome) => outcome.table === 'MediaCopies');
+    expect(mediaCopies?.deleted).toBe(3);
+    expect(claims.deleted).toContainEqual({ categories: ['instagram_media'], records: 3 });
+    expect(claims.deleted).toContainEqual({
+      categories: ['meta_insights', 'analytics_identifiers'],
+      records: 12,
+    });
+    for (const group of claims.deleted) expect(group.categories.length).toBeGreaterThan(0);
     expect(claims.read_after_delete_check.lookups_checked).toBeGreaterThan(0);
 
     // Independently: jose (any JOSE library does the same) with the JWKS as published.
@@ -103,6 +109,28 @@ describe('the deletion receipt', () => {
 
     // And the status JSON carries the same receipt.
     expect(toStatusView(request).receipt).toBe(receipt);
+  }, 60_000);
+
+  it("states the request's own scope: a web request verified by a phone number covers WhatsApp data only", async () => {
+    harness = await startHarness([ANA]);
+    const requestId = await harness.file(
+      'web',
+      [{ kind: 'whatsapp_phone', value: ANA.whatsappPhone }],
+      'whatsapp_data',
+    );
+    await harness.runToEnd(requestId);
+    const request = await harness.store.get(requestId);
+    const { claims } = decode(request?.receipt ?? '');
+    expect(claims).toMatchObject({
+      channel: 'web',
+      scope: 'whatsapp_data',
+      erasure_webhooks_acknowledged: [],
+    });
+    expect(claims.categories).toEqual(expect.arrayContaining(['whatsapp_message_content']));
+    expect(claims.categories).not.toContain('account_profile');
+    const deletedCategories = (claims.deleted as { categories: string[] }[]).flatMap((g) => g.categories);
+    expect(deletedCategories.every((category) => category.startsWith('whatsapp_'))).toBe(true);
+    expect(harness.env.standIns.downstream.calls()).toEqual([]);
   }, 60_000);
 
   it('fails after any change to its header or payload', async () => {
@@ -177,7 +205,10 @@ describe('the deletion receipt', () => {
       const { header, claims } = decode(receipt);
       const text = `${receipt}\n${JSON.stringify(header)}\n${JSON.stringify(claims)}`;
       for (const demo of [ANA, BEN, CLEO]) {
-        for (const identifier of identifiersOf(demo)) expect(text).not.toContain(identifier);
+        for (const identifier of rawIdentifiers(demo)) expect(text).not.toContain(identifier);
+        expect(text).not.toContain(demo.accountId);
+        // A name as a word: "Ana" is also the start of the AnalyticsProvider system's name.
+        expect(text).not.toMatch(new RegExp(`\\b${demo.name}\\b`));
       }
     },
     60_000,

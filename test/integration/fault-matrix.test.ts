@@ -1,10 +1,13 @@
-// integration: a failure at every step of a deletion job — once, and three times in a row — then the
+// integration: a failure at every step of a deletion job (object prefixes and erasure webhooks included: a lost
+// answer, the step the receipt reads, a count of objects) — once, and three times in a row — then the
 // job is redelivered until it finishes. Each case must end with one completed request, the right
 // counts, nothing left of the person, one Meta revocation and at most one confirmation email.
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type {
   DeletionRequestStore,
   EmailNotifier,
+  ErasureRequester,
+  ObjectPurger,
   SuppressionList,
   TablePurger,
 } from '../../functions/use-cases/ports.js';
@@ -25,6 +28,10 @@ type Step =
   | 'purgePage'
   | 'recordPurgeProgress'
   | 'countRemaining'
+  | 'objectPage'
+  | 'erasureAnswerLost'
+  | 'markErasureStep'
+  | 'objectCount'
   | 'notice'
   | 'suppress'
   | 'sendEmail'
@@ -38,6 +45,10 @@ const STEPS: readonly Step[] = [
   'purgePage',
   'recordPurgeProgress',
   'countRemaining',
+  'objectPage',
+  'erasureAnswerLost',
+  'markErasureStep',
+  'objectCount',
   'notice',
   'suppress',
   'sendEmail',
@@ -73,6 +84,11 @@ function failing(step: Step, times: number, calls: { revocations: number }): Ove
         maybeFail('recordPurgeProgress'),
         real.recordPurgeProgress(...args)
       ),
+      // The write that names an acknowledged webhook for the receipt (erasure-webhook:<system>).
+      markStepDone: async (...args) => (
+        args[1].startsWith('erasure-webhook:') && maybeFail('markErasureStep'),
+        real.markStepDone(...args)
+      ),
       markConfirmationSent: async (...args) => (
         maybeFail('markConfirmationSent'),
         real.markConfirmationSent(...args)
@@ -85,6 +101,18 @@ function failing(step: Step, times: number, calls: { revocations: number }): Ove
     purger: (real: TablePurger) => ({
       purgePage: async (...args) => (maybeFail('purgePage'), real.purgePage(...args)),
       countRemaining: async (...args) => (maybeFail('countRemaining'), real.countRemaining(...args)),
+    }),
+    objects: (real: ObjectPurger) => ({
+      purgePage: async (...args) => (maybeFail('objectPage'), real.purgePage(...args)),
+      countRemaining: async (...args) => (maybeFail('objectCount'), real.countRemaining(...args)),
+    }),
+    // The system erased and answered, but the answer was lost: the retry repeats the same request id.
+    erasure: (real: ErasureRequester) => ({
+      requestErasure: async (...args) => {
+        const acknowledgement = await real.requestErasure(...args);
+        maybeFail('erasureAnswerLost');
+        return acknowledgement;
+      },
     }),
     suppressions: (real: SuppressionList) => ({
       ...real,
@@ -130,7 +158,20 @@ describe('a failure at every step of a deletion job', () => {
 
       const done = await harness.store.get(requestId);
       expect(done?.status).toBe('completed_with_retention');
-      expect(done?.outcomes.reduce((sum, o) => sum + o.deleted, 0)).toBe(31);
+      // 31 table items, 3 media objects, and the 12 records the downstream system reported erasing.
+      expect(done?.outcomes.reduce((sum, o) => sum + o.deleted, 0)).toBe(46);
+      expect(done?.outcomes.find((o) => o.table === 'AnalyticsProvider')?.deleted).toBe(12);
+      const acknowledged = harness.env.standIns.downstream.calls().filter((call) => call.status === 200);
+      expect(acknowledged.length).toBeGreaterThanOrEqual(1);
+      expect(new Set(acknowledged.map((call) => `${call.requestId}:${call.erased}`))).toEqual(
+        new Set([`${requestId}:12`]),
+      );
+      expect(done?.outcomes.find((o) => o.table === 'MediaCopies')?.deleted).toBe(3);
+      // The receipt names the webhook once, whichever step failed.
+      const claims = JSON.parse(
+        Buffer.from(done?.receipt?.split('.')[1] ?? '', 'base64url').toString('utf8'),
+      ) as { erasure_webhooks_acknowledged: string[] };
+      expect(claims.erasure_webhooks_acknowledged).toEqual(['AnalyticsProvider']);
       expect(done?.outcomes.reduce((sum, o) => sum + o.retained, 0)).toBe(3);
       expect(done?.subject).toEqual([]);
       expect(calls.revocations).toBe(1);
@@ -144,6 +185,6 @@ describe('a failure at every step of a deletion job', () => {
         expect(everything).toContain(identifier);
       }
     },
-    30_000,
+    120_000,
   );
 });

@@ -94,6 +94,9 @@ describe('purge engine, per scope', () => {
       IdentityLinks: [3, 0, 0],
       IntegrationTokens: [3, 0, 0],
       MetaPlatformData: [9, 0, 0],
+      // Beyond DynamoDB: the media copies of the Meta ids, and what the analytics provider erased for them.
+      MediaCopies: [3, 0, 0],
+      AnalyticsProvider: [6, 0, 0],
     });
     await expectNoRawIdentifier(harness, inScopeIdentifiers.facebook(ANA));
     // Out of scope for this channel: Ana's account, WhatsApp conversations, transcripts, billing.
@@ -144,7 +147,8 @@ describe('purge engine, per scope', () => {
     const done = await harness.store.get(requestId);
     expect(done?.status).toBe('completed_with_retention');
     const outcomes = Object.fromEntries(done!.outcomes.map((o) => [o.table, o]));
-    expect(Object.values(outcomes).reduce((sum, o) => sum + o.deleted, 0)).toBe(31);
+    // 31 table items, 3 media objects, 12 records the analytics provider erased.
+    expect(Object.values(outcomes).reduce((sum, o) => sum + o.deleted, 0)).toBe(46);
     expect(outcomes.BillingRecords).toMatchObject({ retained: 2, retentionReason: 'tax_and_accounting' });
     expect(outcomes.FraudSignals).toMatchObject({ retained: 1, retentionReason: 'fraud_prevention' });
     expect(outcomes.BillingRecords?.retainedUntil).toMatch(/^\d{4}-\d{2}-\d{2}$/);
@@ -283,7 +287,12 @@ describe('purge engine, steps around the purge', () => {
     expect(await harness.worker({ beforePurge, afterPurge })(requestId)).toBe('completed');
 
     expect(seen).toEqual(['revoke:token', 'notice:none', 'notice:none']);
-    expect((await harness.store.get(requestId))?.stepsDone).toEqual(['notice', 'revoke']);
+    // The acknowledged erasure webhook is recorded as a step too (the receipt lists it).
+    expect((await harness.store.get(requestId))?.stepsDone).toEqual([
+      'erasure-webhook:AnalyticsProvider',
+      'notice',
+      'revoke',
+    ]);
   });
 });
 
@@ -324,7 +333,7 @@ describe('purge engine, faults', () => {
     const done = await harness.store.get(requestId);
     expect(done?.status).toBe('completed_with_retention');
     expect(done?.attempts).toBe(2);
-    expect(done?.outcomes.reduce((sum, o) => sum + o.deleted, 0)).toBe(31);
+    expect(done?.outcomes.reduce((sum, o) => sum + o.deleted, 0)).toBe(46);
     expect(done?.outcomes.reduce((sum, o) => sum + o.retained, 0)).toBe(3);
     await expectNoRawIdentifier(harness, inScopeIdentifiers.email(ANA));
     expect(await harness.emailsTo(ANA.email)).toHaveLength(1);
@@ -359,7 +368,7 @@ describe('purge engine, faults', () => {
 
     expect(outcomes.sort()).toEqual(['busy', 'completed']);
     const done = await harness.store.get(requestId);
-    expect(done?.outcomes.reduce((sum, o) => sum + o.deleted, 0)).toBe(31);
+    expect(done?.outcomes.reduce((sum, o) => sum + o.deleted, 0)).toBe(46);
     expect(await harness.emailsTo(ANA.email)).toHaveLength(1);
     await expectUnchanged(harness, BEN);
   });

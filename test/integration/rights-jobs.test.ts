@@ -17,7 +17,7 @@ import { makeSesRightsNotifier } from '../../functions/adapters/ses-email-notifi
 import { newConfirmationCode } from '../../functions/core/confirmation-code.js';
 import type { DeletionRequest } from '../../functions/core/deletion-request.js';
 import { makeIdentifierHasher } from '../../functions/core/keyed-hash.js';
-import { TABLES, mappedTables } from '../../functions/declarations/tables.js';
+import { IDENTITY_LINKS_TABLE, TABLES, mappedTables } from '../../functions/declarations/tables.js';
 import type { DeletionRequestStore } from '../../functions/use-cases/ports.js';
 import { MARKETING_WITHDRAWN, makeProcessRightsJob } from '../../functions/use-cases/process-rights-job.js';
 import { ANA, BEN, seedDemoData } from '../../local/seed-data.js';
@@ -63,8 +63,8 @@ function job(store: DeletionRequestStore = real()) {
     purger: makeDynamoTablePurger(env.documents, { tableName: tables, sleep: async () => undefined }),
     resolver: makeDynamoIdentityResolver(env.documents, 'IdentityLinks'),
     suppressions: makeDynamoSuppressionList(env.documents, 'Suppressions'),
-    preferences: makeDynamoConsentPreferences(env.documents, tables),
-    corrector: makeDynamoAttributeCorrector(env.documents, tables, 'IdentityLinks'),
+    preferences: makeDynamoConsentPreferences(() => env.documents, tables),
+    corrector: makeDynamoAttributeCorrector(() => env.documents, tables, IDENTITY_LINKS_TABLE),
     notifier: makeSesRightsNotifier(ses, { from: 'privacy@example.com' }),
     verifications: { forgetRequest: async () => 0 },
     queue: { sendDeletionJob: async () => undefined },

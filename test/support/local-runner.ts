@@ -5,6 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { TABLES } from '../../functions/declarations/tables.js';
+import type { LocalEndpoints } from '../../local/local-service.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
@@ -18,7 +19,7 @@ export const START_TIMEOUT_MS = READY_TIMEOUT_MS + 10_000;
 
 export interface RunningService {
   readonly baseUrl: string;
-  readonly endpoints: { dynamodb: string; sqs: string; ses: string; graph: string; kms: string; s3: string };
+  readonly endpoints: LocalEndpoints;
   readonly output: () => string;
   readonly documents: DynamoDBDocumentClient;
   scan(table: string): Promise<Record<string, unknown>[]>;

@@ -13,12 +13,15 @@ import { newConfirmationCode } from '../../functions/core/confirmation-code.js';
 import type { Channel, SubjectIdentifier } from '../../functions/core/deletion-request.js';
 import { makeIdentifierHasher } from '../../functions/core/keyed-hash.js';
 import { TABLES, mappedTables } from '../../functions/declarations/tables.js';
+import type { ScopeName } from '../../functions/core/scope.js';
 import type {
   DeletionRequestStore,
   EmailNotifier,
   JobQueue,
   ReceiptSigner,
   SuppressionList,
+  ErasureRequester,
+  ObjectPurger,
   TablePurger,
 } from '../../functions/use-cases/ports.js';
 import {
@@ -26,7 +29,12 @@ import {
   type JobStep,
   type PurgeBudget,
 } from '../../functions/use-cases/process-deletion-job.js';
-import { seedDemoData, type DemoPerson } from '../../local/seed-data.js';
+import { seedDemoData, seedDemoObjects, type DemoPerson } from '../../local/seed-data.js';
+import { makeErasureWebhookClient } from '../../functions/adapters/erasure-webhook-client.js';
+import { makeS3ObjectPurger } from '../../functions/adapters/s3-object-purger.js';
+import { EXTERNAL_STORES } from '../../functions/declarations/external-stores.js';
+import { localBucketOf } from '../../local/provision.js';
+import { LOCAL_ERASURE_WEBHOOK_SECRET } from '../../local/stand-ins.js';
 import { startTestStandIns, type TestStandIns } from './stand-ins.js';
 import type { StandInOptions } from '../../local/stand-ins.js';
 
@@ -35,6 +43,8 @@ export const PEPPER = 'test-pepper';
 export interface Overrides {
   readonly documents?: DynamoDBDocumentClient;
   readonly purger?: (real: TablePurger) => TablePurger;
+  readonly objects?: (real: ObjectPurger) => ObjectPurger;
+  readonly erasure?: (real: ErasureRequester) => ErasureRequester;
   readonly email?: (real: EmailNotifier) => EmailNotifier;
   readonly store?: (real: DeletionRequestStore) => DeletionRequestStore;
   readonly suppressions?: (real: SuppressionList) => SuppressionList;
@@ -56,7 +66,8 @@ export interface Harness {
   /** The KMS stand-in's client (receipt keys: env.provisioned.receiptKeyIds, current first). */
   readonly kms: KMSClient;
   /** Files a request (as intake does) and returns its id. */
-  file(channel: Channel, subject: SubjectIdentifier[]): Promise<string>;
+  /** A request as the intake stores it; `scope` narrows it (a web request verified by a phone number). */
+  file(channel: Channel, subject: SubjectIdentifier[], scope?: ScopeName): Promise<string>;
   worker(overrides?: Overrides): ReturnType<typeof makeProcessDeletionJob>;
   /** Runs the worker, and its continuation jobs, until the request is done. */
   runToEnd(requestId: string, overrides?: Overrides): Promise<number>;
@@ -72,6 +83,7 @@ export async function startHarness(
 ): Promise<Harness> {
   const env = await startTestStandIns(options);
   await seedDemoData(env.documents, people);
+  await seedDemoObjects(env.s3, people);
   // The SES stand-in keeps one mail store per process: start each harness from an empty one.
   await fetch(`${env.standIns.endpoints.ses}/clear-store`, { method: 'POST' });
   const store = makeDynamoDeletionRequestStore(env.documents, 'DeletionRequests');
@@ -96,7 +108,7 @@ export async function startHarness(
     continuations,
     metrics,
     kms,
-    async file(channel, subject) {
+    async file(channel, subject, scope) {
       counter += 1;
       const requestId = `req_harness${Date.now()}${counter}`;
       const at = new Date().toISOString();
@@ -106,6 +118,7 @@ export async function startHarness(
         confirmationCode: newConfirmationCode(),
         status: 'received',
         channel,
+        ...(scope ? { scope } : {}),
         subject,
         subjectHashes: subject.map((identifier) => hash(identifier.kind, identifier.value)),
         receivedAt: at,
@@ -127,6 +140,15 @@ export async function startHarness(
         kms,
         overrides.receiptKeyId ?? env.provisioned.receiptKeyIds[0] ?? '',
       );
+      const realObjects = makeS3ObjectPurger(env.s3, { bucketOf: (step) => localBucketOf(step.store) });
+      const realErasure = makeErasureWebhookClient({
+        urlOf: (system) => env.standIns.downstream.erasureUrl(system.id),
+        secretOf: async () => LOCAL_ERASURE_WEBHOOK_SECRET,
+        events: {
+          count: (metric, _value, dimensions) => void (dimensions ? undefined : metrics.push(metric)),
+        },
+        sleep: async () => undefined,
+      });
       return makeProcessDeletionJob({
         store: overrides.store ? overrides.store(store) : store,
         purger: overrides.purger ? overrides.purger(realPurger) : realPurger,
@@ -137,6 +159,9 @@ export async function startHarness(
         email: overrides.email ? overrides.email(realEmail) : realEmail,
         queue,
         tables: mappedTables(),
+        externalStores: EXTERNAL_STORES,
+        objects: overrides.objects ? overrides.objects(realObjects) : realObjects,
+        erasure: overrides.erasure ? overrides.erasure(realErasure) : realErasure,
         clock: { now: () => new Date() },
         // Recorded once per event: the copy with extra dimensions is the same event.
         events: {

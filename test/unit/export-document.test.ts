@@ -80,7 +80,7 @@ describe('renderExportPage', () => {
     expect(html).not.toMatch(/<script/i);
     expect(html).toContain('&#60;script&#62;');
     expect(html).toContain('8 March 2026');
-    expect(html).toContain('50 more record(s) of this kind are in the file for programs (JSON).');
+    expect(html).toContain('50 more records of this kind are in the file for programs (JSON).');
     expect(html).toContain('Why we hold it');
   });
 
@@ -95,5 +95,40 @@ describe('renderExportPage', () => {
 
   it('says so when we hold nothing', () => {
     expect(renderExportPage(buildExportDocument([], NOW, UNTIL))).toContain('We hold no data about you.');
+  });
+
+  it('names the other systems that hold data for us, and does not call itself everything', () => {
+    const document = buildExportDocument(
+      [{ table: 'Accounts', categories: ['account_profile'], records: [{ name: 'Ana' }] }],
+      NOW,
+      UNTIL,
+      [
+        {
+          store: 'AnalyticsProvider',
+          recipient: 'our <analytics> provider',
+          categories: ['analytics_identifiers'],
+        },
+      ],
+    );
+    expect(document.held_elsewhere).toEqual([
+      {
+        store: 'AnalyticsProvider',
+        recipient: 'our <analytics> provider',
+        categories: ['analytics_identifiers'],
+        what: [CATEGORY_EXPLANATIONS.analytics_identifiers.what],
+      },
+    ]);
+    const html = renderExportPage(document);
+    expect(html).toContain('everything we hold about you in our own systems');
+    expect(html).toContain('Held for us by other systems');
+    expect(html).toContain('Our &#60;analytics&#62; provider: ');
+    expect(html).toContain('This copy does not include what they hold');
+  });
+
+  it('makes no mention of other systems when none holds data for us', () => {
+    const html = renderExportPage(buildExportDocument([], NOW, UNTIL));
+    expect(html).not.toContain('in our own systems');
+    expect(html).not.toContain('Held for us by other systems');
+    expect(buildExportDocument([], NOW, UNTIL).held_elsewhere).toBeUndefined();
   });
 });

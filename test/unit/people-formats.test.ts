@@ -2,7 +2,7 @@
 // cold start tens of milliseconds); they must read exactly as the en-GB locale writes them.
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { countOf, formatCount, formatDay } from '../../functions/core/status-page.js';
+import { countOf, formatCount, formatDay } from '../../functions/core/plain-words.js';
 
 const enGbDay = (iso: string) =>
   new Date(iso).toLocaleDateString('en-GB', {

@@ -15,6 +15,7 @@ import {
   renderStatusPage,
 } from '../../functions/core/status-page.js';
 import { makeIdentifierHasher } from '../../functions/core/keyed-hash.js';
+import { erasedWhereLines } from '../../functions/core/erased-where.js';
 
 const ASID = '10000000000000001';
 const SUBJECT_HASH = makeIdentifierHasher('test_pepper')('facebook_asid', ASID);
@@ -90,8 +91,65 @@ describe('toStatusView', () => {
         'items_anonymised',
         'no_data_held',
         'kept',
+        'erased_where',
+        'backups',
       ].sort(),
     );
+  });
+
+  it('says what was erased where, and the day backups no longer hold it', () => {
+    const view = toStatusView(
+      deletionRequest({
+        status: 'completed',
+        completedAt: '2026-11-30T10:00:00.000Z',
+        outcomes: [
+          { table: 'Accounts', deleted: 1, anonymised: 0, retained: 0 },
+          { table: 'Preferences', deleted: 0, anonymised: 0, retained: 0 },
+          { table: 'BillingRecords', deleted: 0, anonymised: 2, retained: 0 },
+          {
+            table: 'AnalyticsProvider',
+            deleted: 4,
+            anonymised: 0,
+            retained: 0,
+            acknowledgedAt: '2026-11-30T09:59:00.000Z',
+          },
+        ],
+      }),
+      { backupRetentionDays: 35 },
+    );
+    expect(view.erased_where).toEqual([
+      { store: 'Accounts', records: 1 },
+      { store: 'BillingRecords', records: 0, details_removed: 2 },
+      { store: 'AnalyticsProvider', records: 4, acknowledged_at: '2026-11-30T09:59:00.000Z' },
+    ]);
+    expect(view.backups).toEqual({ retention_days: 35, gone_by: '2027-01-04' });
+    const html = renderStatusPage(view);
+    expect(html).toContain('<h2>What was erased where</h2>');
+    expect(html).toContain('<li>Your account and profile: 1 record erased.</li>');
+    // Anonymised records are not called erased.
+    expect(html).toContain(
+      '<li>Your name and contact details on invoices: personal details removed from 2 records, the rest kept.</li>',
+    );
+    expect(html).toContain(
+      '<li>Our analytics provider erased 4 records of yours that this request covers, as it confirmed on 30 November 2026.</li>',
+    );
+    expect(html).toContain(
+      'keep deleted records restorable for up to 35 days; the copies of yours are gone by 4 January 2027.',
+    );
+  });
+
+  it("writes what was erased where with the page's numbers and dates: thousands separated, one record, days in words", () => {
+    expect(
+      erasedWhereLines({
+        erased_where: [
+          { store: 'MetaPlatformData', records: 12345 },
+          { store: 'MediaCopies', records: 1 },
+        ],
+      }),
+    ).toEqual([
+      'Your pages, page roles and details, Instagram posts and insights that came from Meta: 12,345 records erased.',
+      'Copies of your Instagram and Facebook media: 1 record erased.',
+    ]);
   });
 
   it('shows the confirmation code, status, channel and times', () => {
