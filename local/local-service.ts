@@ -27,7 +27,9 @@ import { provision } from './provision.js';
 import { startQueuePoller, type SqsHandler } from './queue-poller.js';
 import { seedDemoData, seedDemoObjects } from './seed-data.js';
 import { S3Client } from '@aws-sdk/client-s3';
-import { LOCAL_ERASURE_WEBHOOK_SECRET, startStandIns } from './stand-ins.js';
+import { LOCAL_ERASURE_WEBHOOK_SECRET, startStandIns, type LocalEndpoints } from './stand-ins.js';
+
+export type { LocalEndpoints };
 
 /** Local defaults: test-only values, never used in AWS (which reads Secrets Manager). */
 export const LOCAL_DEFAULTS = {
@@ -97,18 +99,6 @@ export interface LocalServiceOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly seed?: boolean;
   readonly log?: (message: string) => void;
-}
-
-/** Where each local stand-in answers. */
-export interface LocalEndpoints {
-  readonly dynamodb: string;
-  readonly sqs: string;
-  readonly s3: string;
-  readonly ses: string;
-  readonly graph: string;
-  readonly kms: string;
-  /** The stand-in downstream system that receives erasure webhooks. */
-  readonly processors: string;
 }
 
 export interface LocalService {

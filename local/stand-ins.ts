@@ -31,18 +31,21 @@ export interface StandInPorts {
 /** Signing secret of the stand-in downstream system's erasure webhook: a local test value only. */
 export const LOCAL_ERASURE_WEBHOOK_SECRET = 'local-erasure-webhook-secret-not-for-production';
 
+/** Where each local stand-in answers. */
+export interface LocalEndpoints {
+  readonly dynamodb: string;
+  readonly sqs: string;
+  /** fauxqs serves S3 on the same port as SQS (without the fault proxy). */
+  readonly s3: string;
+  readonly ses: string;
+  readonly graph: string;
+  readonly kms: string;
+  /** The stand-in downstream system: erasure webhooks at /erasure/<system>, calls at /__calls. */
+  readonly processors: string;
+}
+
 export interface StandIns {
-  readonly endpoints: {
-    readonly dynamodb: string;
-    readonly sqs: string;
-    /** fauxqs serves S3 on the same port as SQS (without the fault proxy). */
-    readonly s3: string;
-    readonly ses: string;
-    readonly graph: string;
-    readonly kms: string;
-    /** The stand-in downstream system: erasure webhooks at /erasure/<system>, calls at /__calls. */
-    readonly processors: string;
-  };
+  readonly endpoints: LocalEndpoints;
   /** The SQS endpoint the service uses: a proxy in front of the stand-in that can inject faults. */
   readonly sqsFaults: FaultProxy;
   readonly graph: FakeGraphApi;

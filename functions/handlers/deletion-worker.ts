@@ -20,6 +20,7 @@ import { makeKmsReceiptSigner } from '../adapters/kms-receipt-keys.js';
 import { ErasureWebhookError, makeErasureWebhookClient } from '../adapters/erasure-webhook-client.js';
 import { makeS3ObjectPurger } from '../adapters/s3-object-purger.js';
 import { makeS3ObjectLister } from '../adapters/s3-object-lister.js';
+import type { ObjectPrefixStep } from '../core/purge-plan.js';
 import { EXTERNAL_STORES, erasureWebhookSecretEnvName } from '../declarations/external-stores.js';
 import { DeletionJobMessage } from '../core/job-message.js';
 import { FUNCTIONS } from '../declarations/functions.js';
@@ -134,9 +135,9 @@ const whatsappCompletionNotice = channels.has('whatsapp')
 
 // The data map's other stores: a subject's objects under S3 prefixes, and the company's other systems.
 const namedSecrets = makeNamedSecretReader(env);
-const objects = makeS3ObjectPurger(s3(), {
-  bucketOf: (step) => externalStoreLocation(env, step.store),
-});
+const externalStores = wiredExternalStores(env, EXTERNAL_STORES);
+const bucketOf = (step: ObjectPrefixStep) => externalStoreLocation(env, step.store);
+const objects = makeS3ObjectPurger(s3(), { bucketOf });
 const erasure = makeErasureWebhookClient({
   urlOf: (system) => externalStoreLocation(env, system),
   secretOf: async (system) => {
@@ -168,7 +169,7 @@ const processDeletionJob = makeProcessDeletionJob({
   email: makeSesEmailNotifier(ses(), emailSettings(env)),
   queue,
   tables,
-  externalStores: wiredExternalStores(env, EXTERNAL_STORES),
+  externalStores,
   objects,
   erasure,
   clock: systemClock,
@@ -219,8 +220,8 @@ const processRightsJob = makeProcessRightsJob({
   exporter: makeAccessExporter({
     reader: makeDynamoSubjectReader(clientFor, tableNameOf),
     external: {
-      stores: wiredExternalStores(env, EXTERNAL_STORES),
-      objects: makeS3ObjectLister(s3(), { bucketOf: (step) => externalStoreLocation(env, step.store) }),
+      stores: externalStores,
+      objects: makeS3ObjectLister(s3(), { bucketOf }),
     },
     store: makeS3ExportStore(s3(), exports.bucket),
     tables,

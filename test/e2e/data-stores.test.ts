@@ -4,11 +4,17 @@
 // redrive the job, as the status page, the receipt, the worker's log and the support command show them.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { MEDIA_COPIES_PREFIX } from '../../functions/declarations/external-stores.js';
 import { localBucketOf } from '../../local/provision.js';
 import { ANA, BEN, CLEO, type DemoPerson } from '../../local/seed-data.js';
-import { eventually, START_TIMEOUT_MS, startRunner, type RunningService } from '../support/local-runner.js';
+import {
+  eventually,
+  localQueues,
+  START_TIMEOUT_MS,
+  startRunner,
+  type RunningService,
+} from '../support/local-runner.js';
 import { runRequestsCli } from '../support/requests-cli.js';
 import { callbackFormBody, deletionPayload, signRequest } from '../support/signing.js';
 
@@ -231,19 +237,11 @@ describe('the demo data map beyond DynamoDB', () => {
 });
 
 async function deadLetters(): Promise<number> {
-  const info = (await (await fetch(`${service.baseUrl}/__local/info`)).json()) as {
-    deadLetterQueueUrl: string;
-  };
-  const sqs = new SQSClient({
-    endpoint: service.endpoints.sqs,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    useQueueUrlAsEndpoint: false,
-  });
+  const { sqs, deadLetterQueueUrl } = await localQueues(service);
   try {
     const attributes = await sqs.send(
       new GetQueueAttributesCommand({
-        QueueUrl: info.deadLetterQueueUrl,
+        QueueUrl: deadLetterQueueUrl,
         AttributeNames: ['ApproximateNumberOfMessages'],
       }),
     );

@@ -1,7 +1,5 @@
 // infra tests: the optional custom domain (domain name, base path mapping to the stage, DNS alias in a hosted
 // zone), the URLs the stack publishes with and without it, and the outputs the acceptance suite reads.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -11,20 +9,10 @@ import { DeploymentConfigError, parseDeploymentConfig } from '../../lib/config.j
 import { DeletionServiceStack, type DeletionServiceStackProps } from '../../lib/deletion-service-stack.js';
 import { routeOutputId, secretOutputId } from '../../lib/output-names.js';
 import { ACCEPTANCE_ROUTES, ACCEPTANCE_SECRETS } from '../../scripts/acceptance/target.js';
-import { logicalIdOf, mentions, resource, resourcesOfType } from './template-queries.js';
-
-// The context `cdk synth` gets from cdk.json, without asset bundling: these tests read the template, not code.
-const CONTEXT = {
-  ...(
-    JSON.parse(readFileSync(path.join(import.meta.dirname, '../../cdk.json'), 'utf8')) as {
-      context?: Record<string, unknown>;
-    }
-  ).context,
-  'aws:cdk:bundling-stacks': [],
-};
+import { logicalIdOf, mentions, resource, resourcesOfType, CDK_JSON_CONTEXT } from './template-queries.js';
 
 function newStack(props: Partial<DeletionServiceStackProps> = {}): DeletionServiceStack {
-  return new DeletionServiceStack(new App({ context: CONTEXT }), 'DeletionService-test', {
+  return new DeletionServiceStack(new App({ context: CDK_JSON_CONTEXT }), 'DeletionService-test', {
     stage: 'test',
     demoDataStores: true,
     ...props,

@@ -29,16 +29,8 @@ import {
   resourcesOfType,
   roleStatements,
   type Statement,
+  CDK_JSON_CONTEXT,
 } from './template-queries.js';
-
-const CONTEXT = {
-  ...(
-    JSON.parse(readFileSync(path.join(import.meta.dirname, '../../cdk.json'), 'utf8')) as {
-      context?: Record<string, unknown>;
-    }
-  ).context,
-  'aws:cdk:bundling-stacks': [],
-};
 
 const ACCOUNT_KEY = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const TRANSCRIPTS_ARN = 'arn:aws:dynamodb:eu-west-1:210987654321:table/ai-transcripts';
@@ -61,7 +53,7 @@ const MEDIA_BUCKET = 'acme-media-copies';
 const ANALYTICS_URL = 'https://analytics-proxy.acme.example/erasure';
 
 function newStack(props: Partial<DeletionServiceStackProps>): DeletionServiceStack {
-  return new DeletionServiceStack(new App({ context: CONTEXT }), 'DeletionService-acme', {
+  return new DeletionServiceStack(new App({ context: CDK_JSON_CONTEXT }), 'DeletionService-acme', {
     stage: 'acme',
     ...props,
   });

@@ -30,20 +30,11 @@ import {
   type Resource,
   type Statement,
   namedDataStores,
+  CDK_JSON_CONTEXT,
 } from './template-queries.js';
 
-// The context `cdk synth` gets from cdk.json, without asset bundling: these tests read configuration, not code.
-const CONTEXT = {
-  ...(
-    JSON.parse(readFileSync(path.join(import.meta.dirname, '../../cdk.json'), 'utf8')) as {
-      context?: Record<string, unknown>;
-    }
-  ).context,
-  'aws:cdk:bundling-stacks': [],
-};
-
 function newStack(props: Partial<DeletionServiceStackProps> = {}): DeletionServiceStack {
-  return new DeletionServiceStack(new App({ context: CONTEXT }), 'DeletionService-test', {
+  return new DeletionServiceStack(new App({ context: CDK_JSON_CONTEXT }), 'DeletionService-test', {
     stage: 'test',
     demoDataStores: true,
     ...props,
@@ -484,7 +475,7 @@ const PHYSICAL_NAMES = new Set([
 
 describe('two stages', () => {
   it('deploy side by side in one account without a clash of names', () => {
-    const app = new App({ context: CONTEXT });
+    const app = new App({ context: CDK_JSON_CONTEXT });
     const stacks = ['dev', 'prod'].map((stage) => {
       const props: DeletionServiceStackProps = {
         stage,
@@ -563,7 +554,7 @@ describe("the runbook's alarm table", () => {
       // prod as an adopter deploys it: every store of the data map named.
       const config = loaded.demoDataStores ? loaded : { ...loaded, dataStores: namedDataStores() };
       const synthesized = Template.fromStack(
-        new DeletionServiceStack(new App({ context: CONTEXT }), `DeletionService-${stage}`, config),
+        new DeletionServiceStack(new App({ context: CDK_JSON_CONTEXT }), `DeletionService-${stage}`, config),
       );
       const rows = documentedAlarms();
       const prefix = `deletion-service-${stage}-`;
@@ -616,7 +607,11 @@ describe("docs/configuration.md's deploy example", () => {
       dataStores: namedDataStores(),
     };
     const synthesized = Template.fromStack(
-      new DeletionServiceStack(new App({ context: CONTEXT }), `DeletionService-${config.stage}`, config),
+      new DeletionServiceStack(
+        new App({ context: CDK_JSON_CONTEXT }),
+        `DeletionService-${config.stage}`,
+        config,
+      ),
     ).toJSON() as { Parameters: Record<string, { Default?: unknown }> };
     const required = Object.entries(synthesized.Parameters)
       .filter(([, parameter]) => parameter.Default === undefined)

@@ -1,8 +1,6 @@
 // infra tests: the receipt signing keys. Asymmetric P-256 keys kept when the stack drops them; the worker
 // may only kms:Sign, and only with the current key; only the JWKS function reads public keys, of every
 // published generation; nobody else can use a receipt key at all.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -19,22 +17,13 @@ import {
   mentions,
   resource,
   roleStatements,
+  CDK_JSON_CONTEXT,
 } from './template-queries.js';
 
 const functionKeys = Object.keys(FUNCTIONS) as FunctionKey[];
 
-// The context `cdk synth` gets from cdk.json, without asset bundling: these tests read policies, not code.
-const CONTEXT = {
-  ...(
-    JSON.parse(readFileSync(path.join(import.meta.dirname, '../../cdk.json'), 'utf8')) as {
-      context?: Record<string, unknown>;
-    }
-  ).context,
-  'aws:cdk:bundling-stacks': [],
-};
-
 function buildStack(props: { receiptKeyGenerations: string[] }) {
-  const stack = new DeletionServiceStack(new App({ context: CONTEXT }), 'DeletionService-test', {
+  const stack = new DeletionServiceStack(new App({ context: CDK_JSON_CONTEXT }), 'DeletionService-test', {
     stage: 'test',
     demoDataStores: true,
     ...props,

@@ -17,7 +17,7 @@ export interface StackUnderTest {
 // template, without asset bundling: these tests read the template, not the functions' code (esbuild for
 // every function on every synth made the infra suite the slowest part of `npm test`; `npm run synth`
 // still bundles everything).
-const CDK_JSON_CONTEXT = {
+export const CDK_JSON_CONTEXT = {
   ...(
     JSON.parse(readFileSync(path.join(import.meta.dirname, '../../cdk.json'), 'utf8')) as {
       context?: Record<string, unknown>;

@@ -5,7 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { TABLES } from '../../functions/declarations/tables.js';
-import type { LocalEndpoints } from '../../local/local-service.js';
+import type { LocalEndpoints } from '../../local/stand-ins.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
