@@ -10,6 +10,7 @@ import {
 import type { ErasureWebhookStep } from '../core/purge-plan.js';
 import type { ErasureWebhookDeclaration } from '../declarations/external-stores.js';
 import type { ErasureAcknowledgement, ErasureRequester, EventRecorder } from '../use-cases/ports.js';
+import { httpCall, type HttpCall, type HttpResponse } from './http-call.js';
 
 export interface ErasureWebhookOptions {
   readonly urlOf: (system: ErasureWebhookDeclaration) => string;
@@ -20,7 +21,8 @@ export interface ErasureWebhookOptions {
   readonly attempts?: number;
   readonly baseDelayMs?: number;
   readonly timeoutMs?: number;
-  readonly fetch?: typeof fetch;
+  /** The HTTP request (tests pass a fake, or `fetch`). */
+  readonly call?: HttpCall;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly now?: () => Date;
 }
@@ -47,7 +49,7 @@ export function makeErasureWebhookClient(options: ErasureWebhookOptions): Erasur
   const attempts = options.attempts ?? 4;
   const baseDelayMs = options.baseDelayMs ?? 250;
   const timeoutMs = options.timeoutMs ?? 5_000;
-  const send = options.fetch ?? fetch;
+  const send = options.call ?? httpCall;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const now = options.now ?? (() => new Date());
 
@@ -62,7 +64,7 @@ export function makeErasureWebhookClient(options: ErasureWebhookOptions): Erasur
       requestedAt: now().toISOString(),
     } satisfies ErasureRequestBody);
     const timestamp = Math.floor(now().getTime() / 1000);
-    let response: Response;
+    let response: HttpResponse;
     try {
       response = await send(options.urlOf(system), {
         method: 'POST',
@@ -74,7 +76,6 @@ export function makeErasureWebhookClient(options: ErasureWebhookOptions): Erasur
         },
         body,
         signal: AbortSignal.timeout(timeoutMs),
-        redirect: 'error',
       });
     } catch (error) {
       throw new RetryableFailure(`${system.id}: no answer (${(error as Error).name})`);

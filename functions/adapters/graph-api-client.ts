@@ -9,6 +9,7 @@ import {
   type GraphErrorClass,
   type GraphRequest,
 } from '../use-cases/ports.js';
+import { httpCall, type HttpCall, type HttpResponse } from './http-call.js';
 
 export interface GraphApiOptions {
   /** e.g. https://graph.facebook.com (the local runner points it at the fake Graph API). */
@@ -21,7 +22,8 @@ export interface GraphApiOptions {
   readonly maxDelayMs?: number;
   readonly timeoutMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
-  readonly fetch?: typeof fetch;
+  /** The HTTP request (tests pass a fake, or `fetch`). */
+  readonly call?: HttpCall;
 }
 
 /** Throttling codes: 4 app, 17 user, 32 pages, 613 custom, 80007 WABA, 130429 Cloud API throughput, 131056 pair rate. */
@@ -42,7 +44,7 @@ export function classifyGraphError(status: number, code: number | undefined): Gr
 const RETRIED: ReadonlySet<GraphErrorClass> = new Set(['rate_limited', 'server_error']);
 
 /** Minutes until access returns, from X-Business-Use-Case-Usage (the largest estimate found). */
-export function regainAccessMs(headers: Headers): number {
+export function regainAccessMs(headers: HttpResponse['headers']): number {
   const raw = headers.get('x-business-use-case-usage');
   if (!raw) return 0;
   try {
@@ -57,7 +59,7 @@ export function regainAccessMs(headers: Headers): number {
 }
 
 /** True when X-App-Usage says a limit is reached (any share at 100 %). */
-export function appUsageExhausted(headers: Headers): boolean {
+export function appUsageExhausted(headers: HttpResponse['headers']): boolean {
   const raw = headers.get('x-app-usage');
   if (!raw) return false;
   try {
@@ -72,13 +74,13 @@ export function makeGraphApiClient(options: GraphApiOptions): GraphApiClient {
   const baseDelayMs = options.baseDelayMs ?? 200;
   const maxDelayMs = options.maxDelayMs ?? 10_000;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const doFetch = options.fetch ?? fetch;
+  const send = options.call ?? httpCall;
   const base = `${options.baseUrl.replace(/\/+$/, '')}/${options.version}`;
 
   return {
     async request<T>(call: GraphRequest): Promise<T> {
       for (let attempt = 1; ; attempt += 1) {
-        const response = await doFetch(`${base}${call.path}`, {
+        const response = await send(`${base}${call.path}`, {
           method: call.method,
           headers: {
             Authorization: `Bearer ${call.token}`,
