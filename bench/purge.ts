@@ -46,7 +46,17 @@ async function seedItems(documents: DynamoDBDocumentClient, subject: string, cou
 
 /** Counts every write request the engine sends. */
 function countingWrites(documents: DynamoDBDocumentClient, counter: { writes: number }) {
-  const WRITES = new Set(['BatchWriteCommand', 'UpdateCommand', 'PutCommand', 'DeleteCommand']);
+  // Document-client commands and plain ones (the purger sends the latter).
+  const WRITES = new Set([
+    'BatchWriteCommand',
+    'UpdateCommand',
+    'PutCommand',
+    'DeleteCommand',
+    'BatchWriteItemCommand',
+    'UpdateItemCommand',
+    'PutItemCommand',
+    'DeleteItemCommand',
+  ]);
   return {
     send: (command: { constructor: { name: string } }) => {
       if (WRITES.has(command.constructor.name)) counter.writes += 1;

@@ -2,15 +2,18 @@
 // (a key or index query), deletes them with BatchWriteItem in chunks of 25 with several requests in
 // flight (an adaptive limit: halved when DynamoDB throttles or leaves items unprocessed, grown back one
 // at a time after clean batches; retries use jittered exponential backoff), or anonymises them with
-// conditional updates.
+// conditional updates. It speaks DynamoDB's own attribute format (plain client commands, sent through the
+// document client): the keys a query returns go back into the deletes as they came, with no unmarshalling
+// and marshalling in between (BENCHMARKS.md).
 import {
-  BatchWriteCommand,
+  BatchWriteItemCommand,
   QueryCommand,
-  type BatchWriteCommandOutput,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
+  UpdateItemCommand,
+  type AttributeValue,
+  type BatchWriteItemCommandOutput,
   type QueryCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+} from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PurgeStep } from '../core/purge-plan.js';
 import type { MappedTable } from '../declarations/tables.js';
 import type { PurgePage, TablePurger } from '../use-cases/ports.js';
@@ -29,8 +32,8 @@ export interface PurgerOptions {
   readonly now?: () => Date;
 }
 
-type Key = Record<string, unknown>;
-type Item = Record<string, unknown>;
+type Key = Record<string, AttributeValue>;
+type Item = Record<string, AttributeValue>;
 const BATCH_SIZE = 25;
 /** Requests in flight when DynamoDB does not push back (measured in bench/purge.ts; BENCHMARKS.md). */
 export const DEFAULT_CONCURRENCY = 8;
@@ -83,6 +86,16 @@ function keyNames(table: MappedTable): string[] {
   return [table.partitionKey.name, ...(table.sortKey ? [table.sortKey.name] : [])];
 }
 
+/** The item's key, as DynamoDB returned it. */
+function keyOf(table: MappedTable, item: Item): Key {
+  const key: Key = {};
+  for (const name of keyNames(table)) {
+    const value = item[name];
+    if (value !== undefined) key[name] = value;
+  }
+  return key;
+}
+
 /** Attributes a step removes; an item still holding one of them is not done yet. */
 function removedAttributes(step: PurgeStep): readonly string[] {
   return step.action.type === 'delete' ? [] : step.action.remove;
@@ -112,7 +125,9 @@ export function makeDynamoTablePurger(client: DynamoDBDocumentClient, options: P
   /** The query finding the step's items that still need work. */
   function stepQuery(step: PurgeStep): QueryCommandInput {
     const names: Record<string, string> = { '#k': step.lookup.keyAttribute };
-    const values: Record<string, unknown> = { ':v': `${step.lookup.keyPrefix ?? ''}${step.value}` };
+    const values: Record<string, AttributeValue> = {
+      ':v': { S: `${step.lookup.keyPrefix ?? ''}${step.value}` },
+    };
     const pending = removedAttributes(step).map((attribute, index) => {
       names[`#r${index}`] = attribute;
       return `attribute_exists(#r${index})`;
@@ -138,10 +153,10 @@ export function makeDynamoTablePurger(client: DynamoDBDocumentClient, options: P
       if (attempt > maxRetries) throw new Error(`BatchWriteItem left ${pending.length} items unprocessed`);
       if (attempt > 0) await sleep(Math.random() * baseDelayMs * 2 ** attempt);
       await inFlight.acquire();
-      let result: BatchWriteCommandOutput;
+      let result: BatchWriteItemCommandOutput;
       try {
         result = await withRetries(() =>
-          clientOf(table).send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } })),
+          clientOf(table).send(new BatchWriteItemCommand({ RequestItems: { [tableName]: pending } })),
         );
       } finally {
         inFlight.release();
@@ -167,25 +182,27 @@ export function makeDynamoTablePurger(client: DynamoDBDocumentClient, options: P
 
   async function anonymise(step: PurgeStep, item: Item): Promise<boolean> {
     const table = step.table;
-    const key = Object.fromEntries(keyNames(table).map((name) => [name, item[name]]));
+    const key = keyOf(table, item);
     const names: Record<string, string> = { '#pk': table.partitionKey.name };
     const removes = removedAttributes(step).map((attribute, index) => {
       names[`#r${index}`] = attribute;
       return `#r${index}`;
     });
-    const values: Record<string, unknown> = {};
+    const values: Record<string, AttributeValue> = {};
     const sets: string[] = [];
     if (step.action.type === 'retain') {
       names['#ttl'] = step.action.ttlAttribute;
-      values[':ttl'] = Math.floor((now().getTime() + step.action.retentionDays * DAY_MS) / 1000);
-      values[':reason'] = step.action.reasonCode;
+      values[':ttl'] = {
+        N: String(Math.floor((now().getTime() + step.action.retentionDays * DAY_MS) / 1000)),
+      };
+      values[':reason'] = { S: step.action.reasonCode };
       sets.push('#ttl = :ttl', 'retentionReason = :reason');
     }
     await inFlight.acquire();
     try {
       await withRetries(() =>
         clientOf(table).send(
-          new UpdateCommand({
+          new UpdateItemCommand({
             TableName: options.tableName(table),
             Key: key,
             UpdateExpression: [
@@ -240,14 +257,13 @@ export function makeDynamoTablePurger(client: DynamoDBDocumentClient, options: P
             }),
           ),
         );
-        items.push(...((page.Items ?? []) as Item[]));
+        items.push(...(page.Items ?? []));
         startKey = page.LastEvaluatedKey;
       } while (startKey && items.length < maxItems);
 
       const done = startKey === undefined;
       if (step.action.type === 'delete') {
-        const names = keyNames(step.table);
-        const keys = items.map((item) => Object.fromEntries(names.map((name) => [name, item[name]])));
+        const keys = items.map((item) => keyOf(step.table, item));
         const chunks: Key[][] = [];
         for (let i = 0; i < keys.length; i += BATCH_SIZE) chunks.push(keys.slice(i, i + BATCH_SIZE));
         await inLanes(chunks, (chunk) => deleteChunk(step.table, chunk));

@@ -1,5 +1,6 @@
 // integration: the purge adapter against the DynamoDB stand-in, including the retry paths the
 // stand-in never takes by itself (UnprocessedItems), injected around the real client.
+import { BatchWriteItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { BatchWriteCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { makeDynamoTablePurger } from '../../functions/adapters/dynamo-table-purger.js';
@@ -51,12 +52,14 @@ async function purgeAll(purger: TablePurger, subject: SubjectIdentifier[], table
 function withUnprocessedItems(client: DynamoDBDocumentClient, calls: { count: number }) {
   return {
     send: async (command: unknown) => {
-      if (command instanceof BatchWriteCommand) {
+      if (command instanceof BatchWriteItemCommand) {
         calls.count += 1;
         const [table, requests = []] = Object.entries(command.input.RequestItems ?? {})[0] ?? [];
         if (calls.count % 2 === 0 && table && requests.length > 1) {
           const half = Math.ceil(requests.length / 2);
-          await client.send(new BatchWriteCommand({ RequestItems: { [table]: requests.slice(0, half) } }));
+          await client.send(
+            new BatchWriteItemCommand({ RequestItems: { [table]: requests.slice(0, half) } }),
+          );
           return { UnprocessedItems: { [table]: requests.slice(half) } };
         }
       }
@@ -177,7 +180,7 @@ describe('DynamoDB table purger', () => {
     await put('MetaPlatformData', metaItems('facebook_asid#666', 10));
     const stuck = {
       send: async (command: unknown) =>
-        command instanceof BatchWriteCommand
+        command instanceof BatchWriteItemCommand
           ? { UnprocessedItems: command.input.RequestItems }
           : env.documents.send(command as never),
     } as unknown as DynamoDBDocumentClient;
@@ -195,7 +198,7 @@ describe('DynamoDB table purger', () => {
     /** The real client; batches 9 to 40 leave half their items unprocessed, as a throttled table does. */
     const client = {
       send: async (command: unknown) => {
-        if (!(command instanceof BatchWriteCommand)) return env.documents.send(command as never);
+        if (!(command instanceof BatchWriteItemCommand)) return env.documents.send(command as never);
         calls += 1;
         const call = calls;
         active += 1;
@@ -205,7 +208,7 @@ describe('DynamoDB table purger', () => {
           if (call > 8 && call <= 40 && table && requests.length > 1) {
             const half = Math.ceil(requests.length / 2);
             await env.documents.send(
-              new BatchWriteCommand({ RequestItems: { [table]: requests.slice(0, half) } }),
+              new BatchWriteItemCommand({ RequestItems: { [table]: requests.slice(0, half) } }),
             );
             return { UnprocessedItems: { [table]: requests.slice(half) } };
           }

@@ -1,7 +1,8 @@
 // integration: the purge engine end to end against the stand-ins — every scope, identity resolution,
 // retention, continuation, and failures injected between steps.
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteItemCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Channel, SubjectIdentifier } from '../../functions/core/deletion-request.js';
 import { toStatusView } from '../../functions/core/deletion-request.js';
 import { makeIdentifierHasher } from '../../functions/core/keyed-hash.js';
@@ -237,7 +238,7 @@ function flakyDynamo(client: DynamoDBDocumentClient) {
   let calls = 0;
   return {
     send: async (command: unknown) => {
-      if (command instanceof BatchWriteCommand) {
+      if (command instanceof BatchWriteItemCommand) {
         calls += 1;
         if (calls % 3 === 0) {
           throw Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' });
@@ -245,7 +246,9 @@ function flakyDynamo(client: DynamoDBDocumentClient) {
         const [table, requests = []] = Object.entries(command.input.RequestItems ?? {})[0] ?? [];
         if (calls % 2 === 0 && table && requests.length > 1) {
           const half = Math.ceil(requests.length / 2);
-          await client.send(new BatchWriteCommand({ RequestItems: { [table]: requests.slice(0, half) } }));
+          await client.send(
+            new BatchWriteItemCommand({ RequestItems: { [table]: requests.slice(0, half) } }),
+          );
           return { UnprocessedItems: { [table]: requests.slice(half) } };
         }
       }
