@@ -2,7 +2,14 @@
 // TrentService.*) for CreateKey, Sign and GetPublicKey with ECC_NIST_P256 SIGN_VERIFY keys, so the
 // real KMS adapter runs unchanged against it. Keys live in memory; no npm package emulates KMS.
 // Records calls (operation and key id, never the message) and can fail the next calls.
-import { createPrivateKey, generateKeyPairSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
+import {
+  createECDH,
+  createPrivateKey,
+  generateKeyPairSync,
+  randomBytes,
+  randomUUID,
+  type KeyObject,
+} from 'node:crypto';
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -27,14 +34,7 @@ const ACCOUNT = '000000000000';
 
 // --- ECDSA over P-256 on a precomputed digest (Node's crypto always hashes the message itself) ---
 
-const P = 2n ** 256n - 2n ** 224n + 2n ** 192n + 2n ** 96n - 1n;
 const N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
-const A = P - 3n;
-const G = {
-  x: 0x6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296n,
-  y: 0x4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5n,
-};
-type Point = { x: bigint; y: bigint } | undefined;
 
 const mod = (value: bigint, m: bigint) => ((value % m) + m) % m;
 
@@ -48,30 +48,15 @@ function inverse(value: bigint, m: bigint): bigint {
   return mod(x0, m);
 }
 
-function add(p: Point, q: Point): Point {
-  if (!p) return q;
-  if (!q) return p;
-  if (p.x === q.x && mod(p.y + q.y, P) === 0n) return undefined;
-  const slope =
-    p.x === q.x
-      ? mod((3n * p.x * p.x + A) * inverse(2n * p.y, P), P)
-      : mod((q.y - p.y) * inverse(q.x - p.x, P), P);
-  const x = mod(slope * slope - p.x - q.x, P);
-  return { x, y: mod(slope * (p.x - x) - p.y, P) };
-}
-
-function multiply(k: bigint, point: Point): Point {
-  let result: Point;
-  let addend = point;
-  for (let bits = k; bits > 0n; bits >>= 1n) {
-    if (bits & 1n) result = add(result, addend);
-    addend = add(addend, addend);
-  }
-  return result;
-}
-
 const toBigInt = (bytes: Uint8Array) => BigInt(`0x${Buffer.from(bytes).toString('hex') || '0'}`);
 const toBytes = (value: bigint) => Buffer.from(value.toString(16).padStart(64, '0'), 'hex');
+
+/** x of k·G, by Node's native P-256 arithmetic: the public key of private key k is k·G. */
+function baseMultipleX(k: bigint): bigint {
+  const ecdh = createECDH('prime256v1');
+  ecdh.setPrivateKey(toBytes(k));
+  return toBigInt(ecdh.getPublicKey().subarray(1, 33));
+}
 
 function signDigest(privateKey: KeyObject, digest: Uint8Array): Uint8Array {
   const d = toBigInt(Buffer.from(privateKey.export({ format: 'jwk' }).d ?? '', 'base64url'));
@@ -79,7 +64,7 @@ function signDigest(privateKey: KeyObject, digest: Uint8Array): Uint8Array {
   for (;;) {
     const k = mod(toBigInt(randomBytes(32)), N);
     if (k === 0n) continue;
-    const r = mod(multiply(k, G)?.x ?? 0n, N);
+    const r = mod(baseMultipleX(k), N);
     const s = mod(inverse(k, N) * (z + r * d), N);
     if (r !== 0n && s !== 0n) return joseToDerSignature(Buffer.concat([toBytes(r), toBytes(s)]));
   }
