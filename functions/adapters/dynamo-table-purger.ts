@@ -35,6 +35,8 @@ export interface PurgerOptions {
 type Key = Record<string, AttributeValue>;
 type Item = Record<string, AttributeValue>;
 const BATCH_SIZE = 25;
+/** Items per read: 10 batches, so the writes of one read keep the in-flight limit busy while the next is read. */
+const READ_AHEAD = 250;
 /** Requests in flight when DynamoDB does not push back (measured in bench/purge.ts; BENCHMARKS.md). */
 export const DEFAULT_CONCURRENCY = 8;
 const DAY_MS = 86_400_000;
@@ -169,17 +171,6 @@ export function makeDynamoTablePurger(client: DynamoDBDocumentClient, options: P
     }
   }
 
-  async function inLanes<T>(work: T[], run: (unit: T) => Promise<void>): Promise<void> {
-    let next = 0;
-    const lanes = Array.from({ length: Math.min(concurrency, work.length) }, async () => {
-      while (next < work.length) {
-        const unit = work[next++];
-        if (unit !== undefined) await run(unit);
-      }
-    });
-    await Promise.all(lanes);
-  }
-
   async function anonymise(step: PurgeStep, item: Item): Promise<boolean> {
     const table = step.table;
     const key = keyOf(table, item);
@@ -231,16 +222,14 @@ export function makeDynamoTablePurger(client: DynamoDBDocumentClient, options: P
   return {
     async purgePage(step, maxItems): Promise<PurgePage> {
       const query = stepQuery(step);
-      const items: Item[] = [];
-      let startKey: Key | undefined;
-      // A filtered query may return empty pages before the end: keep reading until items or the end.
-      do {
-        const page = await withRetries(() =>
+      const keysOnly = step.action.type === 'delete';
+      const readPage = (startKey: Key | undefined, limit: number) =>
+        withRetries(() =>
           clientOf(step.table).send(
             new QueryCommand({
               ...query,
-              Limit: maxItems - items.length,
-              ...(step.action.type === 'delete'
+              Limit: limit,
+              ...(keysOnly
                 ? {
                     ProjectionExpression: keyNames(step.table)
                       .map((_, i) => `#p${i}`)
@@ -249,30 +238,56 @@ export function makeDynamoTablePurger(client: DynamoDBDocumentClient, options: P
                 : {}),
               ExpressionAttributeNames: {
                 ...query.ExpressionAttributeNames,
-                ...(step.action.type === 'delete'
-                  ? Object.fromEntries(keyNames(step.table).map((n, i) => [`#p${i}`, n]))
-                  : {}),
+                ...(keysOnly ? Object.fromEntries(keyNames(step.table).map((n, i) => [`#p${i}`, n])) : {}),
               },
               ExclusiveStartKey: startKey,
             }),
           ),
         );
-        items.push(...(page.Items ?? []));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey && items.length < maxItems);
+
+      // Each read's writes start at once while the next read is on its way, so the table is not left
+      // idle between reading a page and deleting it. A filtered query may return empty reads before the
+      // end: reading goes on until maxItems or the end.
+      const writes: Promise<void>[] = [];
+      const start = (write: Promise<void>) => {
+        writes.push(write);
+        write.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+      };
+      let read = 0;
+      let changed = 0;
+      let startKey: Key | undefined;
+      try {
+        let next = readPage(undefined, Math.min(READ_AHEAD, maxItems));
+        for (;;) {
+          const page = await next;
+          const items = page.Items ?? [];
+          read += items.length;
+          startKey = page.LastEvaluatedKey;
+          const more = startKey !== undefined && read < maxItems;
+          if (more) next = readPage(startKey, Math.min(READ_AHEAD, maxItems - read));
+          if (keysOnly) {
+            const keys = items.map((item) => keyOf(step.table, item));
+            for (let i = 0; i < keys.length; i += BATCH_SIZE)
+              start(deleteChunk(step.table, keys.slice(i, i + BATCH_SIZE)));
+          } else {
+            for (const item of items)
+              start(
+                anonymise(step, item).then((done) => {
+                  if (done) changed += 1;
+                }),
+              );
+          }
+          if (!more) break;
+        }
+      } catch (error) {
+        // A read failed: let the writes already sent finish before the job hears of it.
+        await Promise.allSettled(writes);
+        throw error;
+      }
+      await Promise.all(writes);
 
       const done = startKey === undefined;
-      if (step.action.type === 'delete') {
-        const keys = items.map((item) => keyOf(step.table, item));
-        const chunks: Key[][] = [];
-        for (let i = 0; i < keys.length; i += BATCH_SIZE) chunks.push(keys.slice(i, i + BATCH_SIZE));
-        await inLanes(chunks, (chunk) => deleteChunk(step.table, chunk));
-        return { deleted: keys.length, anonymised: 0, retained: 0, done };
-      }
-      let changed = 0;
-      await inLanes(items, async (item) => {
-        if (await anonymise(step, item)) changed += 1;
-      });
+      if (keysOnly) return { deleted: read, anonymised: 0, retained: 0, done };
       return step.action.type === 'retain'
         ? { deleted: 0, anonymised: 0, retained: changed, done }
         : { deleted: 0, anonymised: changed, retained: 0, done };

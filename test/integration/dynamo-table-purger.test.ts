@@ -1,6 +1,6 @@
 // integration: the purge adapter against the DynamoDB stand-in, including the retry paths the
 // stand-in never takes by itself (UnprocessedItems), injected around the real client.
-import { BatchWriteItemCommand } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { BatchWriteCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { makeDynamoTablePurger } from '../../functions/adapters/dynamo-table-purger.js';
@@ -190,6 +190,40 @@ describe('DynamoDB table purger', () => {
       purgeAll(purger, [{ kind: 'facebook_asid', value: '666' }], ['MetaPlatformData']),
     ).rejects.toThrow(/unprocessed/);
   });
+  it('reads the next keys while the deletes of the last read are in flight, and reads no further than the page', async () => {
+    await put('MetaPlatformData', metaItems('facebook_asid#999', 1200));
+    let deletesInFlight = 0;
+    const readsDuringDeletes: number[] = [];
+    const limits: number[] = [];
+    const client = {
+      send: async (command: unknown) => {
+        if (command instanceof QueryCommand) {
+          limits.push(command.input.Limit ?? 0);
+          if (command.input.Select !== 'COUNT') readsDuringDeletes.push(deletesInFlight);
+          return env.documents.send(command as never);
+        }
+        if (!(command instanceof BatchWriteItemCommand)) return env.documents.send(command as never);
+        deletesInFlight += 1;
+        try {
+          return await env.documents.send(command as never);
+        } finally {
+          deletesInFlight -= 1;
+        }
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const purger = makeDynamoTablePurger(client, options);
+    const [step] = planPurge('email', [{ kind: 'facebook_asid', value: '999' }], mappedTables()).filter(
+      (candidate) => candidate.table.id === 'MetaPlatformData',
+    );
+
+    const page = await purger.purgePage(step!, 1000);
+
+    expect(page).toMatchObject({ deleted: 1000, done: false });
+    expect(limits.reduce((sum, limit) => sum + limit, 0)).toBe(1000);
+    expect(readsDuringDeletes.slice(1).some((inFlight) => inFlight > 0)).toBe(true);
+    expect(await purger.countRemaining(step!)).toBe(200);
+  });
+
   it('keeps several batches in flight, halves them while DynamoDB pushes back, and grows back after', async () => {
     await put('MetaPlatformData', metaItems('facebook_asid#888', 2000));
     let active = 0;
