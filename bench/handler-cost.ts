@@ -46,6 +46,9 @@ function inMemoryPorts(): MetaCallbackPorts {
   return {
     store,
     openRequests: {
+      async pointsTo(key) {
+        return pointers.get(key);
+      },
       async claim(key, id) {
         const current = pointers.get(key);
         if (current) return current;

@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { SESClient } from '@aws-sdk/client-ses';
 import { makeDynamoDeletionRequestStore } from '../functions/adapters/dynamo-deletion-requests.js';
+import { makeDynamoOpenRequestIndex } from '../functions/adapters/dynamo-open-requests.js';
 import { makeDynamoVerificationStore } from '../functions/adapters/dynamo-verifications.js';
 import { makeSesVerificationNotifier } from '../functions/adapters/ses-email-notifier.js';
 import { makeSqsJobQueue, makeSqsVerificationQueue } from '../functions/adapters/sqs-job-queue.js';
@@ -48,7 +49,13 @@ import {
   tableEnvVar,
 } from '../functions/declarations/tables.js';
 import { makeSecretReader } from '../functions/runtime/secrets.js';
-import type { DeletionRequestStore, JobQueue, VerificationStore } from '../functions/use-cases/ports.js';
+import { pointSubjectAt, verifiedOpenRequest } from '../functions/use-cases/open-request.js';
+import type {
+  DeletionRequestStore,
+  JobQueue,
+  OpenRequestIndex,
+  VerificationStore,
+} from '../functions/use-cases/ports.js';
 import { statusUrl } from '../functions/use-cases/status-url.js';
 
 const USAGE = `Usage: npm run requests -- <verb> [options]
@@ -333,6 +340,8 @@ interface Session {
   readonly now: () => Date;
   readonly print: (line: string) => void;
   readonly store: DeletionRequestStore;
+  /** Each identifier's open verified request, per right, as self-service keeps them. */
+  readonly openRequests: OpenRequestIndex;
   readonly verifications: VerificationStore;
   readonly queue: JobQueue;
   readonly sqs: SQSClient;
@@ -433,7 +442,10 @@ const fileRequest: Verb = async (session) => {
   const hash = makeIdentifierHasher(await target.pepper());
   const now = session.now();
   for (const identifier of subject) {
-    const open = await store.openRequestFor(openRequestKey(asked, hash(identifier.kind, identifier.value)));
+    const open = await verifiedOpenRequest(
+      session,
+      openRequestKey(asked, hash(identifier.kind, identifier.value)),
+    );
     if (open) {
       print(`A request for this ${identifier.kind} is already open: ${summary(open)}`);
       print(`Status page: ${statusUrl(target.publicBaseUrl, open.confirmationCode)}`);
@@ -471,7 +483,7 @@ const fileRequest: Verb = async (session) => {
   }
   await store.create(request, { by, note: `identity verified: ${note}` });
   for (const subjectHash of request.subjectHashes)
-    await store.pointSubjectToRequest(openRequestKey(request, subjectHash), request.requestId, now);
+    await pointSubjectAt(session.openRequests, openRequestKey(request, subjectHash), request.requestId, now);
   try {
     await queue.sendDeletionJob(request.requestId);
     await store.transition(request.requestId, ['received'], 'queued', {
@@ -701,6 +713,7 @@ export async function runCommand(
     now: context.now,
     print: context.print,
     store: makeDynamoDeletionRequestStore(documents, target.requestsTable),
+    openRequests: makeDynamoOpenRequestIndex(documents, target.requestsTable, 'SUBJECT#'),
     verifications: makeDynamoVerificationStore(documents, target.verificationsTable),
     queue: makeSqsJobQueue(sqs, target.queueUrl),
     sqs,

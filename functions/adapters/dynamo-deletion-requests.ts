@@ -15,9 +15,6 @@ import { isConditionalFailure } from './dynamo-errors.js';
 
 const requestKey = (requestId: string) => ({ pk: `REQUEST#${requestId}` });
 const codeKey = (code: string) => ({ pk: `CODE#${code}` });
-const openSubjectKey = (subjectKey: string) => ({ pk: `OPEN#${subjectKey}` });
-/** Keyed hash of an identifier → the open request it belongs to (no raw identifier). */
-const subjectKey = (subjectHash: string) => ({ pk: `SUBJECT#${subjectHash}` });
 const AWAITING_QUEUE = 'yes';
 /** Sparse index attribute: set while a verified request is open, so the deadline check can list them. */
 const OPEN = 'open';
@@ -444,50 +441,6 @@ export function makeDynamoDeletionRequestStore(
       );
     },
 
-    async openRequestForSubject(subjectKey, candidate) {
-      // The pointer holds only a keyed hash of the subject and a request id. It moves to a new
-      // request only from the request it pointed to, so two concurrent intakes agree on one.
-      for (let attempt = 0; attempt < 5; attempt += 1) {
-        const pointer = await client.send(
-          new GetCommand({ TableName: tableName, Key: openSubjectKey(subjectKey), ConsistentRead: true }),
-        );
-        const pointedId = typeof pointer.Item?.requestId === 'string' ? pointer.Item.requestId : undefined;
-        if (pointedId) {
-          const pointed = await store.get(pointedId);
-          if (pointed && !isTerminal(pointed.status)) {
-            await store.ensureCodePointer(pointed);
-            return { created: false, request: pointed };
-          }
-          if (!pointed) {
-            // A crash between the pointer and the request: create the request the pointer names.
-            const repaired = { ...candidate, requestId: pointedId };
-            const result = await store.create(repaired);
-            return result.created
-              ? { created: true, request: repaired }
-              : { created: false, request: result.existing };
-          }
-        }
-        try {
-          await client.send(
-            new PutCommand({
-              TableName: tableName,
-              Item: { ...openSubjectKey(subjectKey), requestId: candidate.requestId },
-              ConditionExpression: pointedId ? 'requestId = :previous' : 'attribute_not_exists(pk)',
-              ...(pointedId ? { ExpressionAttributeValues: { ':previous': pointedId } } : {}),
-            }),
-          );
-        } catch (error) {
-          if (isConditionalFailure(error)) continue;
-          throw error;
-        }
-        const result = await store.create(candidate);
-        return result.created
-          ? { created: true, request: candidate }
-          : { created: false, request: result.existing };
-      }
-      throw new Error('Open request pointer kept changing');
-    },
-
     async listAwaitingQueue(before, limit) {
       const result = await client.send(
         new QueryCommand({
@@ -565,15 +518,6 @@ export function makeDynamoDeletionRequestStore(
       );
     },
 
-    async pointSubjectToRequest(subjectHash, requestId, at) {
-      await client.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: { ...subjectKey(subjectHash), requestId, at: at.toISOString() },
-        }),
-      );
-    },
-
     async claimPendingRequest(subjectHash, requestId, now, validUntil) {
       const key = { pk: `PENDING#${subjectHash}` };
       try {
@@ -614,18 +558,6 @@ export function makeDynamoDeletionRequestStore(
       } catch (error) {
         if (!isConditionalFailure(error)) throw error;
       }
-    },
-
-    async openRequestFor(subjectHash) {
-      const pointer = await client.send(
-        new GetCommand({ TableName: tableName, Key: subjectKey(subjectHash), ConsistentRead: true }),
-      );
-      const requestId = pointer.Item?.requestId;
-      if (typeof requestId !== 'string') return undefined;
-      const request = await store.get(requestId);
-      return request && request.status !== 'pending_verification' && !isTerminal(request.status)
-        ? request
-        : undefined;
     },
   };
   return store;

@@ -1,36 +1,51 @@
 // adapters: the "one open request per subject" pointers, kept in the DeletionRequests table as
-// `SUBJECT#<platform>#<app id>#<keyed hash>` items. Conditional single-item writes only; the key
-// holds a keyed hash, never a raw identifier.
+// `<prefix><subject key>` items: `SUBJECT#` for the Meta callbacks (`<platform>#<app id>#<keyed hash>`)
+// and self-service (an identifier's keyed hash, per right), `OPEN#` for WhatsApp. Conditional
+// single-item writes only; the key holds keyed hashes, never a raw identifier.
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OpenRequestIndex } from '../use-cases/ports.js';
 import { isConditionalFailure } from './dynamo-errors.js';
 
-const subjectKey = (key: string) => ({ pk: `SUBJECT#${key}` });
+/** The key prefixes pointers are stored under; production items use them, so they never change. */
+export type OpenRequestKeyPrefix = 'SUBJECT#' | 'OPEN#';
+
+const epochSeconds = (at: Date) => Math.floor(at.getTime() / 1000);
 
 export function makeDynamoOpenRequestIndex(
   client: DynamoDBDocumentClient,
   tableName: string,
+  keyPrefix: OpenRequestKeyPrefix,
 ): OpenRequestIndex {
-  async function pointsTo(key: string): Promise<string> {
+  const pointerKey = (subjectKey: string) => ({ pk: `${keyPrefix}${subjectKey}` });
+
+  async function pointsTo(subjectKey: string): Promise<string | undefined> {
     const found = await client.send(
-      new GetCommand({ TableName: tableName, Key: subjectKey(key), ConsistentRead: true }),
+      new GetCommand({ TableName: tableName, Key: pointerKey(subjectKey), ConsistentRead: true }),
     );
     const requestId = found.Item?.requestId;
-    if (typeof requestId !== 'string') throw new Error('Subject pointer vanished while being read');
+    return typeof requestId === 'string' ? requestId : undefined;
+  }
+
+  /** Where the pointer points after a conditional write lost to another one. */
+  async function pointsNowTo(subjectKey: string): Promise<string> {
+    const requestId = await pointsTo(subjectKey);
+    if (requestId === undefined) throw new Error('Subject pointer vanished while being read');
     return requestId;
   }
 
   return {
-    async claim(key, requestId, at, expiresAt) {
+    pointsTo,
+
+    async claim(subjectKey, requestId, at, expiresAt) {
       try {
         await client.send(
           new PutCommand({
             TableName: tableName,
             Item: {
-              ...subjectKey(key),
+              ...pointerKey(subjectKey),
               requestId,
               since: at.toISOString(),
-              expiresAt: Math.floor(expiresAt.getTime() / 1000),
+              ...(expiresAt ? { expiresAt: epochSeconds(expiresAt) } : {}),
             },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
@@ -38,30 +53,30 @@ export function makeDynamoOpenRequestIndex(
         return requestId;
       } catch (error) {
         if (!isConditionalFailure(error)) throw error;
-        return pointsTo(key);
+        return pointsNowTo(subjectKey);
       }
     },
 
-    async reassign(key, from, to, at, expiresAt) {
+    async reassign(subjectKey, from, to, at, expiresAt) {
       try {
         await client.send(
           new UpdateCommand({
             TableName: tableName,
-            Key: subjectKey(key),
-            UpdateExpression: 'SET requestId = :to, since = :at, expiresAt = :expiresAt',
+            Key: pointerKey(subjectKey),
+            UpdateExpression: `SET requestId = :to, since = :at${expiresAt ? ', expiresAt = :expiresAt' : ''}`,
             ConditionExpression: 'requestId = :from',
             ExpressionAttributeValues: {
               ':to': to,
               ':from': from,
               ':at': at.toISOString(),
-              ':expiresAt': Math.floor(expiresAt.getTime() / 1000),
+              ...(expiresAt ? { ':expiresAt': epochSeconds(expiresAt) } : {}),
             },
           }),
         );
         return to;
       } catch (error) {
         if (!isConditionalFailure(error)) throw error;
-        return pointsTo(key);
+        return pointsNowTo(subjectKey);
       }
     },
   };

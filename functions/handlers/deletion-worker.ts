@@ -61,7 +61,12 @@ import { makeS3ExportStore } from '../adapters/s3-export-store.js';
 import { logger, metrics, powertoolsEvents } from '../runtime/observability.js';
 import { ConfigError } from '../runtime/config.js';
 import { makeNamedSecretReader, makeSecretReader } from '../runtime/secrets.js';
-import { deletionJobQueue, deletionRequestStore, identifierHasher } from '../runtime/wiring.js';
+import {
+  deletionJobQueue,
+  deletionRequestStore,
+  identifierHasher,
+  subjectOpenRequests,
+} from '../runtime/wiring.js';
 import {
   makeWhatsAppCompletionNotice,
   skippedWhatsAppCompletionNotice,
@@ -189,6 +194,7 @@ const processDeletionJob = makeProcessDeletionJob({
 // Self-service: verification links go out here, after the person was answered.
 const sendVerification = makeSendVerification({
   store: deletionRequestStore(env),
+  openRequests: subjectOpenRequests(env),
   verifications,
   notifier: makeSesVerificationNotifier(ses(), emailSettings(env)),
   // By WhatsApp, when a business number is configured (WHATSAPP_PHONE_NUMBER_ID).

@@ -6,11 +6,10 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { makeDynamoMetaTokenStore } from '../adapters/dynamo-meta-tokens.js';
-import { makeDynamoOpenRequestIndex } from '../adapters/dynamo-open-requests.js';
 import { parseCallbackForm } from '../core/callback-form.js';
 import { answersWithStatus, type MetaCallback } from '../core/meta-callback.js';
 import { ROUTES, metaCallbackOf } from '../declarations/functions.js';
-import { DELETION_REQUESTS_TABLE, INTEGRATION_TOKENS_TABLE } from '../declarations/tables.js';
+import { INTEGRATION_TOKENS_TABLE } from '../declarations/tables.js';
 import { makeHandleMetaCallback } from '../use-cases/handle-meta-callback.js';
 import { systemClock } from '../use-cases/ports.js';
 import {
@@ -33,7 +32,12 @@ import {
 } from '../runtime/http.js';
 import { logger, metrics, powertoolsEvents } from '../runtime/observability.js';
 import { makeSecretReader } from '../runtime/secrets.js';
-import { deletionJobQueue, deletionRequestStore, identifierHasher } from '../runtime/wiring.js';
+import {
+  deletionJobQueue,
+  deletionRequestStore,
+  identifierHasher,
+  subjectOpenRequests,
+} from '../runtime/wiring.js';
 
 const env = process.env;
 const secrets = makeSecretReader(env);
@@ -43,7 +47,7 @@ const appIds = metaAppIds(env);
 
 const handleMetaCallback = makeHandleMetaCallback({
   store: deletionRequestStore(env),
-  openRequests: makeDynamoOpenRequestIndex(documents, tableName(env, DELETION_REQUESTS_TABLE)),
+  openRequests: subjectOpenRequests(env),
   tokens: makeDynamoMetaTokenStore(documents, tableName(env, INTEGRATION_TOKENS_TABLE)),
   queue: deletionJobQueue(env),
   clock: systemClock,

@@ -67,7 +67,12 @@ import {
 } from '../runtime/http.js';
 import { logger, metrics, powertoolsEvents } from '../runtime/observability.js';
 import { makeSecretReader } from '../runtime/secrets.js';
-import { deletionJobQueue, deletionRequestStore, identifierHasher } from '../runtime/wiring.js';
+import {
+  deletionJobQueue,
+  deletionRequestStore,
+  identifierHasher,
+  subjectOpenRequests,
+} from '../runtime/wiring.js';
 
 const env = process.env;
 const documents = dynamoDocumentClient();
@@ -101,6 +106,7 @@ const requestDeletion = makeRequestSelfServiceDeletion({
 
 const verifyRequest = makeVerifyDeletionRequest({
   store,
+  openRequests: subjectOpenRequests(env),
   verifications,
   queue: deletionJobQueue(env),
   clock: systemClock,

@@ -20,7 +20,7 @@ import { graphApiSettings, phoneVerificationSettings, tableName, type Env } from
 import { dynamoDocumentClient } from './aws-clients.js';
 import { logger, powertoolsEvents } from './observability.js';
 import type { SecretReader } from '../use-cases/ports.js';
-import { deletionJobQueue, deletionRequestStore, identifierHasher } from './wiring.js';
+import { deletionJobQueue, deletionRequestStore, identifierHasher, whatsappOpenRequests } from './wiring.js';
 
 /** Verification links for phone numbers by WhatsApp; undefined when no business number is configured. */
 export function whatsappPhoneVerification(
@@ -74,6 +74,7 @@ export function whatsappMessageHandler(
   return makeHandleWhatsAppMessage({
     inbox: whatsappInbox(env),
     store: deletionRequestStore(env),
+    openRequests: whatsappOpenRequests(env),
     queue: deletionJobQueue(env),
     suppressions: makeDynamoSuppressionList(documents, tableName(env, SUPPRESSIONS_TABLE)),
     links: makeDynamoIdentityLinker(documents, tableName(env, IDENTITY_LINKS_TABLE)),

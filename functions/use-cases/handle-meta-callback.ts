@@ -28,6 +28,7 @@ import type {
   OpenRequestIndex,
   SecretReader,
 } from './ports.js';
+import { joinOrOpenRequest } from './open-request.js';
 import { statusUrl } from './status-url.js';
 
 export interface MetaCallbackPorts {
@@ -92,11 +93,10 @@ export function makeHandleMetaCallback(ports: MetaCallbackPorts) {
    * the person connected the app again since (live tokens are back: there is new data to delete).
    */
   async function stillCovers(
-    request: DeletionRequest | undefined,
+    request: DeletionRequest,
     owner: string | undefined,
     now: Date,
   ): Promise<boolean> {
-    if (!request) return false;
     if (!isTerminal(request.status)) return true;
     const ended = new Date(request.completedAt ?? request.updatedAt).getTime();
     if (request.status === 'canceled' || now.getTime() - ended >= ports.reuseDays * DAY_MS) return false;
@@ -165,22 +165,10 @@ export function makeHandleMetaCallback(ports: MetaCallbackPorts) {
     // Same id as the walking skeleton for Facebook deletions: a replay lands on the same request.
     const intakeKind = `${callback.platform}-${callback.kind === 'data_deletion' ? 'data-deletion' : 'deauthorize'}`;
     const ownId = requestIdForIntake(intakeKind, canonicalSignedRequest(signedRequest));
-    const pointerExpiry = new Date(now.getTime() + ports.pointerDays * DAY_MS);
 
-    let requestId = await ports.openRequests.claim(subjectKey, ownId, now, pointerExpiry);
-    let request = requestId === ownId ? undefined : await ports.store.get(requestId);
     const owner = metaTokenOwner({ kind: platform.identifier, value: userId });
-    if (requestId !== ownId && !(await stillCovers(request, owner, now))) {
-      // The pointer names a request that ended long ago, or whose creation never finished.
-      const previous = requestId;
-      requestId = request
-        ? await ports.openRequests.reassign(subjectKey, previous, ownId, now, pointerExpiry)
-        : previous;
-      request = requestId === previous && request ? request : undefined;
-    }
-
     const candidate: DeletionRequest = {
-      requestId,
+      requestId: ownId,
       confirmationCode: newCode(),
       status: 'received',
       channel: platform.channel,
@@ -194,21 +182,19 @@ export function makeHandleMetaCallback(ports: MetaCallbackPorts) {
         ? { startedBy: 'deauthorize' as const, schedule: DEAUTHORIZE_SCHEDULE }
         : {}),
     };
-    let created = false;
-    if (!request) {
-      // Whoever creates the request the pointer names enqueues it: concurrent callbacks for the same
-      // user (a replay, or a deauthorize racing a deletion) create and enqueue it exactly once.
-      const result = await ports.store.create(candidate);
-      created = result.created;
-      request = result.created ? candidate : result.existing;
-    }
+    // Whoever creates the request the pointer names enqueues it: concurrent callbacks for the same
+    // user (a replay, or a deauthorize racing a deletion) create and enqueue it exactly once.
+    const { created, request } = await joinOrOpenRequest(ports, {
+      subjectKey,
+      candidate,
+      at: now,
+      expiresAt: new Date(now.getTime() + ports.pointerDays * DAY_MS),
+      covers: (named) => stillCovers(named, owner, now),
+    });
     if (created) {
       ports.events.count('DeletionRequested', 1, { channel: platform.channel });
       await enqueue(request);
-    } else {
-      await ports.store.ensureCodePointer(request);
-      if (request.requestId !== ownId) ports.events.count('CallbackJoinedOpenRequest');
-    }
+    } else if (request.requestId !== ownId) ports.events.count('CallbackJoinedOpenRequest');
     if (callback.kind === 'deauthorize') await markRevoked(callback.platform, owner, request.requestId);
 
     ports.log('info', 'Meta callback accepted', {

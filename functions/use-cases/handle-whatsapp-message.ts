@@ -4,10 +4,18 @@
 // instructions. `user_changed_number` / `user_changed_user_id` → identity links. Safe to run again:
 // the sweeper retries whatever did not finish.
 import { newConfirmationCode } from '../core/confirmation-code.js';
-import type { DeletionRequest, SubjectIdentifier } from '../core/deletion-request.js';
+import { isTerminal, type DeletionRequest, type SubjectIdentifier } from '../core/deletion-request.js';
 import type { IdentifierHasher } from '../core/keyed-hash.js';
 import { detectCommand } from '../core/whatsapp-command.js';
-import type { Clock, DeletionRequestStore, EventRecorder, JobQueue, SuppressionList } from './ports.js';
+import { joinOrOpenRequest } from './open-request.js';
+import type {
+  Clock,
+  DeletionRequestStore,
+  EventRecorder,
+  JobQueue,
+  OpenRequestIndex,
+  SuppressionList,
+} from './ports.js';
 import { statusUrl } from './status-url.js';
 import { suppressionReasonFor, type WhatsAppGateway } from './whatsapp-gateway.js';
 import type { IdentityLinker, StoredInbound, WhatsAppInbox } from './whatsapp-ports.js';
@@ -18,6 +26,8 @@ export const OPT_OUT_REASON = 'opt-out:whatsapp';
 export interface HandleMessagePorts {
   readonly inbox: WhatsAppInbox;
   readonly store: DeletionRequestStore;
+  /** Pointers of its own: one open request per person and business number. */
+  readonly openRequests: OpenRequestIndex;
   readonly queue: JobQueue;
   readonly suppressions: SuppressionList;
   readonly links: IdentityLinker;
@@ -106,7 +116,13 @@ export function makeHandleWhatsAppMessage(ports: HandleMessagePorts) {
         replyVia: message.phone ? 'whatsapp_phone' : 'whatsapp_bsuid',
       },
     };
-    const { created, request } = await ports.store.openRequestForSubject(subjectKey, candidate);
+    // A repeat joins the open request; once it ended, a new one is opened.
+    const { created, request } = await joinOrOpenRequest(ports, {
+      subjectKey,
+      candidate,
+      at: now,
+      covers: (named) => !isTerminal(named.status),
+    });
     if (created) events.count('DeletionRequested', 1, { channel: 'whatsapp' });
 
     // The opt-out first, under this request's reason: nothing else reaches the person from now on,

@@ -73,11 +73,6 @@ export const systemClock: Clock = { now: () => new Date() };
 export type CreateResult =
   { readonly created: true } | { readonly created: false; readonly existing: DeletionRequest };
 
-export interface OpenRequestResult {
-  readonly created: boolean;
-  readonly request: DeletionRequest;
-}
-
 export interface TransitionOptions {
   readonly event: string;
   readonly at: Date;
@@ -156,11 +151,6 @@ export interface DeletionRequestStore {
   saveReceipt(requestId: string, receipt: string, at: Date): Promise<string>;
   /** Records that a named job step (see JobStep) is done for this request. */
   markStepDone(requestId: string, step: string, at: Date): Promise<void>;
-  /**
-   * One open request per subject: returns the subject's open (non-terminal) request, or creates
-   * `candidate` and points the subject at it. `subjectKey` is a keyed hash, never a raw identifier.
-   */
-  openRequestForSubject(subjectKey: string, candidate: DeletionRequest): Promise<OpenRequestResult>;
   /** Requests persisted but not enqueued, received before `before`. */
   listAwaitingQueue(before: Date, limit: number): Promise<readonly string[]>;
   /** The audit trail of a request, oldest first. */
@@ -172,10 +162,6 @@ export interface DeletionRequestStore {
   listOpen(limit: number): Promise<readonly DeletionRequest[]>;
   /** Records the deadline state; true when it changed. */
   markDeadlineState(requestId: string, state: 'nearing' | 'overdue', at: Date): Promise<boolean>;
-  /** Makes a keyed identifier hash point to the open request it belongs to. */
-  pointSubjectToRequest(subjectHash: string, requestId: string, at: Date): Promise<void>;
-  /** The verified, still open request an identifier hash points to, if any. */
-  openRequestFor(subjectHash: string): Promise<DeletionRequest | undefined>;
   /**
    * The one unverified request of an identifier hash while its link is valid: points the hash at
    * `requestId` unless it points at a request still waiting for verification until `validUntil`;
@@ -274,14 +260,20 @@ export interface EmailNotifier {
 }
 
 /**
- * One open request per subject (platform app and scoped user id): a pointer from a keyed hash of
- * the subject to the request that covers it.
+ * One open request per subject: a pointer from a subject key (built from keyed hashes, never a raw
+ * identifier) to the request that answers for it. It moves only from the request it names, so
+ * concurrent intakes for one subject agree on one request (use-cases/open-request.ts).
  */
 export interface OpenRequestIndex {
-  /** Points the subject at `requestId` unless it already points somewhere; returns where it points. */
-  claim(subjectKey: string, requestId: string, at: Date, expiresAt: Date): Promise<string>;
+  /** The request the subject points to, if any. */
+  pointsTo(subjectKey: string): Promise<string | undefined>;
+  /**
+   * Points the subject at `requestId` unless it already points somewhere; returns where it points.
+   * Without `expiresAt` the pointer is kept until moved.
+   */
+  claim(subjectKey: string, requestId: string, at: Date, expiresAt?: Date): Promise<string>;
   /** Moves the pointer from `from` to `to` if it still points to `from`; returns where it points. */
-  reassign(subjectKey: string, from: string, to: string, at: Date, expiresAt: Date): Promise<string>;
+  reassign(subjectKey: string, from: string, to: string, at: Date, expiresAt?: Date): Promise<string>;
 }
 
 /** A stored Meta token, as the revocation step needs it. The token value never leaves the step. */

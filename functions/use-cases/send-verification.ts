@@ -6,10 +6,12 @@
 // not take, an expired WhatsApp token) is counted and dropped; only a transient failure is retried.
 import { openRequestKey } from '../core/privacy-rights.js';
 import { hashToken, verificationTokenFor } from '../core/self-service-identifier.js';
+import { verifiedOpenRequest } from './open-request.js';
 import type {
   Clock,
   DeletionRequestStore,
   EventRecorder,
+  OpenRequestIndex,
   PhoneVerificationSender,
   VerificationNotifier,
   VerificationStore,
@@ -19,7 +21,8 @@ import { statusUrl } from './status-url.js';
 import { awaitsNewAddress } from './verify-deletion-request.js';
 
 export interface SendVerificationPorts {
-  readonly store: Pick<DeletionRequestStore, 'get' | 'openRequestFor'>;
+  readonly store: Pick<DeletionRequestStore, 'get'>;
+  readonly openRequests: Pick<OpenRequestIndex, 'pointsTo'>;
   readonly verifications: Pick<VerificationStore, 'save'>;
   readonly notifier: Pick<VerificationNotifier, 'sendVerificationLink' | 'sendExistingRequest'>;
   readonly phoneSender?: PhoneVerificationSender;
@@ -62,7 +65,7 @@ export function makeSendVerification(ports: SendVerificationPorts) {
     const identifier = request?.subject[0];
     const subjectHash = request?.subjectHashes[0];
     if (!request || !identifier || !subjectHash) return 'not_pending';
-    const open = await ports.store.openRequestFor(openRequestKey(request, subjectHash));
+    const open = await verifiedOpenRequest(ports, openRequestKey(request, subjectHash));
     // Verified between the ask and this send: the person gets the open request's status link.
     if (request.status !== 'pending_verification' && !open) return 'not_pending';
     const validUntil = new Date(Date.parse(request.receivedAt) + ports.tokenTtlSeconds * 1000);

@@ -10,17 +10,21 @@ import { dueDate } from '../core/due-date.js';
 import { openRequestKey, type RequestType } from '../core/privacy-rights.js';
 import { hashToken, TOKEN_PATTERN } from '../core/self-service-identifier.js';
 import { CORRECTABLE_ATTRIBUTES } from '../declarations/rights.js';
+import { pointSubjectAt, verifiedOpenRequest } from './open-request.js';
 import type {
   Clock,
   DeletionRequestStore,
   EventRecorder,
   JobQueue,
+  OpenRequestIndex,
   VerificationQueue,
   VerificationStore,
 } from './ports.js';
 
 export interface VerifyPorts {
   readonly store: DeletionRequestStore;
+  /** Each identifier's open verified request, per right (`openRequestKey`). */
+  readonly openRequests: OpenRequestIndex;
   readonly verifications: VerificationStore;
   readonly queue: JobQueue;
   readonly clock: Clock;
@@ -152,7 +156,7 @@ export function makeVerifyDeletionRequest(ports: VerifyPorts) {
 
     for (const subjectHash of request.subjectHashes) {
       const pendingKey = openRequestKey(request, subjectHash);
-      const open = await ports.store.openRequestFor(pendingKey);
+      const open = await verifiedOpenRequest(ports, pendingKey);
       if (open) {
         await ports.store.transition(request.requestId, ['pending_verification'], 'canceled', {
           event: 'canceled',
@@ -176,7 +180,7 @@ export function makeVerifyDeletionRequest(ports: VerifyPorts) {
     if (!moved) return usedLink(ports, tokenHash, now);
     for (const subjectHash of request.subjectHashes) {
       const key = openRequestKey(request, subjectHash);
-      await ports.store.pointSubjectToRequest(key, request.requestId, now);
+      await pointSubjectAt(ports.openRequests, key, request.requestId, now);
       // Asking again now gets the notice about this open request, not this (used) link.
       await ports.store.releasePendingRequest(key, request.requestId);
     }

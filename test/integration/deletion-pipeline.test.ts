@@ -37,7 +37,7 @@ beforeEach(async () => {
 function intake(jobQueue: JobQueue = queue) {
   const handle = makeHandleMetaCallback({
     store,
-    openRequests: makeDynamoOpenRequestIndex(env.documents, 'DeletionRequests'),
+    openRequests: makeDynamoOpenRequestIndex(env.documents, 'DeletionRequests', 'SUBJECT#'),
     tokens: makeDynamoMetaTokenStore(env.documents, 'IntegrationTokens'),
     queue: jobQueue,
     clock,

@@ -49,7 +49,7 @@ function makeHandleMetaCallbackForTests() {
   return (callback: MetaCallback, signedRequest: string) => {
     built ??= makeHandleMetaCallback({
       store,
-      openRequests: makeDynamoOpenRequestIndex(env.documents, 'DeletionRequests'),
+      openRequests: makeDynamoOpenRequestIndex(env.documents, 'DeletionRequests', 'SUBJECT#'),
       tokens: makeDynamoMetaTokenStore(env.documents, 'IntegrationTokens'),
       queue: { sendDeletionJob: async (requestId) => void jobs.push(requestId) },
       clock: { now: () => new Date(nowMs) },

@@ -367,11 +367,11 @@ describe('failures after persisting', () => {
   it('answers 200 when the business logic fails, and the sweeper finishes the message later', async () => {
     let failures = 1;
     const channel = whatsappChannel(harness, {
-      store: (real) => ({
+      openRequests: (real) => ({
         ...real,
-        async openRequestForSubject(key, candidate) {
+        async claim(key, requestId, at, expiresAt) {
           if (failures-- > 0) throw new Error('DynamoDB unavailable');
-          return real.openRequestForSubject(key, candidate);
+          return real.claim(key, requestId, at, expiresAt);
         },
       }),
     });

@@ -1,6 +1,7 @@
 // test support: the WhatsApp channel wired to the real adapters against the in-process stand-ins
 // (DynamoDB, the fake Graph API), as the webhook, sweeper and worker handlers wire it.
 import { makeDynamoIdentityLinker } from '../../functions/adapters/dynamo-identity-linker.js';
+import { makeDynamoOpenRequestIndex } from '../../functions/adapters/dynamo-open-requests.js';
 import { makeDynamoSuppressionList } from '../../functions/adapters/dynamo-suppression-list.js';
 import { makeDynamoWhatsAppInbox } from '../../functions/adapters/dynamo-whatsapp-inbox.js';
 import { makeGraphApiClient } from '../../functions/adapters/graph-api-client.js';
@@ -8,7 +9,7 @@ import { makeWhatsAppCloudApiSender } from '../../functions/adapters/whatsapp-cl
 import { makeIdentifierHasher } from '../../functions/core/keyed-hash.js';
 import type { MetricName } from '../../functions/declarations/metric-names.js';
 import { makeHandleWhatsAppMessage } from '../../functions/use-cases/handle-whatsapp-message.js';
-import type { Clock, DeletionRequestStore, JobQueue } from '../../functions/use-cases/ports.js';
+import type { Clock, JobQueue, OpenRequestIndex } from '../../functions/use-cases/ports.js';
 import { makeReceiveWhatsAppWebhook } from '../../functions/use-cases/receive-whatsapp-webhook.js';
 import { makeSweepWhatsAppInbox } from '../../functions/use-cases/sweep-whatsapp-inbox.js';
 import {
@@ -21,7 +22,7 @@ import { PEPPER } from './purge-harness.js';
 import { BUSINESS_NUMBER, WA_SECRET } from './whatsapp-payloads.js';
 
 export interface ChannelOptions {
-  readonly store?: (real: DeletionRequestStore) => DeletionRequestStore;
+  readonly openRequests?: (real: OpenRequestIndex) => OpenRequestIndex;
   readonly clock?: Clock;
   readonly inlineBudgetMillis?: number;
   /** How long the webhook's own run holds a message it stored. */
@@ -57,10 +58,12 @@ export function whatsappChannel(harness: Harness, options: ChannelOptions = {}) 
     clock,
     events: recorder,
   });
-  const store = options.store ? options.store(harness.store) : harness.store;
+  const pointers = makeDynamoOpenRequestIndex(documents, 'DeletionRequests', 'OPEN#');
+  const openRequests = options.openRequests ? options.openRequests(pointers) : pointers;
   const handleMessage = makeHandleWhatsAppMessage({
     inbox,
-    store,
+    store: harness.store,
+    openRequests,
     queue,
     suppressions,
     links: makeDynamoIdentityLinker(documents, 'IdentityLinks'),

@@ -32,9 +32,9 @@ function setup(options: { open?: DeletionRequest; failWith?: unknown; request?: 
   const counted: string[] = [];
   const ports: SendVerificationPorts = {
     store: {
-      get: async (id) => (id === stored.requestId ? stored : undefined),
-      openRequestFor: async () => options.open,
+      get: async (id) => [stored, options.open].find((request) => request?.requestId === id),
     },
+    openRequests: { pointsTo: async () => options.open?.requestId },
     verifications: {
       async save(verification) {
         saved.push(verification);
@@ -74,7 +74,12 @@ describe('sendVerification', () => {
 
   it('sends the status link of an open verified request instead', async () => {
     const { send, mail, saved } = setup({
-      open: { ...pendingRequest, status: 'received', confirmationCode: 'OpenOpenOpenOpenOpenOpen' },
+      open: {
+        ...pendingRequest,
+        requestId: 'req_open',
+        status: 'received',
+        confirmationCode: 'OpenOpenOpenOpenOpenOpen',
+      },
     });
     expect(await send(pendingRequest.requestId)).toBe('open_request_notice');
     expect(mail).toEqual([
