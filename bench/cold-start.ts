@@ -24,14 +24,18 @@ import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { build, type BuildOptions } from 'esbuild';
+import { S3Client } from '@aws-sdk/client-s3';
 import { makeDynamoDeletionRequestStore } from '../functions/adapters/dynamo-deletion-requests.js';
+import { makeS3ExportStore } from '../functions/adapters/s3-export-store.js';
 import { newConfirmationCode } from '../functions/core/confirmation-code.js';
+import { buildExportDocument, renderExportPage } from '../functions/core/export-document.js';
 import { deletionJob } from '../functions/core/job-message.js';
 import { makeIdentifierHasher } from '../functions/core/keyed-hash.js';
 import { FUNCTIONS, type FunctionDeclaration } from '../functions/declarations/functions.js';
 import { SECRET_NAMES, secretArnEnvVar, secretLocalEnvVar } from '../functions/declarations/secrets.js';
+import { EXPORT_FILES, exportPrefix } from '../functions/use-cases/build-export.js';
 import { LOCAL_DEFAULTS } from '../local/local-service.js';
-import { provision } from '../local/provision.js';
+import { LOCAL_EXPORT_BUCKET, provision } from '../local/provision.js';
 import { seedDemoData } from '../local/seed-data.js';
 import { LOCAL_ERASURE_WEBHOOK_SECRET, startStandIns } from '../local/stand-ins.js';
 import { callbackFormBody, deletionPayload, signRequest } from '../test/support/signing.js';
@@ -420,12 +424,14 @@ export async function measureColdStart(
     new DynamoDBClient({ ...local, endpoint: standIns.endpoints.dynamodb }),
     { marshallOptions: { removeUndefinedValues: true } },
   );
+  const objects = new S3Client({ ...local, endpoint: standIns.endpoints.s3, forcePathStyle: true });
   const recorded: RecordedCall[] = [];
   const recorders: { url: string; stop: () => Promise<unknown> }[] = [];
   try {
     const provisioned = await provision(standIns.endpoints, LOCAL_ERASURE_WEBHOOK_SECRET);
     await seedDemoData(documents);
     const store = makeDynamoDeletionRequestStore(documents, 'DeletionRequests');
+    const copies = makeS3ExportStore(objects, LOCAL_EXPORT_BUCKET);
     const endpoints: Record<Service, string> = {
       dynamodb: standIns.endpoints.dynamodb,
       sqs: standIns.endpoints.sqs,
@@ -514,6 +520,71 @@ export async function measureColdStart(
           });
           return {
             ...api('/deletion-status', 'GET'),
+            queryStringParameters: { code },
+            multiValueQueryStringParameters: { code: [code] },
+          };
+        },
+        ok: served(200),
+      },
+      {
+        id: 'PrivacyExport',
+        fn: FUNCTIONS.privacyExport,
+        // A person opening the link in the access email: a completed access request and its copy, as the
+        // worker leaves them (the page and the file under the request's prefix in the exports bucket).
+        event: async (run) => {
+          const requestId = `req_benchexport${run}x${Date.now()}`;
+          const code = newConfirmationCode();
+          const now = new Date();
+          const expires = new Date(now.getTime() + 7 * 86_400_000);
+          await store.create({
+            requestId,
+            type: 'access',
+            confirmationCode: code,
+            status: 'in_progress',
+            channel: 'web',
+            subject: [{ kind: 'email', value: `bench-${run}@example.com` }],
+            subjectHashes: [pepper('email', `bench-${run}@example.com`)],
+            receivedAt: now.toISOString(),
+            updatedAt: now.toISOString(),
+            outcomes: [],
+            attempts: 0,
+          });
+          const document = buildExportDocument(
+            [
+              {
+                table: 'Accounts',
+                categories: ['account_profile'],
+                records: [
+                  { accountId: `acct_bench${run}`, email: `bench-${run}@example.com`, name: 'Bench' },
+                ],
+              },
+              {
+                table: 'Preferences',
+                categories: ['preferences'],
+                records: [{ accountId: `acct_bench${run}`, activity: 'analytics', allowed: true }],
+              },
+            ],
+            now,
+            expires,
+          );
+          await copies.put(
+            `${exportPrefix(requestId)}${EXPORT_FILES.json}`,
+            JSON.stringify(document),
+            'application/json',
+          );
+          await copies.put(
+            `${exportPrefix(requestId)}${EXPORT_FILES.html}`,
+            renderExportPage(document),
+            'text/html; charset=utf-8',
+          );
+          await store.transition(requestId, ['in_progress'], 'completed', {
+            event: 'completed',
+            at: now,
+            exportExpiresAt: expires,
+            forgetSubject: true,
+          });
+          return {
+            ...api('/privacy-export', 'GET'),
             queryStringParameters: { code },
             multiValueQueryStringParameters: { code: [code] },
           };
@@ -723,6 +794,7 @@ export async function measureColdStart(
     };
   } finally {
     documents.destroy();
+    objects.destroy();
     await Promise.allSettled([...recorders.map((recorder) => recorder.stop()), secretsManager.stop()]);
     await standIns.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -54,7 +54,7 @@ export class ExportsConstruct extends Construct {
 
   /**
    * Lets a function reach copies under exports/ and tells it where they are: `build` reads, writes and
-   * deletes (the worker); `serve` reads and deletes an expired copy (the status function), never writes.
+   * deletes (the worker); `serve` reads and deletes an expired copy (the copy download), never writes.
    */
   grantTo(fn: lambda.Function, access: 'build' | 'serve'): void {
     fn.addEnvironment(EXPORT_BUCKET_ENV, this.bucket.bucketName);

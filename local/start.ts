@@ -16,6 +16,7 @@ Deletion service running locally
                   POST ${service.baseUrl}/instagram/data-deletion
                   POST ${service.baseUrl}/instagram/deauthorize
   Status:         GET  ${service.baseUrl}/deletion-status?code=<confirmation code>
+  Copy:           GET  ${service.baseUrl}/privacy-export?code=<confirmation code of an access request>
   WhatsApp:       GET/POST ${service.baseUrl}/whatsapp/webhook
   Self-service:   GET  ${service.baseUrl}/delete-my-data   (every right; also /privacy; verification links arrive in the SES stand-in)
                   POST ${service.baseUrl}/privacy-requests   (type: deletion, access, correction, withdraw_consent)

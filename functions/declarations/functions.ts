@@ -119,8 +119,7 @@ export const FUNCTIONS = {
     entry: 'functions/handlers/deletion-status.ts',
     trigger: 'api',
     usesPublicBaseUrl: false,
-    description:
-      'Status page (HTML and JSON) for a confirmation code, and the copy of the data an access request made.',
+    description: 'Status page (HTML and JSON) for a confirmation code.',
     timeoutSeconds: 10,
     memoryMb: 256,
     // By confirmation code and request id only: never a Scan of open requests.
@@ -128,10 +127,25 @@ export const FUNCTIONS = {
     sendsJobs: false,
     sendsEmail: false,
     secrets: [],
-    // Serves a copy while its link works, and deletes it when asked for after it expired.
-    exportAccess: 'serve',
     // The status page tells only of the platforms the stage serves.
     usesServedChannels: true,
+  },
+  privacyExport: {
+    id: 'PrivacyExport',
+    entry: 'functions/handlers/privacy-export.ts',
+    trigger: 'api',
+    usesPublicBaseUrl: false,
+    description: 'The copy of the data an access request made (HTML and JSON), for its confirmation code.',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    // The request by its confirmation code only.
+    tables: [access(DELETION_REQUESTS_TABLE, ['GetItem'])],
+    sendsJobs: false,
+    sendsEmail: false,
+    secrets: [],
+    // Serves a copy while its link works, and deletes it when asked for after it expired. Apart from the
+    // status page, so the most-visited function neither loads S3 nor may read or delete anyone's copy.
+    exportAccess: 'serve',
   },
   deletionWorker: {
     id: 'DeletionWorker',
@@ -344,7 +358,7 @@ export const ROUTES: readonly RouteDeclaration[] = [
     // The copy of a person's data, through the link in the access email (with the confirmation code).
     method: 'GET',
     path: '/privacy-export',
-    functionId: FUNCTIONS.deletionStatus.id,
+    functionId: FUNCTIONS.privacyExport.id,
     maxBodyBytes: 0,
     // Ten addresses' worth of the status pages' per-IP limit (the web ACL's StatusPage group).
     throttle: { ratePerSecond: 10, burst: 20 },

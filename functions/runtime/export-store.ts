@@ -1,5 +1,5 @@
 // runtime: the exports bucket (copies of people's data), as the use cases' ExportStore. The S3 client and
-// its adapter load on the first call: a status page or a deletion never loads them.
+// its adapter load on the first call: a link with an unknown or malformed code is answered without them.
 import type { ExportStore } from '../use-cases/rights-ports.js';
 import { loadedOnFirstUse } from './loaded-on-first-use.js';
 

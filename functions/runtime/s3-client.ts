@@ -1,5 +1,5 @@
 // runtime: the S3 client, created once per process. Apart from the other clients (aws-clients.ts) so that a
-// function that uses S3 on few requests (the status function: copies only) can load it on first use.
+// function that needs S3 on some requests only (the copy download) can load it on first use.
 import { S3Client } from '@aws-sdk/client-s3';
 
 let s3Client: S3Client | undefined;

@@ -347,7 +347,7 @@ describe('the S3 prefixes and erasure webhooks of a stage with complete dataStor
     ]);
     expect(resourceNames(s3[0]!)).toEqual([`arn::s3:::${MEDIA_BUCKET}`]);
     expect(resourceNames(s3[1]!)).toEqual([`arn::s3:::${MEDIA_BUCKET}/${MEDIA_COPIES_PREFIX.keyPrefix}*`]);
-    // No other function touches the bucket (the status function reads only the exports bucket).
+    // No other function touches the bucket (the copy download reads only the exports bucket).
     expect(otherFunctions().filter(onMediaBucket)).toEqual([]);
   });
 });

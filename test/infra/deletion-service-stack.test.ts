@@ -387,11 +387,25 @@ describe('IAM', () => {
     }
   });
 
-  it('lets the status function only get DeletionRequests items by key, and only decrypt', () => {
+  it('lets the status function only get DeletionRequests items by key, and only decrypt: no copies', () => {
     expect(dynamoGrantsOf('deletionStatus')).toEqual(['DeletionRequests GetItem']);
     const services = new Set(actionsOfFunction('deletionStatus').map((action) => action.split(':')[0]));
-    expect([...services].sort()).toEqual(['dynamodb', 'kms', 'logs', 's3', 'xray']);
+    expect([...services].sort()).toEqual(['dynamodb', 'kms', 'logs', 'xray']);
     expect(actionsOfFunction('deletionStatus').filter((a) => a.startsWith('kms:'))).toEqual(
+      expect.not.arrayContaining([
+        'kms:Encrypt',
+        'kms:GenerateDataKey',
+        'kms:GenerateDataKey*',
+        'kms:ReEncrypt*',
+      ]),
+    );
+  });
+
+  it('lets the copy download only get DeletionRequests items by key, read copies and delete expired ones', () => {
+    expect(dynamoGrantsOf('privacyExport')).toEqual(['DeletionRequests GetItem']);
+    const services = new Set(actionsOfFunction('privacyExport').map((action) => action.split(':')[0]));
+    expect([...services].sort()).toEqual(['dynamodb', 'kms', 'logs', 's3', 'xray']);
+    expect(actionsOfFunction('privacyExport').filter((a) => a.startsWith('kms:'))).toEqual(
       expect.not.arrayContaining([
         'kms:Encrypt',
         'kms:GenerateDataKey',
@@ -401,7 +415,7 @@ describe('IAM', () => {
     );
     // It serves copies of people's data and deletes expired ones; it never writes one.
     expect(
-      actionsOfFunction('deletionStatus')
+      actionsOfFunction('privacyExport')
         .filter((a) => a.startsWith('s3:'))
         .sort(),
     ).toEqual(['s3:DeleteObject', 's3:GetObject', 's3:ListBucket']);
@@ -419,9 +433,9 @@ describe('IAM', () => {
     });
     expect(JSON.stringify(bucket.LifecycleConfiguration)).toContain('"ExpirationInDays":7');
     expect(JSON.stringify(template.findResources('AWS::S3::BucketPolicy'))).toContain('aws:SecureTransport');
-    // Only the worker (build) and the status function (serve) reach it, and only under exports/.
+    // Only the worker (build) and the copy download (serve) reach it, and only under exports/.
     const reaching = functionKeys.filter((key) => actionsOfFunction(key).some((a) => a.startsWith('s3:')));
-    expect(reaching.sort()).toEqual(['deletionStatus', 'deletionWorker']);
+    expect(reaching.sort()).toEqual(['deletionWorker', 'privacyExport']);
     for (const key of reaching)
       for (const statement of statementsOf(key).filter((s) => actionsOf(s).some((a) => a.startsWith('s3:'))))
         expect(JSON.stringify(statement.Resource)).toMatch(/exports\/\*|"Fn::GetAtt":\["[^"]+","Arn"\]/);
