@@ -53,7 +53,8 @@ import {
   tableName,
   tableRoleArn,
 } from '../runtime/config.js';
-import { dynamoDocumentClient, kms, ses } from '../runtime/aws-clients.js';
+import { dynamoDocumentClient, ses } from '../runtime/aws-clients.js';
+import { kms } from '../runtime/kms-client.js';
 import { dynamoDocumentClientFor } from '../runtime/assumed-role-clients.js';
 // S3 is on a deletion's path here (the data map's S3 prefixes), so the worker loads it at start.
 import { s3 } from '../runtime/s3-client.js';

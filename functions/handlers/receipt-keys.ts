@@ -5,7 +5,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { makeKmsReceiptPublicKeys } from '../adapters/kms-receipt-keys.js';
 import { makePublishReceiptKeys } from '../use-cases/publish-receipt-keys.js';
-import { kms } from '../runtime/aws-clients.js';
+import { kms } from '../runtime/kms-client.js';
 import { receiptPublishedKeyIds } from '../runtime/config.js';
 import { errorResponse, httpErrorBoundary, jsonResponse, type HttpResponse } from '../runtime/http.js';
 import { logger, metrics, powertoolsEvents } from '../runtime/observability.js';

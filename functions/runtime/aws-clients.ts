@@ -1,15 +1,15 @@
 // runtime: AWS SDK clients, created once per process. Endpoints come from the SDK's standard
-// AWS_ENDPOINT_URL_* variables, which is how the local runner points them at the stand-ins.
+// AWS_ENDPOINT_URL_* variables, which is how the local runner points them at the stand-ins. KMS and S3
+// have modules of their own (kms-client.ts, s3-client.ts), so the functions that do not use them do not
+// bundle them.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SESClient } from '@aws-sdk/client-ses';
-import { KMSClient } from '@aws-sdk/client-kms';
 
 let documentClient: DynamoDBDocumentClient | undefined;
 let sqsClient: SQSClient | undefined;
 let sesClient: SESClient | undefined;
-let kmsClient: KMSClient | undefined;
 
 export function dynamoDocumentClient(): DynamoDBDocumentClient {
   documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
@@ -29,10 +29,4 @@ export function ses(): SESClient {
   // A bounded wait: an SES outage fails the job (retried later) instead of hanging it to the timeout.
   sesClient ??= new SESClient({ requestHandler: { requestTimeout: 5_000, connectionTimeout: 2_000 } });
   return sesClient;
-}
-
-export function kms(): KMSClient {
-  // Bounded like SES: a KMS outage fails the job (retried later) rather than hanging it.
-  kmsClient ??= new KMSClient({ requestHandler: { requestTimeout: 5_000, connectionTimeout: 2_000 } });
-  return kmsClient;
 }
