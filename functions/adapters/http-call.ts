@@ -1,6 +1,6 @@
 // adapters: one HTTP request over node:http or node:https, for the Graph API and the erasure webhooks. Not
 // `fetch`: Node loads its fetch implementation (undici) on the first call, which cost the worker's cold
-// start about 19 ms of CPU (BENCHMARKS.md), while node:http is already loaded for the AWS SDK.
+// start about 16 ms of CPU (BENCHMARKS.md), while node:http is already loaded for the AWS SDK.
 import { request as plainRequest, type IncomingMessage } from 'node:http';
 import { request as tlsRequest } from 'node:https';
 
