@@ -219,7 +219,16 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
         [actionType === 'delete' ? 'deleted' : actionType === 'anonymise' ? 'anonymised' : 'retained']:
           pending,
       };
-      await store.recordPurgeProgress(request.requestId, outcomeOf(step, counts), index, `counted:${index}`);
+      // A step with nothing to purge records its count and its end in one write, after a look that finds
+      // nothing (most steps of a job: the data map holds many stores, a person is in few of them).
+      const nothingToPurge = pending === 0;
+      if (!nothingToPurge)
+        await store.recordPurgeProgress(
+          request.requestId,
+          outcomeOf(step, counts),
+          index,
+          `counted:${index}`,
+        );
       for (;;) {
         if (items >= ports.budget.maxItems || clock.now().getTime() - started >= ports.budget.maxMillis)
           return false;
@@ -228,7 +237,12 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
         items += touched;
         if (touched > 0) events.count('ItemsPurged', touched);
         if (page.done) {
-          await store.recordPurgeProgress(request.requestId, outcomeOf(step, none), index + 1);
+          await store.recordPurgeProgress(
+            request.requestId,
+            outcomeOf(step, nothingToPurge ? counts : none),
+            index + 1,
+            ...(nothingToPurge ? [`counted:${index}`] : []),
+          );
           break;
         }
       }
