@@ -219,10 +219,9 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
         [actionType === 'delete' ? 'deleted' : actionType === 'anonymise' ? 'anonymised' : 'retained']:
           pending,
       };
-      // A step with nothing to purge records its count and its end in one write, after a look that finds
-      // nothing (most steps of a job: the data map holds many stores, a person is in few of them).
-      const nothingToPurge = pending === 0;
-      if (!nothingToPurge)
+      // A count of nothing needs no write of its own: the step's end records it (zero is zero however
+      // often it is added). Most steps of a job are such: the data map holds many stores, a person is in few.
+      if (pending > 0)
         await store.recordPurgeProgress(
           request.requestId,
           outcomeOf(step, counts),
@@ -237,12 +236,7 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
         items += touched;
         if (touched > 0) events.count('ItemsPurged', touched);
         if (page.done) {
-          await store.recordPurgeProgress(
-            request.requestId,
-            outcomeOf(step, nothingToPurge ? counts : none),
-            index + 1,
-            ...(nothingToPurge ? [`counted:${index}`] : []),
-          );
+          await store.recordPurgeProgress(request.requestId, outcomeOf(step, none), index + 1);
           break;
         }
       }

@@ -203,7 +203,7 @@ describe('purge engine, per scope', () => {
 
   it('records a step with nothing to purge in one write, and a step with items in two', async () => {
     harness = await startHarness([ANA]);
-    /** Per step index, the progress writes of a request's job: "counted", "ended" or "counted and ended". */
+    /** Per step index, the progress writes of a request's job: "counted" or "ended". */
     async function progressWrites(requestId: string): Promise<string[]> {
       const writes = new Map<number, string[]>();
       await harness!.runToEnd(requestId, {
@@ -211,7 +211,7 @@ describe('purge engine, per scope', () => {
           ...real,
           recordPurgeProgress: (id, outcome, nextStep, countOnceAs) => {
             const step = countOnceAs ? Number(countOnceAs.replace('counted:', '')) : nextStep - 1;
-            const kind = !countOnceAs ? 'ended' : nextStep === step ? 'counted' : 'counted and ended';
+            const kind = countOnceAs ? 'counted' : 'ended';
             writes.set(step, [...(writes.get(step) ?? []), kind]);
             return real.recordPurgeProgress(id, outcome, nextStep, countOnceAs);
           },
@@ -225,12 +225,12 @@ describe('purge engine, per scope', () => {
     const ana = await progressWrites(await harness.file('facebook', subjectFor('facebook', ANA)));
     expect(new Set(ana)).toEqual(new Set(['counted, ended']));
     // Someone we hold nothing about (fewer stores: no linked identities): every store's step is one
-    // write; the erasure webhook (another system's acknowledged count) still two.
+    // write, its end; the erasure webhook (another system's acknowledged count) still two.
     const nobody = await progressWrites(
       await harness.file('facebook', [{ kind: 'facebook_asid', value: '19999999999999999' }]),
     );
     expect(nobody.filter((kinds) => kinds === 'counted, ended')).toHaveLength(1);
-    expect(nobody.filter((kinds) => kinds === 'counted and ended').length).toBe(nobody.length - 1);
+    expect(nobody.filter((kinds) => kinds === 'ended').length).toBe(nobody.length - 1);
     expect(nobody.length).toBeGreaterThan(2);
   });
 });
