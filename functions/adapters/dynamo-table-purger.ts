@@ -104,8 +104,7 @@ function removedAttributes(step: PurgeStep): readonly string[] {
 }
 
 export function makeDynamoTablePurger(client: DynamoDBDocumentClient, options: PurgerOptions): TablePurger {
-  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-  const inFlight = adaptiveLimit(concurrency);
+  const inFlight = adaptiveLimit(options.concurrency ?? DEFAULT_CONCURRENCY);
   const maxRetries = options.maxRetries ?? 8;
   const baseDelayMs = options.baseDelayMs ?? 25;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
