@@ -5,8 +5,8 @@
 // request still counts. The floor, built in the same run, is a bundle holding only the AWS SDK clients
 // that function uses on that path, making the same SDK calls with the same inputs (recorded from the
 // function's own first request). Secrets are read from a Secrets Manager stand-in, as in AWS. Rounds
-// interleave function, floor and a bare `node -e ""`; medians are reported, and each function's ratio to its floor is
-// the median of the rounds' paired ratios.
+// interleave function, floor and a bare `node -e ""`; medians are reported, and each function's ratio to
+// its floor is the median of the rounds' paired ratios.
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -40,6 +40,7 @@ import { seedDemoData } from '../local/seed-data.js';
 import { LOCAL_ERASURE_WEBHOOK_SECRET, startStandIns } from '../local/stand-ins.js';
 import { callbackFormBody, deletionPayload, signRequest } from '../test/support/signing.js';
 import { inboundText, sign } from '../test/support/whatsapp-payloads.js';
+import { median, medianOfPairedRatios } from './statistics.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const ROUNDS = Number(process.env.COLD_START_ROUNDS ?? 11);
@@ -402,8 +403,6 @@ export interface ColdStartResult {
   readonly cold_start_vs_sdk_floor_ratio: number;
   readonly cold_start_vs_node_ratio: number;
 }
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
 export async function measureColdStart(
   options: { bundling?: BuildOptions; rounds?: number; only?: readonly string[]; profile?: string } = {},
@@ -770,9 +769,7 @@ export async function measureColdStart(
       const entry = times.get(scenario.id)!;
       const fnMs = median(entry.fn);
       const floorMs = median(entry.floor);
-      // Each round's function and floor ran back to back: the median of those paired ratios is not moved
-      // by a busy stretch of the machine that hit one round (the ratio of the two medians would be).
-      const vsFloor = median(entry.fn.map((ms, round) => ms / entry.floor[round]!));
+      const vsFloor = medianOfPairedRatios(entry.fn, entry.floor);
       return {
         id: scenario.id,
         bundle_kb: Math.round(statSync(bundle).size / 1024),

@@ -12,6 +12,7 @@ import type { DeletionRequestStore } from '../functions/use-cases/ports.js';
 import { lambdaContext } from '../local/api-gateway.js';
 import { startLocalService } from '../local/local-service.js';
 import { callbackFormBody, deletionPayload, signRequest } from '../test/support/signing.js';
+import { median } from './statistics.js';
 
 const SECRET = 'bench-meta-app-secret';
 const N = 2_000;
@@ -140,7 +141,6 @@ export async function measureHandlerCost(): Promise<HandlerCostResult> {
   } finally {
     await service.stop();
   }
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
   const hmacUs = median(hmac);
   const inMemoryUs = median(inMemory);
   return {

@@ -10,6 +10,7 @@ import { BatchWriteCommand, DeleteCommand, type DynamoDBDocumentClient } from '@
 import { DEFAULT_CONCURRENCY } from '../functions/adapters/dynamo-table-purger.js';
 import { startHarness, type Harness } from '../test/support/purge-harness.js';
 import { startDynamoDbProcess } from './child-stand-in.js';
+import { median } from './statistics.js';
 
 const args = new Map(
   process.argv.slice(2).map((arg) => {
@@ -68,11 +69,6 @@ function countingWrites(documents: DynamoDBDocumentClient, counter: { writes: nu
 const ROUNDS = Number(args.get('rounds') ?? 5);
 /** The purger's in-flight limit; its own default unless given (to compare settings). */
 const CONCURRENCY = args.has('concurrency') ? Number(args.get('concurrency')) : undefined;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-}
 
 /** One DeleteItem at a time, the way a naive purge does it. */
 async function naiveRound(harness: Harness, subject: string): Promise<number> {

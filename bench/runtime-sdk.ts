@@ -8,13 +8,13 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { STACK_BUNDLING } from './cold-start.js';
+import { median, medianOfPairedRatios } from './statistics.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const option = (name: string) =>
   process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(`--${name}=`.length);
 const ROUNDS = Number(option('rounds') ?? 15);
 const only = option('only')?.split(',');
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
 const dir = path.join(ROOT, 'node_modules', '.bench-runtime-sdk');
 rmSync(dir, { recursive: true, force: true });
@@ -67,12 +67,11 @@ for (const [name, source] of Object.entries(CLIENT_SETS).filter(
     const order = round % 2 === 0 ? (['bundled', 'runtime'] as const) : (['runtime', 'bundled'] as const);
     for (const side of order) times[side].push(timeImport(side === 'bundled' ? bundled : runtime));
   }
-  const ratios = times.runtime.map((ms, round) => ms / times.bundled[round]!);
   results.push({
     clients: name,
     bundled_ms: Number(median(times.bundled).toFixed(1)),
     runtime_sdk_ms: Number(median(times.runtime).toFixed(1)),
-    runtime_vs_bundled: Number(median(ratios).toFixed(2)),
+    runtime_vs_bundled: Number(medianOfPairedRatios(times.runtime, times.bundled).toFixed(2)),
   });
 }
 rmSync(dir, { recursive: true, force: true });
