@@ -4,7 +4,8 @@
 // at a time after clean batches; retries use jittered exponential backoff), or anonymises them with
 // conditional updates. It speaks DynamoDB's own attribute format (plain client commands, sent through the
 // document client): the keys a query returns go back into the deletes as they came, with no unmarshalling
-// and marshalling in between (BENCHMARKS.md).
+// and marshalling in between. Counting a delete step reads its keys, and the step's next pages delete
+// those keys without reading them again: the subject's items are read once, not twice (BENCHMARKS.md).
 import {
   BatchWriteItemCommand,
   QueryCommand,
@@ -26,6 +27,8 @@ export interface PurgerOptions {
   readonly clientFor?: (table: MappedTable) => DynamoDBDocumentClient;
   /** Most BatchWriteItem (or anonymising UpdateItem) requests in flight at once. */
   readonly concurrency?: number;
+  /** Most keys a count holds for the pages that follow it (about 100 bytes each); beyond, pages read again. */
+  readonly heldKeysLimit?: number;
   readonly maxRetries?: number;
   readonly baseDelayMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -105,6 +108,7 @@ function removedAttributes(step: PurgeStep): readonly string[] {
 
 export function makeDynamoTablePurger(client: DynamoDBDocumentClient, options: PurgerOptions): TablePurger {
   const inFlight = adaptiveLimit(options.concurrency ?? DEFAULT_CONCURRENCY);
+  const heldKeysLimit = options.heldKeysLimit ?? 20_000;
   const maxRetries = options.maxRetries ?? 8;
   const baseDelayMs = options.baseDelayMs ?? 25;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
@@ -218,29 +222,80 @@ export function makeDynamoTablePurger(client: DynamoDBDocumentClient, options: P
     }
   }
 
+  /** The step's query reading only keys (a delete needs nothing else). */
+  function keysQuery(step: PurgeStep, startKey: Key | undefined, limit?: number): QueryCommand {
+    const query = stepQuery(step);
+    const names = keyNames(step.table);
+    return new QueryCommand({
+      ...query,
+      ...(limit === undefined ? {} : { Limit: limit }),
+      ProjectionExpression: names.map((_, i) => `#p${i}`).join(', '),
+      ExpressionAttributeNames: {
+        ...query.ExpressionAttributeNames,
+        ...Object.fromEntries(names.map((n, i) => [`#p${i}`, n])),
+      },
+      ExclusiveStartKey: startKey,
+    });
+  }
+
+  /**
+   * Keys the last count of a delete step read, for that same step's pages (the very object the job
+   * passes on; any other step or call drops them). Deleting a key already gone is harmless, and a page
+   * reads the table again once they are used up, so an item written after the count is not missed.
+   */
+  let held: { step: PurgeStep; keys: Key[] } | undefined;
+
+  /** Counts a delete step by reading its keys (as many round trips as a count), holding them for its pages. */
+  async function countKeys(step: PurgeStep): Promise<number> {
+    let keys: Key[] | undefined = [];
+    let remaining = 0;
+    let startKey: Key | undefined;
+    do {
+      const page = await withRetries(() => clientOf(step.table).send(keysQuery(step, startKey)));
+      const items = page.Items ?? [];
+      remaining += items.length;
+      if (keys && remaining <= heldKeysLimit) for (const item of items) keys.push(keyOf(step.table, item));
+      else keys = undefined;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    if (keys && keys.length > 0) held = { step, keys };
+    return remaining;
+  }
+
+  /** Deletes up to `maxItems` of the keys the step's count held; how many it sent. */
+  async function deleteHeldKeys(step: PurgeStep, maxItems: number): Promise<number> {
+    if (held?.step !== step) {
+      held = undefined;
+      return 0;
+    }
+    const keys = held.keys.splice(0, maxItems);
+    if (held.keys.length === 0) held = undefined;
+    const writes: Promise<void>[] = [];
+    for (let i = 0; i < keys.length; i += BATCH_SIZE)
+      writes.push(deleteChunk(step.table, keys.slice(i, i + BATCH_SIZE)));
+    const settled = await Promise.allSettled(writes);
+    const failed = settled.find((result) => result.status === 'rejected');
+    if (failed) {
+      held = undefined;
+      throw failed.reason;
+    }
+    return keys.length;
+  }
+
   return {
     async purgePage(step, maxItems): Promise<PurgePage> {
-      const query = stepQuery(step);
       const keysOnly = step.action.type === 'delete';
+      const sent = keysOnly ? await deleteHeldKeys(step, maxItems) : 0;
+      if (sent > 0 && (held !== undefined || sent >= maxItems))
+        return { deleted: sent, anonymised: 0, retained: 0, done: false };
+      maxItems -= sent;
+      const query = stepQuery(step);
       const readPage = (startKey: Key | undefined, limit: number) =>
         withRetries(() =>
           clientOf(step.table).send(
-            new QueryCommand({
-              ...query,
-              Limit: limit,
-              ...(keysOnly
-                ? {
-                    ProjectionExpression: keyNames(step.table)
-                      .map((_, i) => `#p${i}`)
-                      .join(', '),
-                  }
-                : {}),
-              ExpressionAttributeNames: {
-                ...query.ExpressionAttributeNames,
-                ...(keysOnly ? Object.fromEntries(keyNames(step.table).map((n, i) => [`#p${i}`, n])) : {}),
-              },
-              ExclusiveStartKey: startKey,
-            }),
+            keysOnly
+              ? keysQuery(step, startKey, limit)
+              : new QueryCommand({ ...query, Limit: limit, ExclusiveStartKey: startKey }),
           ),
         );
 
@@ -286,13 +341,15 @@ export function makeDynamoTablePurger(client: DynamoDBDocumentClient, options: P
       await Promise.all(writes);
 
       const done = startKey === undefined;
-      if (keysOnly) return { deleted: read, anonymised: 0, retained: 0, done };
+      if (keysOnly) return { deleted: sent + read, anonymised: 0, retained: 0, done };
       return step.action.type === 'retain'
         ? { deleted: 0, anonymised: 0, retained: changed, done }
         : { deleted: 0, anonymised: changed, retained: 0, done };
     },
 
     async countRemaining(step) {
+      held = undefined;
+      if (step.action.type === 'delete') return countKeys(step);
       const query = stepQuery(step);
       let remaining = 0;
       let startKey: Key | undefined;

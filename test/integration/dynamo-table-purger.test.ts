@@ -264,4 +264,105 @@ describe('DynamoDB table purger', () => {
     // Clean batches grow it back one at a time.
     expect(peak(41, calls)).toBeGreaterThan(2);
   }, 30_000);
+
+  describe('a count of a delete step', () => {
+    /** The real client, recording each query as `count` (no Limit) or `read`, and each failure to inject. */
+    function recording(failNextBatch = { armed: false }) {
+      const queries: string[] = [];
+      const client = {
+        send: async (command: unknown) => {
+          if (command instanceof QueryCommand) queries.push(command.input.Limit ? 'read' : 'count');
+          if (command instanceof BatchWriteItemCommand && failNextBatch.armed) {
+            failNextBatch.armed = false;
+            throw Object.assign(new Error('access denied'), { name: 'AccessDeniedException' });
+          }
+          return env.documents.send(command as never);
+        },
+      } as unknown as DynamoDBDocumentClient;
+      return { client, queries };
+    }
+    const metaStep = (asid: string) =>
+      planPurge('facebook', [{ kind: 'facebook_asid', value: asid }], mappedTables()).find(
+        (candidate) => candidate.table.id === 'MetaPlatformData',
+      )!;
+
+    it("holds the keys it read, so the step's pages delete them without reading them again", async () => {
+      await put('MetaPlatformData', metaItems('facebook_asid#1301', 1200));
+      const { client, queries } = recording();
+      const purger = makeDynamoTablePurger(client, options);
+      const step = metaStep('1301');
+
+      expect(await purger.countRemaining(step)).toBe(1200);
+      expect(queries).toEqual(['count']);
+      expect(await purger.purgePage(step, 1000)).toEqual({
+        deleted: 1000,
+        anonymised: 0,
+        retained: 0,
+        done: false,
+      });
+      expect(queries).toEqual(['count']);
+      // The last held keys, then one read of the table to make sure nothing came in meanwhile.
+      expect(await purger.purgePage(step, 1000)).toMatchObject({ deleted: 200, done: true });
+      expect(queries).toEqual(['count', 'read']);
+      expect(await purger.countRemaining(step)).toBe(0);
+    });
+
+    it('still deletes an item written after the count', async () => {
+      await put('MetaPlatformData', metaItems('facebook_asid#1302', 30));
+      const purger = makeDynamoTablePurger(env.documents, options);
+      const step = metaStep('1302');
+
+      expect(await purger.countRemaining(step)).toBe(30);
+      await put('MetaPlatformData', [{ subject: 'facebook_asid#1302', item: 'LATE#1', payload: 'x' }]);
+      expect(await purger.purgePage(step, 1000)).toMatchObject({ deleted: 31, done: true });
+      expect(await purger.countRemaining(step)).toBe(0);
+    });
+
+    it('serves only the step it counted: another step reads its own items and the held keys are dropped', async () => {
+      await put('MetaPlatformData', [
+        ...metaItems('facebook_asid#1303', 40),
+        ...metaItems('facebook_asid#1304', 20),
+      ]);
+      const { client, queries } = recording();
+      const purger = makeDynamoTablePurger(client, options);
+      const counted = metaStep('1303');
+      const other = metaStep('1304');
+
+      expect(await purger.countRemaining(counted)).toBe(40);
+      expect(await purger.purgePage(other, 1000)).toMatchObject({ deleted: 20, done: true });
+      expect(await purger.countRemaining(other)).toBe(0);
+      // The counted step's keys were dropped: its page reads the table.
+      queries.length = 0;
+      expect(await purger.purgePage(counted, 1000)).toMatchObject({ deleted: 40, done: true });
+      expect(queries).toContain('read');
+      expect(await purger.countRemaining(counted)).toBe(0);
+    });
+
+    it('holds nothing beyond its limit: the pages read the table as before', async () => {
+      await put('MetaPlatformData', metaItems('facebook_asid#1305', 120));
+      const { client, queries } = recording();
+      const purger = makeDynamoTablePurger(client, { ...options, heldKeysLimit: 50 });
+      const step = metaStep('1305');
+
+      expect(await purger.countRemaining(step)).toBe(120);
+      expect(await purger.purgePage(step, 1000)).toMatchObject({ deleted: 120, done: true });
+      expect(queries.filter((query) => query === 'read').length).toBeGreaterThan(0);
+      expect(await purger.countRemaining(step)).toBe(0);
+    });
+
+    it('drops its keys when a delete of them fails, and the retry counts and deletes what is left', async () => {
+      await put('MetaPlatformData', metaItems('facebook_asid#1306', 100));
+      const failNextBatch = { armed: true };
+      const { client } = recording(failNextBatch);
+      const purger = makeDynamoTablePurger(client, options);
+      const step = metaStep('1306');
+
+      expect(await purger.countRemaining(step)).toBe(100);
+      await expect(purger.purgePage(step, 1000)).rejects.toThrow('access denied');
+      const left = await purger.countRemaining(step);
+      expect(left).toBe(25);
+      expect(await purger.purgePage(step, 1000)).toMatchObject({ deleted: 25, done: true });
+      expect(await purger.countRemaining(step)).toBe(0);
+    });
+  });
 });
