@@ -4,7 +4,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { isWellFormedConfirmationCode } from '../functions/core/confirmation-code.js';
-import { confirmationCodeHash, verifyReceipt } from '../functions/core/deletion-receipt.js';
+import { confirmationCodeHash } from '../functions/core/deletion-receipt.js';
+import { verifyReceipt } from '../functions/core/receipt-verification.js';
 import { describeReceipt } from '../functions/core/receipt-words.js';
 import { JWKS_PATH } from '../functions/declarations/receipt-keys.js';
 

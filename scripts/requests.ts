@@ -27,7 +27,7 @@ import {
   type SubjectIdentifier,
 } from '../functions/core/deletion-request.js';
 import { deadlineState, dueDate, extendDueDate, isJurisdiction } from '../functions/core/due-date.js';
-import { DeletionJobMessage } from '../functions/core/job-message.js';
+import { parseDeletionJobBody } from '../functions/core/job-message.js';
 import { normaliseIdentifier } from '../functions/core/identifiers.js';
 import { makeIdentifierHasher } from '../functions/core/keyed-hash.js';
 import { newRequestId } from '../functions/core/self-service-identifier.js';
@@ -297,13 +297,8 @@ export async function redrive(
     if (messages.length === 0) break;
     for (const message of messages) {
       const id = message.MessageId ?? '(no id)';
-      let job: ReturnType<typeof DeletionJobMessage.safeParse> | undefined;
-      try {
-        job = DeletionJobMessage.safeParse(JSON.parse(message.Body ?? ''));
-      } catch {
-        job = undefined;
-      }
-      if (!job?.success) {
+      const job = parseDeletionJobBody(message.Body ?? '');
+      if (!job) {
         malformed.add(id);
         continue;
       }
@@ -314,7 +309,7 @@ export async function redrive(
           ReceiptHandle: message.ReceiptHandle,
         }),
       );
-      await onMoved(job.data.requestId);
+      await onMoved(job.requestId);
       moved += 1;
     }
   }

@@ -22,7 +22,7 @@ import { makeS3ObjectPurger } from '../adapters/s3-object-purger.js';
 import { makeS3ObjectLister } from '../adapters/s3-object-lister.js';
 import type { ObjectPrefixStep } from '../core/purge-plan.js';
 import { EXTERNAL_STORES, erasureWebhookSecretEnvName } from '../declarations/external-stores.js';
-import { DeletionJobMessage } from '../core/job-message.js';
+import { parseDeletionJobBody } from '../core/job-message.js';
 import { FUNCTIONS } from '../declarations/functions.js';
 import { DELETION_PIPELINE } from '../declarations/pipeline.js';
 import {
@@ -258,10 +258,8 @@ async function processJob(requestId: string, attempt: { readonly lastAttempt?: b
 const processor = new BatchProcessor(EventType.SQS);
 
 async function processRecord(record: SQSRecord): Promise<void> {
-  let job: DeletionJobMessage;
-  try {
-    job = DeletionJobMessage.parse(JSON.parse(record.body));
-  } catch {
+  const job = parseDeletionJobBody(record.body);
+  if (!job) {
     // A malformed job can never succeed: fail it so it ends in the dead-letter queue, visibly.
     logger.error('Malformed deletion job', { messageId: record.messageId });
     throw new Error('Malformed deletion job');

@@ -1,12 +1,12 @@
 // runtime: the one reader of process.env. Each function reads only what it needs and fails at cold
 // start, with the variable's name, when something is missing.
-import * as z from 'zod/mini';
 import {
   PLATFORM_CHANNELS,
   SERVED_CHANNELS_ENV,
   parseChannelList,
   type PlatformChannel,
 } from '../declarations/channels.js';
+import { normaliseEmail } from '../core/identifiers.js';
 import { QUEUE_URL_ENV } from '../declarations/pipeline.js';
 import { RECEIPT_PUBLISHED_KEYS_ENV, RECEIPT_SIGNING_KEY_ENV } from '../declarations/receipt-keys.js';
 import { DEFAULT_METRICS_NAMESPACE } from '../declarations/metric-names.js';
@@ -83,9 +83,14 @@ export function queueUrl(env: Env): string {
   return required(env, QUEUE_URL_ENV);
 }
 
+function isHttpUrl(value: string): boolean {
+  const url = URL.parse(value);
+  return (url?.protocol === 'http:' || url?.protocol === 'https:') && url.hostname !== '';
+}
+
 export function publicBaseUrl(env: Env): string {
   const value = required(env, 'PUBLIC_BASE_URL').replace(/\/+$/, '');
-  if (!z.url({ protocol: /^https?$/, hostname: /./ }).safeParse(value).success) {
+  if (!isHttpUrl(value)) {
     throw new ConfigError('PUBLIC_BASE_URL must be an http(s) URL');
   }
   return value;
@@ -252,8 +257,7 @@ export function whatsappBusinessNumbers(env: Env): ReadonlySet<string> {
 /** Where people write with questions; shown on the status and self-service pages. */
 export function privacyContact(env: Env): { readonly email: string } {
   const email = env.PRIVACY_CONTACT_EMAIL || 'privacy@example.com';
-  if (!z.email().safeParse(email).success)
-    throw new ConfigError('PRIVACY_CONTACT_EMAIL must be an email address');
+  if (!normaliseEmail(email).ok) throw new ConfigError('PRIVACY_CONTACT_EMAIL must be an email address');
   return { email };
 }
 

@@ -8,7 +8,7 @@ import {
   RECEIPT_ALGORITHM,
   RECEIPT_TYPE,
   compactReceipt,
-  readReceiptClaims,
+  receiptCompletedAt,
   receiptClaims,
   receiptSigningInput,
 } from '../core/deletion-receipt.js';
@@ -290,7 +290,7 @@ export function makeProcessDeletionJob(ports: ProcessJobPorts) {
       receipt = await store.saveReceipt(request.requestId, signed, completedAt);
       if (receipt === signed) events.count('ReceiptIssued');
     }
-    return new Date(readReceiptClaims(receipt).completed_at);
+    return receiptCompletedAt(receipt);
   }
 
   async function finish(request: DeletionRequest, completedAt: Date): Promise<void> {

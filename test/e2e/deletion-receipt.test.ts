@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { verifyReceipt } from '../../functions/core/deletion-receipt.js';
+import { verifyReceipt } from '../../functions/core/receipt-verification.js';
 import { ANA } from '../../local/seed-data.js';
 import { eventually, startRunner, type RunningService } from '../support/local-runner.js';
 import { runScript, type CliResult } from '../support/requests-cli.js';

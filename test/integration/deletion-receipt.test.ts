@@ -3,11 +3,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import * as jose from 'jose';
 import { makeKmsReceiptPublicKeys } from '../../functions/adapters/kms-receipt-keys.js';
-import {
-  confirmationCodeHash,
-  verifyReceipt,
-  type DeletionReceiptClaims,
-} from '../../functions/core/deletion-receipt.js';
+import { confirmationCodeHash, type DeletionReceiptClaims } from '../../functions/core/deletion-receipt.js';
+import { verifyReceipt } from '../../functions/core/receipt-verification.js';
 import { toStatusView, type Channel, type SubjectIdentifier } from '../../functions/core/deletion-request.js';
 import { makePublishReceiptKeys } from '../../functions/use-cases/publish-receipt-keys.js';
 import type { DeletionRequestStore, ReceiptSigner } from '../../functions/use-cases/ports.js';

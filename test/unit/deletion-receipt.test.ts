@@ -8,10 +8,11 @@ import {
   compactReceipt,
   confirmationCodeHash,
   receiptClaims,
+  receiptCompletedAt,
   receiptSigningInput,
-  verifyReceipt,
   type ReceiptPublicJwk,
 } from '../../functions/core/deletion-receipt.js';
+import { verifyReceipt } from '../../functions/core/receipt-verification.js';
 import type { DeletionRequest } from '../../functions/core/deletion-request.js';
 import { mappedTables } from '../../functions/declarations/tables.js';
 
@@ -175,5 +176,25 @@ describe('receipt check', () => {
     const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
     expect(verifyReceipt(receipt, [{ ...KEY, x: other.x, y: other.y }]).ok).toBe(false);
     expect(verifyReceipt(receipt, [{ ...KEY, x: 'AAAA' }]).ok).toBe(false);
+  });
+});
+
+describe('completion time of a stored receipt', () => {
+  it('is the completed_at the receipt states', () => {
+    const header = { alg: RECEIPT_ALGORITHM, typ: RECEIPT_TYPE, kid: 'key-1' } as const;
+    const receipt = signed(header, receiptClaims(request, mappedTables(), context));
+    expect(receiptCompletedAt(receipt)).toEqual(new Date('2026-11-01T10:01:00.000Z'));
+  });
+
+  it.each([
+    ['not a receipt', 'not a receipt'],
+    ['claims that are not JSON', 'e30.bm90IGpzb24.AAAA'],
+    ['claims without a completion time', `e30.${Buffer.from('{"v":1}').toString('base64url')}.AAAA`],
+    [
+      'a completion time that is not one',
+      `e30.${Buffer.from('{"completed_at":"yesterday"}').toString('base64url')}.AAAA`,
+    ],
+  ])('refuses %s', (_name, compact) => {
+    expect(() => receiptCompletedAt(compact)).toThrow('unreadable');
   });
 });
