@@ -6,7 +6,8 @@
 // that function uses on that path, making the same SDK calls with the same inputs (recorded from the
 // function's own first request). Secrets are read from a Secrets Manager stand-in, as in AWS. Rounds
 // interleave function, floor and a bare `node -e ""`; medians are reported, and each function's ratio to
-// its floor is the median of the rounds' paired ratios.
+// its floor is the median of the rounds' paired ratios. `--source-maps` runs the functions as they ran in
+// Lambda until 2026-12-01 (bundle with its map, NODE_OPTIONS=--enable-source-maps), to show that cost.
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -405,9 +406,23 @@ export interface ColdStartResult {
 }
 
 export async function measureColdStart(
-  options: { bundling?: BuildOptions; rounds?: number; only?: readonly string[]; profile?: string } = {},
+  options: {
+    bundling?: BuildOptions;
+    rounds?: number;
+    only?: readonly string[];
+    profile?: string;
+    /** Build each function with its source map and run it with Node's source maps on (the floors as ever). */
+    sourceMaps?: boolean;
+  } = {},
 ): Promise<ColdStartResult> {
-  const bundling = { ...STACK_BUNDLING, ...options.bundling };
+  const bundling = {
+    ...STACK_BUNDLING,
+    ...(options.sourceMaps ? { sourcemap: true } : {}),
+    ...options.bundling,
+  };
+  const functionEnv: Record<string, string> = options.sourceMaps
+    ? { NODE_OPTIONS: '--enable-source-maps' }
+    : {};
   const rounds = options.rounds ?? ROUNDS;
   const dir = mkdtempSync(path.join(tmpdir(), 'deletion-cold-start-'));
   const standIns = await startStandIns({ dynamodb: 0, sqs: 0, ses: 0, graph: 0, kms: 0 });
@@ -753,7 +768,9 @@ export async function measureColdStart(
         const entry = times.get(scenario.id)!;
         // Alternate which goes first, so neither always follows the other.
         const timeFunction = async () =>
-          entry.fn.push((await timeNode([runner, bundle], { ...direct, BENCH_EVENT: event })).ms);
+          entry.fn.push(
+            (await timeNode([runner, bundle], { ...direct, ...functionEnv, BENCH_EVENT: event })).ms,
+          );
         const timeFloor = async () => entry.floor.push((await timeNode([floor], direct)).ms);
         if (round % 2 === 0) {
           await timeFunction();
@@ -803,10 +820,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(`--${name}=`.length);
   const only = option('only');
   const profile = option('profile');
+  const sourceMaps = process.argv.includes('--source-maps');
   console.log(
     JSON.stringify(
       await measureColdStart({
         ...(only ? { only: only.split(',') } : {}),
+        sourceMaps,
         ...(profile ? { profile, only: [profile, ...(only ? only.split(',') : [])], rounds: 1 } : {}),
       }),
       null,

@@ -170,8 +170,8 @@ describe('functions', () => {
     const declaration: FunctionDeclaration = FUNCTIONS[key];
     const tables = declaration.tables.map((entry) => entry.table);
     const expected = new Set([
+      // No NODE_OPTIONS: source maps are not parsed at cold start (npm run stack-trace reads them).
       'POWERTOOLS_SERVICE_NAME',
-      'NODE_OPTIONS',
       ...Object.values(RUNTIME_SETTING_ENV),
       ...tables.map(tableEnvVar),
       ...(declaration.sendsJobs ? [QUEUE_URL_ENV] : []),
