@@ -245,17 +245,29 @@ export function makeDynamoTablePurger(client: DynamoDBDocumentClient, options: P
    */
   let held: { step: PurgeStep; keys: Key[] } | undefined;
 
-  /** Counts a delete step by reading its keys (as many round trips as a count), holding them for its pages. */
+  /**
+   * Counts a delete step by reading its keys (as many round trips as a count) and holds them for the
+   * step's pages; a step with more keys than it may hold is counted on without them (Select: COUNT).
+   */
   async function countKeys(step: PurgeStep): Promise<number> {
     let keys: Key[] | undefined = [];
     let remaining = 0;
     let startKey: Key | undefined;
     do {
-      const page = await withRetries(() => clientOf(step.table).send(keysQuery(step, startKey)));
-      const items = page.Items ?? [];
-      remaining += items.length;
-      if (keys && remaining <= heldKeysLimit) for (const item of items) keys.push(keyOf(step.table, item));
-      else keys = undefined;
+      const page = await withRetries(() =>
+        clientOf(step.table).send(
+          keys
+            ? keysQuery(step, startKey, heldKeysLimit + 1 - keys.length)
+            : new QueryCommand({ ...stepQuery(step), Select: 'COUNT', ExclusiveStartKey: startKey }),
+        ),
+      );
+      if (keys) {
+        for (const item of page.Items ?? []) keys.push(keyOf(step.table, item));
+        remaining = keys.length;
+        if (keys.length > heldKeysLimit) keys = undefined;
+      } else {
+        remaining += page.Count ?? 0;
+      }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     if (keys && keys.length > 0) held = { step, keys };

@@ -266,12 +266,17 @@ describe('DynamoDB table purger', () => {
   }, 30_000);
 
   describe('a count of a delete step', () => {
-    /** The real client, recording each query as `count` (no Limit) or `read`, and each failure to inject. */
+    /**
+     * The real client, recording each query under the call that sent it (`count` or `page`) with what it
+     * asked for (`keys` or a `COUNT`), and failing the next BatchWriteItem when armed.
+     */
     function recording(failNextBatch = { armed: false }) {
       const queries: string[] = [];
+      let phase = '';
       const client = {
         send: async (command: unknown) => {
-          if (command instanceof QueryCommand) queries.push(command.input.Limit ? 'read' : 'count');
+          if (command instanceof QueryCommand)
+            queries.push(`${phase}:${command.input.Select === 'COUNT' ? 'COUNT' : 'keys'}`);
           if (command instanceof BatchWriteItemCommand && failNextBatch.armed) {
             failNextBatch.armed = false;
             throw Object.assign(new Error('access denied'), { name: 'AccessDeniedException' });
@@ -279,7 +284,12 @@ describe('DynamoDB table purger', () => {
           return env.documents.send(command as never);
         },
       } as unknown as DynamoDBDocumentClient;
-      return { client, queries };
+      /** The purger, with each call's queries recorded under its name. */
+      const traced = (purger: TablePurger): TablePurger => ({
+        countRemaining: (step) => ((phase = 'count'), purger.countRemaining(step)),
+        purgePage: (step, max) => ((phase = 'page'), purger.purgePage(step, max)),
+      });
+      return { client, queries, traced };
     }
     const metaStep = (asid: string) =>
       planPurge('facebook', [{ kind: 'facebook_asid', value: asid }], mappedTables()).find(
@@ -288,22 +298,22 @@ describe('DynamoDB table purger', () => {
 
     it("holds the keys it read, so the step's pages delete them without reading them again", async () => {
       await put('MetaPlatformData', metaItems('facebook_asid#1301', 1200));
-      const { client, queries } = recording();
-      const purger = makeDynamoTablePurger(client, options);
+      const { client, queries, traced } = recording();
+      const purger = traced(makeDynamoTablePurger(client, options));
       const step = metaStep('1301');
 
       expect(await purger.countRemaining(step)).toBe(1200);
-      expect(queries).toEqual(['count']);
+      expect(queries).toEqual(['count:keys']);
       expect(await purger.purgePage(step, 1000)).toEqual({
         deleted: 1000,
         anonymised: 0,
         retained: 0,
         done: false,
       });
-      expect(queries).toEqual(['count']);
+      expect(queries).toEqual(['count:keys']);
       // The last held keys, then one read of the table to make sure nothing came in meanwhile.
       expect(await purger.purgePage(step, 1000)).toMatchObject({ deleted: 200, done: true });
-      expect(queries).toEqual(['count', 'read']);
+      expect(queries).toEqual(['count:keys', 'page:keys']);
       expect(await purger.countRemaining(step)).toBe(0);
     });
 
@@ -323,8 +333,8 @@ describe('DynamoDB table purger', () => {
         ...metaItems('facebook_asid#1303', 40),
         ...metaItems('facebook_asid#1304', 20),
       ]);
-      const { client, queries } = recording();
-      const purger = makeDynamoTablePurger(client, options);
+      const { client, queries, traced } = recording();
+      const purger = traced(makeDynamoTablePurger(client, options));
       const counted = metaStep('1303');
       const other = metaStep('1304');
 
@@ -334,20 +344,32 @@ describe('DynamoDB table purger', () => {
       // The counted step's keys were dropped: its page reads the table.
       queries.length = 0;
       expect(await purger.purgePage(counted, 1000)).toMatchObject({ deleted: 40, done: true });
-      expect(queries).toContain('read');
+      expect(queries).toContain('page:keys');
       expect(await purger.countRemaining(counted)).toBe(0);
     });
 
-    it('holds nothing beyond its limit: the pages read the table as before', async () => {
+    it('holds none past its limit, counts the rest without reading keys, and the pages read the table', async () => {
       await put('MetaPlatformData', metaItems('facebook_asid#1305', 120));
-      const { client, queries } = recording();
-      const purger = makeDynamoTablePurger(client, { ...options, heldKeysLimit: 50 });
+      const { client, queries, traced } = recording();
+      const purger = traced(makeDynamoTablePurger(client, { ...options, heldKeysLimit: 50 }));
       const step = metaStep('1305');
 
       expect(await purger.countRemaining(step)).toBe(120);
+      expect(queries).toEqual(['count:keys', 'count:COUNT']);
       expect(await purger.purgePage(step, 1000)).toMatchObject({ deleted: 120, done: true });
-      expect(queries.filter((query) => query === 'read').length).toBeGreaterThan(0);
+      expect(queries.filter((query) => query === 'page:keys').length).toBeGreaterThan(0);
       expect(await purger.countRemaining(step)).toBe(0);
+    });
+
+    it('holds exactly as many keys as its limit allows', async () => {
+      await put('MetaPlatformData', metaItems('facebook_asid#1307', 50));
+      const { client, queries, traced } = recording();
+      const purger = traced(makeDynamoTablePurger(client, { ...options, heldKeysLimit: 50 }));
+      const step = metaStep('1307');
+
+      expect(await purger.countRemaining(step)).toBe(50);
+      expect(await purger.purgePage(step, 1000)).toMatchObject({ deleted: 50, done: true });
+      expect(queries).toEqual(['count:keys', 'page:keys']);
     });
 
     it('drops its keys when a delete of them fails, and the retry counts and deletes what is left', async () => {
