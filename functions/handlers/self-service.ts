@@ -9,7 +9,6 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { makeDynamoRateLimiter } from '../adapters/dynamo-rate-limiter.js';
 import { makeDynamoVerificationStore } from '../adapters/dynamo-verifications.js';
-import { makeSqsVerificationQueue } from '../adapters/sqs-job-queue.js';
 import { isJurisdiction } from '../core/due-date.js';
 import {
   parseRightsRequest,
@@ -49,12 +48,11 @@ import {
   phoneVerificationSettings,
   privacyContact,
   publicBaseUrl,
-  queueUrl,
   selfServiceSettings,
   servedChannels,
   tableName,
 } from '../runtime/config.js';
-import { dynamoDocumentClient, sqs } from '../runtime/aws-clients.js';
+import { dynamoDocumentClient } from '../runtime/aws-clients.js';
 import {
   emptyResponse,
   errorResponse,
@@ -72,6 +70,7 @@ import {
   deletionRequestStore,
   identifierHasher,
   subjectOpenRequests,
+  verificationQueue,
 } from '../runtime/wiring.js';
 
 const env = process.env;
@@ -90,12 +89,12 @@ const offer: ChannelOffer = {
 const maxBodyBytes = (path: string) =>
   ROUTES.find((route) => route.path === path && route.method === 'POST')?.maxBodyBytes ?? 4096;
 // The worker sends every link after the answer (use-cases/send-verification.ts).
-const verificationQueue = makeSqsVerificationQueue(sqs(), queueUrl(env));
+const verificationSends = verificationQueue(env);
 
 const requestDeletion = makeRequestSelfServiceDeletion({
   store,
   rateLimiter: makeDynamoRateLimiter(documents, tableName(env, RATE_LIMITS_TABLE)),
-  verificationQueue,
+  verificationQueue: verificationSends,
   // Phone numbers are verified by WhatsApp when a business number is configured (WHATSAPP_PHONE_NUMBER_ID).
   phoneVerification: phoneVerificationSettings(env) !== undefined,
   clock: systemClock,
@@ -113,7 +112,7 @@ const verifyRequest = makeVerifyDeletionRequest({
   events: powertoolsEvents,
   warn: (message, fields) => logger.warn(message, fields),
   // The second link of an email correction, to the new address.
-  verificationQueue,
+  verificationQueue: verificationSends,
 });
 
 const inspectLink = makeInspectVerificationLink({ store, verifications, clock: systemClock });

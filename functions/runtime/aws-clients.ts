@@ -1,14 +1,12 @@
 // runtime: AWS SDK clients, created once per process. Endpoints come from the SDK's standard
-// AWS_ENDPOINT_URL_* variables, which is how the local runner points them at the stand-ins. KMS and S3
-// have modules of their own (kms-client.ts, s3-client.ts), so the functions that do not use them do not
-// bundle them.
+// AWS_ENDPOINT_URL_* variables, which is how the local runner points them at the stand-ins. KMS, S3 and
+// SQS have modules of their own (kms-client.ts, s3-client.ts, sqs-client.ts), so the functions that do
+// not use them do not bundle them, and those that use them on some requests only load them then.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { SESClient } from '@aws-sdk/client-ses';
 
 let documentClient: DynamoDBDocumentClient | undefined;
-let sqsClient: SQSClient | undefined;
 let sesClient: SESClient | undefined;
 
 export function dynamoDocumentClient(): DynamoDBDocumentClient {
@@ -16,13 +14,6 @@ export function dynamoDocumentClient(): DynamoDBDocumentClient {
     marshallOptions: { removeUndefinedValues: true },
   });
   return documentClient;
-}
-
-export function sqs(): SQSClient {
-  // Calls go to the configured (or regional) endpoint rather than the host inside the queue URL: the
-  // same place in AWS, and it lets AWS_ENDPOINT_URL_SQS point at a stand-in.
-  sqsClient ??= new SQSClient({ useQueueUrlAsEndpoint: false });
-  return sqsClient;
 }
 
 export function ses(): SESClient {
