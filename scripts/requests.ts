@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
+  ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
@@ -273,7 +274,8 @@ function parseIdentifiers(emails: readonly string[], identifiers: readonly strin
 /**
  * Moves deletion jobs from the dead-letter queue back to the job queue. Each message is parsed on its
  * own: a well-formed job is sent and then deleted from the dead-letter queue; anything else stays
- * there (reported by message id), and never stops the others from moving.
+ * there (reported by message id), visible again once the run ends so it can be inspected at once, and
+ * never stops the others from moving.
  */
 export async function redrive(
   sqs: SQSClient,
@@ -283,6 +285,7 @@ export async function redrive(
 ): Promise<{ moved: number; malformed: string[] }> {
   let moved = 0;
   const malformed = new Set<string>();
+  const leftBehind: string[] = [];
   while (moved + malformed.size < max) {
     const received = await sqs.send(
       new ReceiveMessageCommand({
@@ -300,6 +303,7 @@ export async function redrive(
       const job = parseDeletionJobBody(message.Body ?? '');
       if (!job) {
         malformed.add(id);
+        if (message.ReceiptHandle) leftBehind.push(message.ReceiptHandle);
         continue;
       }
       await sqs.send(new SendMessageCommand({ QueueUrl: target.queueUrl, MessageBody: message.Body ?? '' }));
@@ -313,6 +317,14 @@ export async function redrive(
       moved += 1;
     }
   }
+  for (const ReceiptHandle of leftBehind)
+    await sqs.send(
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: target.deadLetterQueueUrl,
+        ReceiptHandle,
+        VisibilityTimeout: 0,
+      }),
+    );
   return { moved, malformed: [...malformed] };
 }
 
