@@ -5,7 +5,7 @@
 // conditional updates. It speaks DynamoDB's own attribute format (plain client commands, sent through the
 // document client): the keys a query returns go back into the deletes as they came, with no unmarshalling
 // and marshalling in between. Counting a delete step reads its keys, and the step's next pages delete
-// those keys without reading them again: the subject's items are read once, not twice (BENCHMARKS.md).
+// those keys without reading them again: up to 20,000 items a step are read once, not twice (BENCHMARKS.md).
 import {
   BatchWriteItemCommand,
   QueryCommand,
@@ -223,12 +223,16 @@ export function makeDynamoTablePurger(client: DynamoDBDocumentClient, options: P
   }
 
   /** The step's query reading only keys (a delete needs nothing else). */
-  function keysQuery(step: PurgeStep, startKey: Key | undefined, limit?: number): QueryCommand {
-    const query = stepQuery(step);
-    const names = keyNames(step.table);
+  function keysQuery(
+    table: MappedTable,
+    query: QueryCommandInput,
+    startKey: Key | undefined,
+    limit: number,
+  ): QueryCommand {
+    const names = keyNames(table);
     return new QueryCommand({
       ...query,
-      ...(limit === undefined ? {} : { Limit: limit }),
+      Limit: limit,
       ProjectionExpression: names.map((_, i) => `#p${i}`).join(', '),
       ExpressionAttributeNames: {
         ...query.ExpressionAttributeNames,
@@ -238,75 +242,49 @@ export function makeDynamoTablePurger(client: DynamoDBDocumentClient, options: P
     });
   }
 
-  /**
-   * Keys the last count of a delete step read, for that same step's pages (the very object the job
-   * passes on; any other step or call drops them). Deleting a key already gone is harmless, and a page
-   * reads the table again once they are used up, so an item written after the count is not missed.
-   */
-  let held: { step: PurgeStep; keys: Key[] } | undefined;
-
-  /**
-   * Counts a delete step by reading its keys (as many round trips as a count) and holds them for the
-   * step's pages; a step with more keys than it may hold is counted on without them (Select: COUNT).
-   */
-  async function countKeys(step: PurgeStep): Promise<number> {
-    let keys: Key[] | undefined = [];
-    let remaining = 0;
-    let startKey: Key | undefined;
+  /** The step's items from `startKey` on, counted by DynamoDB (no item leaves the table). */
+  async function countFrom(step: PurgeStep, query: QueryCommandInput, startKey: Key | undefined) {
+    let count = 0;
     do {
       const page = await withRetries(() =>
         clientOf(step.table).send(
-          keys
-            ? keysQuery(step, startKey, heldKeysLimit + 1 - keys.length)
-            : new QueryCommand({ ...stepQuery(step), Select: 'COUNT', ExclusiveStartKey: startKey }),
+          new QueryCommand({ ...query, Select: 'COUNT', ExclusiveStartKey: startKey }),
         ),
       );
-      if (keys) {
-        for (const item of page.Items ?? []) keys.push(keyOf(step.table, item));
-        remaining = keys.length;
-        if (keys.length > heldKeysLimit) keys = undefined;
-      } else {
-        remaining += page.Count ?? 0;
-      }
+      count += page.Count ?? 0;
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-    if (keys && keys.length > 0) held = { step, keys };
-    return remaining;
+    return count;
   }
 
-  /** Deletes up to `maxItems` of the keys the step's count held; how many it sent. */
-  async function deleteHeldKeys(step: PurgeStep, maxItems: number): Promise<number> {
+  /**
+   * Keys the last count of a delete step read, for that same step's pages (the very object the job
+   * passes on; a count or a page of any other step drops them). Deleting a key already gone is harmless,
+   * and a page reads the table again once they are used up, so an item written after the count is not
+   * missed.
+   */
+  let held: { step: PurgeStep; keys: Key[] } | undefined;
+
+  /** Up to `maxItems` of the keys the step's count held, taken out of them. */
+  function takeHeldKeys(step: PurgeStep, maxItems: number): Key[] {
     if (held?.step !== step) {
       held = undefined;
-      return 0;
+      return [];
     }
     const keys = held.keys.splice(0, maxItems);
     if (held.keys.length === 0) held = undefined;
-    const writes: Promise<void>[] = [];
-    for (let i = 0; i < keys.length; i += BATCH_SIZE)
-      writes.push(deleteChunk(step.table, keys.slice(i, i + BATCH_SIZE)));
-    const settled = await Promise.allSettled(writes);
-    const failed = settled.find((result) => result.status === 'rejected');
-    if (failed) {
-      held = undefined;
-      throw failed.reason;
-    }
-    return keys.length;
+    return keys;
   }
 
   return {
     async purgePage(step, maxItems): Promise<PurgePage> {
-      const keysOnly = step.action.type === 'delete';
-      const sent = keysOnly ? await deleteHeldKeys(step, maxItems) : 0;
-      if (sent > 0 && (held !== undefined || sent >= maxItems))
-        return { deleted: sent, anonymised: 0, retained: 0, done: false };
-      maxItems -= sent;
       const query = stepQuery(step);
+      const keysOnly = step.action.type === 'delete';
       const readPage = (startKey: Key | undefined, limit: number) =>
         withRetries(() =>
           clientOf(step.table).send(
             keysOnly
-              ? keysQuery(step, startKey, limit)
+              ? keysQuery(step.table, query, startKey, limit)
               : new QueryCommand({ ...query, Limit: limit, ExclusiveStartKey: startKey }),
           ),
         );
@@ -319,41 +297,49 @@ export function makeDynamoTablePurger(client: DynamoDBDocumentClient, options: P
         writes.push(write);
         write.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
       };
-      let read = 0;
+      const deleteKeys = (keys: readonly Key[]) => {
+        for (let i = 0; i < keys.length; i += BATCH_SIZE)
+          start(deleteChunk(step.table, keys.slice(i, i + BATCH_SIZE)));
+      };
+      // The keys the step's count read go first; the table is read once they are used up.
+      const heldKeys = keysOnly ? takeHeldKeys(step, maxItems) : [];
+      let read = heldKeys.length;
       let changed = 0;
-      let startKey: Key | undefined;
+      let done = false;
       try {
-        let next = readPage(undefined, Math.min(READ_AHEAD, maxItems));
-        for (;;) {
-          const page = await next;
-          const items = page.Items ?? [];
-          read += items.length;
-          startKey = page.LastEvaluatedKey;
-          const more = startKey !== undefined && read < maxItems;
-          if (more) next = readPage(startKey, Math.min(READ_AHEAD, maxItems - read));
-          if (keysOnly) {
-            const keys = items.map((item) => keyOf(step.table, item));
-            for (let i = 0; i < keys.length; i += BATCH_SIZE)
-              start(deleteChunk(step.table, keys.slice(i, i + BATCH_SIZE)));
-          } else {
-            for (const item of items)
-              start(
-                anonymise(step, item).then((done) => {
-                  if (done) changed += 1;
-                }),
-              );
+        deleteKeys(heldKeys);
+        if (held === undefined && read < maxItems) {
+          // Not while they are being deleted: the read would return them again.
+          if (read > 0) await Promise.all(writes);
+          let next = readPage(undefined, Math.min(READ_AHEAD, maxItems - read));
+          for (;;) {
+            const page = await next;
+            const items = page.Items ?? [];
+            read += items.length;
+            const startKey = page.LastEvaluatedKey;
+            done = startKey === undefined;
+            const more = !done && read < maxItems;
+            if (more) next = readPage(startKey, Math.min(READ_AHEAD, maxItems - read));
+            if (keysOnly) deleteKeys(items.map((item) => keyOf(step.table, item)));
+            else
+              for (const item of items)
+                start(
+                  anonymise(step, item).then((touched) => {
+                    if (touched) changed += 1;
+                  }),
+                );
+            if (!more) break;
           }
-          if (!more) break;
         }
       } catch (error) {
-        // A read failed: let the writes already sent finish before the job hears of it.
+        // A read (or a held key's delete) failed: let the writes already sent finish before the job
+        // hears of it.
         await Promise.allSettled(writes);
         throw error;
       }
       await Promise.all(writes);
 
-      const done = startKey === undefined;
-      if (keysOnly) return { deleted: sent + read, anonymised: 0, retained: 0, done };
+      if (keysOnly) return { deleted: read, anonymised: 0, retained: 0, done };
       return step.action.type === 'retain'
         ? { deleted: 0, anonymised: 0, retained: changed, done }
         : { deleted: 0, anonymised: changed, retained: 0, done };
@@ -361,20 +347,23 @@ export function makeDynamoTablePurger(client: DynamoDBDocumentClient, options: P
 
     async countRemaining(step) {
       held = undefined;
-      if (step.action.type === 'delete') return countKeys(step);
       const query = stepQuery(step);
-      let remaining = 0;
+      if (step.action.type !== 'delete') return countFrom(step, query, undefined);
+      // A delete step is counted by reading its keys (as many round trips as a count), held for its
+      // pages; past the limit it holds none and DynamoDB counts the rest.
+      const keys: Key[] = [];
       let startKey: Key | undefined;
       do {
         const page = await withRetries(() =>
-          clientOf(step.table).send(
-            new QueryCommand({ ...query, Select: 'COUNT', ExclusiveStartKey: startKey }),
-          ),
+          clientOf(step.table).send(keysQuery(step.table, query, startKey, heldKeysLimit + 1 - keys.length)),
         );
-        remaining += page.Count ?? 0;
+        for (const item of page.Items ?? []) keys.push(keyOf(step.table, item));
         startKey = page.LastEvaluatedKey;
-      } while (startKey);
-      return remaining;
+      } while (startKey && keys.length <= heldKeysLimit);
+      if (keys.length > heldKeysLimit)
+        return keys.length + (startKey ? await countFrom(step, query, startKey) : 0);
+      if (keys.length > 0) held = { step, keys };
+      return keys.length;
     },
   };
 }
