@@ -3,6 +3,7 @@
 // when. Anyone can check it with the published public keys, without trusting our database.
 import { createHash } from 'node:crypto';
 import { decodeBase64UrlStrict, encodeBase64Url } from './base64url.js';
+import { isJsonObject } from './json-object.js';
 import type { Channel, DeletionRequest } from './deletion-request.js';
 import { scopeOfRequest, type ScopeName } from './scope.js';
 import type { ExternalStoreDeclaration } from '../declarations/external-stores.js';
@@ -201,7 +202,7 @@ export function compactReceipt(signingInput: string, signature: Uint8Array): str
  */
 export function receiptCompletedAt(compact: string): Date {
   const claims = decodeReceiptSegment(compact.split('.')[1] ?? '');
-  const completedAt = isObject(claims) ? claims.completed_at : undefined;
+  const completedAt = isJsonObject(claims) ? claims.completed_at : undefined;
   if (typeof completedAt !== 'string' || !ISO_TIME.test(completedAt))
     throw new Error('Stored receipt has unreadable claims');
   return new Date(completedAt);
@@ -220,9 +221,6 @@ export function decodeReceiptSegment(segment: string): unknown {
     return undefined;
   }
 }
-
-export const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A public key as published in the JWKS (RFC 7517, RFC 7518 §6.2). */
 export interface ReceiptPublicJwk {

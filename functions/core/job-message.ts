@@ -1,5 +1,6 @@
 // core: the contract between intake and the worker. Carries an opaque request id and nothing else
 // about the person. Checked by hand: three fields do not need a schema library loaded at every cold start.
+import { isJsonObject } from './json-object.js';
 
 export interface DeletionJobMessage {
   readonly v: 1;
@@ -15,8 +16,8 @@ const REQUEST_ID = /^req_[A-Za-z0-9_-]{8,64}$/;
  * are copied, so nothing else a message might hold (a personal identifier) goes any further.
  */
 export function parseDeletionJobMessage(value: unknown): DeletionJobMessage | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  const { v, requestId, notify } = value as Record<string, unknown>;
+  if (!isJsonObject(value)) return undefined;
+  const { v, requestId, notify } = value;
   if (v !== 1 || typeof requestId !== 'string' || !REQUEST_ID.test(requestId)) return undefined;
   if (notify === undefined) return { v, requestId };
   return notify === 'verification' ? { v, requestId, notify } : undefined;

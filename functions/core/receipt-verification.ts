@@ -4,12 +4,12 @@
 import { createPublicKey, verify as verifySignature } from 'node:crypto';
 import * as z from 'zod/mini';
 import { decodeBase64UrlStrict } from './base64url.js';
+import { isJsonObject } from './json-object.js';
 import {
   ISO_TIME,
   RECEIPT_ALGORITHM,
   RECEIPT_TYPE,
   decodeReceiptSegment,
-  isObject,
   type DeletionReceiptClaims,
   type ReceiptHeader,
   type ReceiptPublicJwk,
@@ -22,7 +22,7 @@ const Group = z.object({
 });
 const IsoTime = z.string().check(z.regex(ISO_TIME));
 
-export const DeletionReceiptClaimsSchema = z.object({
+const DeletionReceiptClaimsSchema = z.object({
   v: z.literal(1),
   iss: z.url({ protocol: /^https?$/ }),
   iat: z.int().check(z.positive()),
@@ -72,7 +72,7 @@ export function verifyReceipt(compact: string, keys: readonly unknown[]): Receip
     return { ok: false, reason: 'not a compact JWS (expected three dot-separated parts)' };
   const [headerPart = '', payloadPart = '', signaturePart = ''] = parts;
   const header = decodeReceiptSegment(headerPart);
-  if (!isObject(header)) return { ok: false, reason: 'the header is not base64url-encoded JSON' };
+  if (!isJsonObject(header)) return { ok: false, reason: 'the header is not base64url-encoded JSON' };
   if (header.alg !== RECEIPT_ALGORITHM)
     return { ok: false, reason: `the algorithm must be ${RECEIPT_ALGORITHM}, not ${String(header.alg)}` };
   if (header.typ !== RECEIPT_TYPE) return { ok: false, reason: `the type must be ${RECEIPT_TYPE}` };
@@ -82,7 +82,7 @@ export function verifyReceipt(compact: string, keys: readonly unknown[]): Receip
   const kid = header.kid;
   const key = keys.find(
     (candidate): candidate is ReceiptPublicJwk =>
-      isObject(candidate) && candidate.kid === kid && candidate.kty === 'EC' && candidate.crv === 'P-256',
+      isJsonObject(candidate) && candidate.kid === kid && candidate.kty === 'EC' && candidate.crv === 'P-256',
   );
   if (!key) return { ok: false, reason: `no published key has the id ${kid}` };
   const signature = decodeBase64UrlStrict(signaturePart);

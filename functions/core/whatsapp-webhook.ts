@@ -1,6 +1,7 @@
 // core: the WhatsApp Cloud API webhook envelope, read defensively. Every entry, change, message and
 // status is visited; unknown objects, fields and message types are reported as ignored, never thrown.
 // Only called after the signature has been verified.
+import { isJsonObject } from './json-object.js';
 
 export interface InboundMessage {
   readonly wamid: string;
@@ -47,8 +48,6 @@ export interface ParsedWebhook {
 }
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 const str = (value: unknown): string | undefined =>
   typeof value === 'string' && value.length > 0 ? value : undefined;
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
@@ -86,11 +85,11 @@ function senderOf(
   message: Json,
 ): { phone?: string; bsuid?: string; profileName?: string } | undefined {
   const from = str(message.from);
-  const entries = contacts.filter(isObject);
+  const entries = contacts.filter(isJsonObject);
   if (from && PHONE.test(from)) {
     const contact = entries.find((candidate) => candidate.wa_id === from);
     const bsuid = str(contact?.user_id);
-    const profile = isObject(contact?.profile) ? contact.profile : undefined;
+    const profile = isJsonObject(contact?.profile) ? contact.profile : undefined;
     return {
       phone: from,
       ...(bsuid && BSUID.test(bsuid) ? { bsuid } : {}),
@@ -103,12 +102,12 @@ function senderOf(
   const bsuid = given[0];
   if (!bsuid || !BSUID.test(bsuid) || given.some((value) => value !== bsuid)) return undefined;
   const contact = entries.find((candidate) => candidate.user_id === bsuid && candidate.wa_id === undefined);
-  const profile = isObject(contact?.profile) ? contact.profile : undefined;
+  const profile = isJsonObject(contact?.profile) ? contact.profile : undefined;
   return { bsuid, ...(str(profile?.name) ? { profileName: str(profile?.name)! } : {}) };
 }
 
 function readMessage(raw: unknown, contacts: unknown[], phoneNumberId: string): InboundMessage | undefined {
-  if (!isObject(raw)) return undefined;
+  if (!isJsonObject(raw)) return undefined;
   const wamid = str(raw.id);
   const type = str(raw.type);
   const timestamp = Number(raw.timestamp);
@@ -117,19 +116,19 @@ function readMessage(raw: unknown, contacts: unknown[], phoneNumberId: string): 
   if (!who) return undefined;
   const { phone, bsuid } = who;
 
-  const text = isObject(raw.text) ? str(raw.text.body) : undefined;
-  const button = isObject(raw.button) ? raw.button : undefined;
-  const interactive = isObject(raw.interactive) ? raw.interactive : undefined;
+  const text = isJsonObject(raw.text) ? str(raw.text.body) : undefined;
+  const button = isJsonObject(raw.button) ? raw.button : undefined;
+  const interactive = isJsonObject(raw.interactive) ? raw.interactive : undefined;
   const reply = interactive
-    ? isObject(interactive.button_reply)
+    ? isJsonObject(interactive.button_reply)
       ? interactive.button_reply
-      : isObject(interactive.list_reply)
+      : isJsonObject(interactive.list_reply)
         ? interactive.list_reply
         : undefined
     : undefined;
-  const media = isObject(raw[type]) ? (raw[type] as Json) : undefined;
+  const media = isJsonObject(raw[type]) ? (raw[type] as Json) : undefined;
   const caption = type !== 'text' ? str(media?.caption) : undefined;
-  const system = isObject(raw.system) ? raw.system : undefined;
+  const system = isJsonObject(raw.system) ? raw.system : undefined;
 
   return {
     wamid,
@@ -168,7 +167,7 @@ function readMessage(raw: unknown, contacts: unknown[], phoneNumberId: string): 
 }
 
 function readStatus(raw: unknown): StatusUpdate | undefined {
-  if (!isObject(raw)) return undefined;
+  if (!isJsonObject(raw)) return undefined;
   const wamid = str(raw.id);
   const status = str(raw.status);
   const timestamp = Number(raw.timestamp);
@@ -178,7 +177,7 @@ function readStatus(raw: unknown): StatusUpdate | undefined {
     status: status as DeliveryStatus,
     timestamp,
     errorCodes: list(raw.errors)
-      .filter(isObject)
+      .filter(isJsonObject)
       .map((error) => Number(error.code))
       .filter(Number.isFinite),
   };
@@ -189,21 +188,21 @@ export function parseWebhook(payload: unknown): ParsedWebhook {
   const statuses: StatusUpdate[] = [];
   let errorsReported = 0;
   let ignored = 0;
-  if (!isObject(payload) || payload.object !== 'whatsapp_business_account') {
+  if (!isJsonObject(payload) || payload.object !== 'whatsapp_business_account') {
     return { messages, statuses, errorsReported, ignored: 1 };
   }
   for (const entry of list(payload.entry)) {
-    if (!isObject(entry)) {
+    if (!isJsonObject(entry)) {
       ignored += 1;
       continue;
     }
     for (const change of list(entry.changes)) {
-      if (!isObject(change) || change.field !== 'messages' || !isObject(change.value)) {
+      if (!isJsonObject(change) || change.field !== 'messages' || !isJsonObject(change.value)) {
         ignored += 1;
         continue;
       }
       const value = change.value;
-      const metadata = isObject(value.metadata) ? value.metadata : {};
+      const metadata = isJsonObject(value.metadata) ? value.metadata : {};
       const phoneNumberId = str(metadata.phone_number_id) ?? '';
       if (list(value.errors).length > 0) errorsReported += 1;
       const contacts = list(value.contacts);
