@@ -284,8 +284,8 @@ export async function redrive(
   onMoved: (requestId: string) => Promise<void>,
 ): Promise<{ moved: number; malformed: string[] }> {
   let moved = 0;
-  const malformed = new Set<string>();
-  const leftBehind: string[] = [];
+  /** Message id → receipt handle of each message left in the dead-letter queue. */
+  const malformed = new Map<string, string | undefined>();
   while (moved + malformed.size < max) {
     const received = await sqs.send(
       new ReceiveMessageCommand({
@@ -302,8 +302,7 @@ export async function redrive(
       const id = message.MessageId ?? '(no id)';
       const job = parseDeletionJobBody(message.Body ?? '');
       if (!job) {
-        malformed.add(id);
-        if (message.ReceiptHandle) leftBehind.push(message.ReceiptHandle);
+        malformed.set(id, message.ReceiptHandle);
         continue;
       }
       await sqs.send(new SendMessageCommand({ QueueUrl: target.queueUrl, MessageBody: message.Body ?? '' }));
@@ -317,15 +316,16 @@ export async function redrive(
       moved += 1;
     }
   }
-  for (const ReceiptHandle of leftBehind)
-    await sqs.send(
-      new ChangeMessageVisibilityCommand({
-        QueueUrl: target.deadLetterQueueUrl,
-        ReceiptHandle,
-        VisibilityTimeout: 0,
-      }),
-    );
-  return { moved, malformed: [...malformed] };
+  for (const ReceiptHandle of malformed.values())
+    if (ReceiptHandle)
+      await sqs.send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: target.deadLetterQueueUrl,
+          ReceiptHandle,
+          VisibilityTimeout: 0,
+        }),
+      );
+  return { moved, malformed: [...malformed.keys()] };
 }
 
 const DAY = 24 * 60 * 60 * 1000;
