@@ -150,7 +150,7 @@ export class FunctionsConstruct extends Construct {
     const secretNames = servedSecrets(declaration, props.channels);
 
     // No NODE_OPTIONS=--enable-source-maps: Node would parse the bundle's source map at every cold start
-    // (a fifth of the worker's load). The map ships in the package; `npm run stack-trace` reads it.
+    // (3–20 % more per function, BENCHMARKS.md). The map ships in the package; `npm run stack-trace` reads it.
     const environment: Record<string, string> = { POWERTOOLS_SERVICE_NAME: SERVICE_NAME };
     for (const [setting, name] of Object.entries(RUNTIME_SETTING_ENV)) {
       environment[name] = String(props.settings[setting as keyof RuntimeSettings]);

@@ -1,7 +1,7 @@
 // Stack-trace command: `npm run stack-trace -- <index.mjs.map> < trace.txt`. The functions run without
-// source maps enabled (parsing a bundle's map at every cold start costs more than a fifth of its load,
-// BENCHMARKS.md), so an error logged in AWS names places in the minified bundle. This maps them back to
-// the source files, using the map shipped beside the bundle in the same deployment package.
+// source maps enabled (parsing a bundle's map at every cold start added 3–20 % to the functions' cold
+// starts, BENCHMARKS.md), so an error logged in AWS names places in the minified bundle. This maps them
+// back to the source files, using the map shipped beside the bundle in the same deployment package.
 import { readFileSync } from 'node:fs';
 import { SourceMap, type SourceMapPayload } from 'node:module';
 import path from 'node:path';
@@ -17,7 +17,7 @@ downloads the package (index.mjs and index.mjs.map).
 /** `index.mjs:line:column` as a stack trace writes it (file URL or path, Lambda's /var/task or local). */
 const BUNDLE_PLACE = /(?:file:\/\/)?(?:[^\s()]*\/)?index\.mjs:(\d+):(\d+)/g;
 
-/** The trace with every place in the bundle replaced by its source place (and name, where known). */
+/** The trace with every place in the bundle replaced by its source file, line and column. */
 export function mapStackTrace(trace: string, payload: SourceMapPayload): string {
   const map = new SourceMap(payload);
   return trace.replace(BUNDLE_PLACE, (place, line: string, column: string) => {
